@@ -1,0 +1,111 @@
+# AnT/i386. `make` builds the kernel and the bootable image; `make run` boots
+# it in QEMU with the console on this terminal; `make test` runs every test.
+
+CC      := gcc
+LD      := ld
+NASM    := nasm
+QEMU    := qemu-system-i386
+B       := build
+
+CFLAGS  := -m32 -march=i586 -std=c11 -ffreestanding -fno-pic -fno-pie \
+           -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+           -fno-common -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -MMD -MP -I.
+EARLY_CFLAGS := -fno-tree-loop-distribute-patterns
+NASMFLAGS := -f elf32 -g -F dwarf -I $(B)/inc/
+LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
+
+KERNEL_C   := $(wildcard boot/*.c kernel/*.c mm/*.c tests/kernel/*.c) lib/fmt.c lib/string.c
+KERNEL_ASM := boot/entry.asm $(wildcard kernel/*.asm)
+KOBJS      := $(KERNEL_ASM:%.asm=$(B)/%.o) $(KERNEL_C:%.c=$(B)/%.o)
+INCS       := $(B)/inc/x86_bits.inc $(B)/inc/layout.inc
+
+# User programs: one folder each under outer_core/ and services/, linked
+# with the runtime in lib/. Each becomes a GRUB module named after its folder.
+USER_DIRS  := $(wildcard outer_core/*/ services/*/)
+USER_PROGS := $(foreach d,$(USER_DIRS),$(B)/user/$(notdir $(d:/=)).elf)
+LIBANT_OBJS := $(B)/lib/crt0.o $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/fmt.o $(B)/lib/string.o
+MODULES    := $(USER_PROGS) $(B)/testmod.bin
+
+HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c kernel/cmdline.c lib/fmt.c
+HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -fsanitize=address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+QEMU_RUN_MEM ?= 128
+
+.SECONDARY: $(INCS)
+.PHONY: all iso run debug test bench clean deps host-tests
+all: $(B)/kernel.elf $(USER_PROGS) $(B)/ant.iso
+
+deps:
+	@scripts/deps.sh
+
+# Hardware and layout constants, shared with NASM.
+$(B)/inc/%.inc: kernel/%.h
+	@mkdir -p $(@D)
+	scripts/h2inc.sh $< > $@
+$(B)/inc/layout.inc: mm/layout.h
+	@mkdir -p $(@D)
+	scripts/h2inc.sh $< > $@
+
+$(B)/%.o: %.asm $(INCS)
+	@mkdir -p $(@D)
+	$(NASM) $(NASMFLAGS) -MD $(B)/$*.d -o $@ $<
+
+$(B)/boot/early.o: boot/early.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(EARLY_CFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/kernel.elf: $(KOBJS) linker.ld scripts/check-kernel.sh
+	$(LD) -m elf_i386 -T linker.ld -o $@ $(KOBJS) $(LIBGCC)
+	scripts/check-kernel.sh $@ $(B)/boot/early.o
+	nm -n $@ > $(B)/kernel.sym
+	objdump -d $@ > $(B)/kernel.dis
+
+define user_prog
+$(B)/user/$(notdir $(1:/=)).elf: $(patsubst %.c,$(B)/%.o,$(wildcard $(1)*.c)) $(LIBANT_OBJS) lib/user.ld
+	@mkdir -p $$(@D)
+	$(LD) -m elf_i386 -T lib/user.ld -o $$@ $(B)/lib/crt0.o $(patsubst %.c,$(B)/%.o,$(wildcard $(1)*.c)) \
+	    $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/fmt.o $(B)/lib/string.o $(LIBGCC)
+endef
+$(foreach d,$(USER_DIRS),$(eval $(call user_prog,$(d))))
+
+# The bootable hybrid image (CD, hard disk, USB stick) and the test image.
+iso: $(B)/ant.iso
+$(B)/ant.iso: $(B)/kernel.elf boot/grub.cfg $(MODULES)
+	scripts/mkiso.sh $@ boot/grub.cfg $(B)/kernel.elf $(MODULES)
+$(B)/ant-test.iso: $(B)/kernel.elf boot/grub-test.cfg $(MODULES)
+	scripts/mkiso.sh $@ boot/grub-test.cfg $(B)/kernel.elf $(MODULES)
+
+# A module with known contents: word k is k ^ 0xA5A5A5A5 (not a whole page).
+$(B)/testmod.bin:
+	@mkdir -p $(@D)
+	perl -e 'print pack("V*", map { $$_ ^ 0xA5A5A5A5 } 0..3099)' > $@
+
+run: deps
+	@$(MAKE) --no-print-directory $(B)/ant.iso
+	$(QEMU) -m $(QEMU_RUN_MEM) -cdrom $(B)/ant.iso -serial mon:stdio -display none -no-reboot
+
+debug: deps
+	@$(MAKE) --no-print-directory $(B)/ant.iso
+	@echo "QEMU waits for gdb on :1234: gdb $(B)/kernel.elf -ex 'target remote :1234'"
+	$(QEMU) -m $(QEMU_RUN_MEM) -cdrom $(B)/ant.iso -serial mon:stdio -display none -no-reboot -s -S
+
+$(B)/host/test_host: $(HOST_SRC) $(wildcard tests/host/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -o $@ $(HOST_SRC)
+
+host-tests: $(B)/host/test_host
+	$(B)/host/test_host
+
+test: deps
+	@$(MAKE) --no-print-directory $(B)/kernel.elf $(B)/ant.iso $(B)/ant-test.iso $(MODULES) $(B)/host/test_host
+	tests/run.sh
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

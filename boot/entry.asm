@@ -1,0 +1,56 @@
+; Multiboot entry. GRUB jumps here with paging off; this code and early.c run
+; at their physical addresses (section .boot). early_main picks the kernel
+; data area and builds the boot page directory in it; we turn paging on and
+; continue in the higher half on a stack inside the data area.
+
+%include "x86_bits.inc"
+%include "layout.inc"
+
+MB_FLAGS equ MB_HEADER_ALIGN | MB_HEADER_MEMINFO
+
+section .multiboot progbits alloc noexec nowrite align=4
+    dd MB_HEADER_MAGIC
+    dd MB_FLAGS
+    dd -(MB_HEADER_MAGIC + MB_FLAGS)
+
+; The only bytes of the image ever written, and only while paging is off:
+; after paging the text pages are read-only and this stack is abandoned.
+section .boot.stack progbits alloc noexec nowrite align=16
+early_stack:
+    times 4096 db 0
+early_stack_top:
+
+section .boot.text progbits alloc exec nowrite align=16
+global _start
+extern early_main
+_start:
+    cli
+    cld
+    mov esp, early_stack_top
+    push ebx                    ; Multiboot information (physical)
+    push eax                    ; Multiboot magic
+    call early_main             ; edx:eax = CR4 bits : kernel page directory
+    mov ecx, cr4
+    or ecx, edx
+    mov cr4, ecx                ; PSE (and PGE) before paging
+    mov cr3, eax
+    mov ecx, cr0
+    or ecx, CR0_PG | CR0_WP
+    mov cr0, ecx
+    mov ecx, higher_half
+    jmp ecx
+
+section .text
+extern kernel_main
+extern boot_stack
+global higher_half
+higher_half:
+    mov esp, boot_stack + BOOT_STACK_SIZE
+    xor ebp, ebp                ; end of the backtrace chain
+    call kernel_main
+.halt:
+    cli
+    hlt
+    jmp .halt
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,29 @@
+/* The kernel command line: options, their defaults, and how they are read. */
+#ifndef KERNEL_CMDLINE_H
+#define KERNEL_CMDLINE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define CMDLINE_TEST_MAX 64
+#define ICC_SIZE_MIN   (64 * 1024)
+#define ICC_SIZE_LIMIT (1024u * 1024 * 1024)
+
+struct kconfig {
+    uint64_t icc_size;              /* bytes; 0 means "choose from RAM size" */
+    char test[CMDLINE_TEST_MAX];    /* test selector; empty: normal boot */
+};
+
+/* The options this boot was started with (kernel/main.c). */
+extern struct kconfig boot_config;
+
+/* Called for each word that is reported and ignored. */
+typedef void (*cmdline_report)(const char *why, const char *word, size_t len);
+
+/*
+ * Parse "word word ..." into cfg (which starts zeroed). The first word is
+ * the kernel's own path when it has no '='; it is skipped. Unknown or
+ * malformed words are reported and ignored. Returns how many were.
+ */
+int cmdline_parse(const char *line, struct kconfig *cfg, cmdline_report report);
+
+#endif

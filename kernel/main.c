@@ -1,0 +1,82 @@
+/* The inner core's start: one init call per line, in the order they need. */
+#include "boot/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/gdt.h"
+#include "kernel/module.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/syscall.h"
+#include "kernel/panic.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+#include "mm/kspace.h"
+#include "mm/mm.h"
+#include "tests/kernel/ktest.h"
+
+struct boot_info boot_info;                    /* filled by early boot */
+uint8_t boot_stack[BOOT_STACK_SIZE] __attribute__((aligned(16)));
+uint32_t kdata_phys_base;
+struct kconfig boot_config;
+
+#define INIT_NAME "init"
+
+void kernel_main(void);
+
+static void report_option(const char *why, const char *word, size_t len)
+{
+    kprintf("cmdline: %s: '%.*s' ignored\n", why, (int)len, word);
+}
+
+static void report_cpu(void)
+{
+    if (!(boot_info.flags & BOOT_CPU_PGE))
+        kprintf("cpu: WARNING: no global pages (PGE): kernel pages are flushed "
+                "on every address-space switch\n");
+    if (boot_info.flags & (BOOT_TRUNC_MMAP | BOOT_TRUNC_MODS | BOOT_TRUNC_CMDLINE))
+        kprintf("boot: WARNING: boot information cut short (flags %x)\n", boot_info.flags);
+}
+
+/* Start the first outer-core process and wait for it to end. */
+static int32_t run_init(void)
+{
+    int32_t status = -1;
+    int32_t pid = proc_spawn(INIT_NAME, test_boot ? "test" : "", PRIO_DEFAULT - 1, &kernel_proc);
+    if (pid == -ANT_ENOENT)
+        kprintf("boot: no '%s' module: GRUB must load the process manager as "
+                "'module /boot/init.elf %s'\n", INIT_NAME, INIT_NAME);
+    else if (pid < 0)
+        kprintf("boot: cannot start '%s' (error %d)\n", INIT_NAME, -pid);
+    if (pid < 0)
+        return -1;
+    kprintf("boot: started %s as pid %d\n", INIT_NAME, pid);
+    proc_wait(&kernel_proc, (uint32_t)pid, &status);
+    return status;
+}
+
+void kernel_main(void)
+{
+    kdata_phys_base = boot_info.data_phys;     /* data area usable from here */
+    console_init();                            /* serial + VGA through the alias */
+    kspace_finish_boot();                      /* drop the identity mapping */
+    kprintf("AnT/i386 inner core\n");
+    cmdline_parse(boot_info.cmdline, &boot_config, report_option);
+    test_boot = boot_config.test[0] != 0;
+    report_cpu();
+    gdt_init();                                /* flat segments and the TSS */
+    trap_init();                               /* IDT, exceptions, PICs */
+    mm_init(&boot_config);                          /* ICC region, frame table, pool */
+    proc_init();                               /* the process table */
+    sched_init();                              /* this becomes the boot thread */
+    module_init();                             /* program images from GRUB */
+    syscall_init();                            /* int 0x80 and sysenter */
+    timer_init();                              /* the PIT tick drives preemption */
+    sti();
+    int ok = test_boot ? ktest_run(boot_config.test) : 1;
+    int32_t status = run_init();
+    if (test_boot)
+        system_stop(ok && status == 0);
+    kprintf("boot: init ended with status %d; system halted\n", status);
+    system_stop(0);
+}

@@ -1,0 +1,226 @@
+/*
+ * Processes. Each has its own address space and (for now) one thread. A
+ * process ends by exiting, by a fault, or by being killed; in every case all
+ * its frames go back to the pool at once, and only a small zombie record
+ * stays until the parent collects the exit status.
+ */
+#include "kernel/proc.h"
+#include "kernel/console.h"
+#include "kernel/elf.h"
+#include "kernel/module.h"
+#include "kernel/panic.h"
+#include "kernel/sched.h"
+#include "kernel/x86.h"
+#include "lib/string.h"
+#include "mm/kspace.h"
+#include "mm/layout.h"
+#include "mm/pool.h"
+
+struct proc kernel_proc;
+static struct proc procs[MAX_PROCS];
+static uint32_t last_pid;          /* pids count up from 1 and are never reused */
+
+void proc_init(void)
+{
+    kernel_proc.state = P_ALIVE;
+    kernel_proc.vm.pd = read_cr3();
+    strncpy_safe(kernel_proc.name, "kernel", sizeof kernel_proc.name);
+    for (int i = 0; i < MAX_PROCS; i++)
+        procs[i].tag = (uint16_t)(i + 1);
+}
+
+struct proc *proc_find(uint32_t pid)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state != P_FREE && procs[i].pid == pid)
+            return &procs[i];
+    return 0;
+}
+
+uint32_t proc_count(void)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < MAX_PROCS; i++)
+        n += procs[i].state == P_ALIVE;
+    return n;
+}
+
+/* Copy the file bytes of one page of a segment into a fresh frame. */
+static int load_page(struct proc *p, const struct module *m, const struct elf_segment *s,
+                     uint32_t va)
+{
+    uint32_t pa = pool_alloc(FRAME_USER, p->tag);
+    if (!pa)
+        return -ANT_ENOMEM;
+    uint8_t *w = window_map(pa);
+    memset(w, 0, PAGE_SIZE);
+    uint32_t seg_lo = s->vaddr, seg_file_hi = s->vaddr + s->filesz;
+    uint32_t lo = va > seg_lo ? va : seg_lo, hi = va + PAGE_SIZE;
+    if (hi > seg_file_hi)
+        hi = seg_file_hi;
+    if (lo < hi)
+        memcpy(w + (lo - va), m->data + s->offset + (lo - seg_lo), hi - lo);
+    window_unmap(w);
+    int err = vm_map(&p->vm, va, pa, s->writable ? PTE_W : 0);
+    if (err)
+        pool_free(pa);
+    else
+        p->vm.pages++;
+    return err;
+}
+
+static int load_image(struct proc *p, const struct module *m, uint32_t *entry)
+{
+    struct elf_image img;
+    char why[96];
+    if (elf_check(m->data, m->size, USER_START, ICC_VIRT, &img, why, sizeof why)) {
+        kprintf("proc: '%s' is not a valid program: %s\n", m->name, why);
+        return -ANT_ENOEXEC;
+    }
+    for (int i = 0; i < img.nseg; i++) {
+        const struct elf_segment *s = &img.seg[i];
+        for (uint32_t va = s->vaddr & PTE_FRAME_MASK; va < s->vaddr + s->memsz; va += PAGE_SIZE) {
+            int err = load_page(p, m, s, va);
+            if (err)
+                return err;
+        }
+    }
+    *entry = img.entry;
+    uint32_t stack = USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE;
+    return vm_map_zeroed(&p->vm, stack, USER_STACK_PAGES * PAGE_SIZE, PTE_W);
+}
+
+static struct proc *proc_alloc(void)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        if (procs[i].state != P_FREE)
+            continue;
+        struct proc *p = &procs[i];
+        uint16_t tag = p->tag;
+        memset(p, 0, sizeof *p);
+        p->tag = tag;
+        return p;
+    }
+    return 0;
+}
+
+int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent)
+{
+    const struct module *m = module_find(name);
+    uint32_t entry;
+    if (!m)
+        return -ANT_ENOENT;
+    if (prio < 0 || prio >= NPRIO)
+        return -ANT_EINVAL;
+    struct proc *p = proc_alloc();
+    if (!p)
+        return -ANT_EAGAIN;
+    if (vm_create(&p->vm, p->tag))
+        return -ANT_ENOMEM;
+    int err = load_image(p, m, &entry);
+    if (!err && !(p->thread = thread_create_user(p, entry, USER_STACK_TOP, prio)))
+        err = -ANT_ENOMEM;
+    if (err) {
+        vm_destroy(&p->vm);
+        return err;
+    }
+    p->pid = ++last_pid;
+    p->state = P_ALIVE;
+    p->parent = parent;
+    strncpy_safe(p->name, name, sizeof p->name);
+    strncpy_safe(p->args, args ? args : "", sizeof p->args);
+    sched_wake(p->thread, 0);
+    return (int32_t)p->pid;
+}
+
+/* Children of a dying process are orphaned: nobody will wait for them. */
+static void orphan_children(struct proc *p)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        if (procs[i].state == P_FREE || procs[i].parent != p)
+            continue;
+        procs[i].parent = 0;
+        procs[i].waiter = 0;
+        if (procs[i].state == P_ZOMBIE)
+            procs[i].state = P_FREE;
+    }
+}
+
+void proc_exit(struct proc *p, int32_t status)
+{
+    uint32_t fl = irq_save();
+    int self = current->proc == p;
+    if (p->state != P_ALIVE)
+        panic("proc_exit: pid %u is not alive", p->pid);
+    if (self)
+        write_cr3(kernel_proc.vm.pd);      /* leave the space before freeing it */
+    else
+        sched_kill_thread(p->thread);
+    vm_destroy(&p->vm);
+    orphan_children(p);
+    p->exit_status = status;
+    p->thread = 0;
+    p->state = p->parent ? P_ZOMBIE : P_FREE;
+    if (p->waiter) {
+        sched_wake(p->waiter, 0);
+        p->waiter = 0;
+    }
+    if (self) {
+        current->proc = &kernel_proc;      /* its last moments run in the kernel */
+        sched_exit_thread();
+    }
+    irq_restore(fl);
+}
+
+void proc_fault(uint32_t vector, const char *what, uint32_t eip, uint32_t addr)
+{
+    struct proc *p = current->proc;
+    kprintf("proc: %s (pid %u) killed: %s at eip %08x, address %08x\n",
+            p->name, p->pid, what, eip, addr);
+    proc_exit(p, ANT_KILLED_BASE + (int32_t)vector);
+    panic("proc_fault: returned");
+}
+
+static struct proc *find_child(struct proc *parent, uint32_t pid, int *any_child)
+{
+    *any_child = 0;
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *c = &procs[i];
+        if (c->state == P_FREE || c->parent != parent)
+            continue;
+        *any_child = 1;
+        if ((pid == 0 || c->pid == pid) && c->state == P_ZOMBIE)
+            return c;
+    }
+    return 0;
+}
+
+static void set_waiter(struct proc *parent, uint32_t pid, struct thread *t)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state == P_ALIVE && procs[i].parent == parent && (!pid || procs[i].pid == pid))
+            procs[i].waiter = t;
+}
+
+int32_t proc_wait(struct proc *parent, uint32_t pid, int32_t *status)
+{
+    uint32_t fl = irq_save();
+    for (;;) {
+        int any;
+        struct proc *c = find_child(parent, pid, &any);
+        struct proc *target = pid ? proc_find(pid) : 0;
+        if (!any || (pid && (!target || target->parent != parent))) {
+            irq_restore(fl);
+            return -ANT_ECHILD;
+        }
+        if (c) {
+            *status = c->exit_status;
+            c->state = P_FREE;
+            irq_restore(fl);
+            return (int32_t)c->pid;
+        }
+        set_waiter(parent, pid, current);      /* wake me when one of them ends */
+        sched_block();
+        set_waiter(parent, pid, 0);
+    }
+}

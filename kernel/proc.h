@@ -1,0 +1,46 @@
+/* Processes: an address space, a thread, a parent, an exit status. */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+#include <stdint.h>
+#include "include/ant/syscall.h"
+#include "mm/vm.h"
+
+#define MAX_PROCS 64
+#define USER_STACK_TOP 0x7FFFF000   /* the page above is left unmapped */
+#define USER_STACK_PAGES 16
+
+enum proc_state { P_FREE, P_ALIVE, P_ZOMBIE };
+
+struct thread;
+
+struct proc {
+    uint32_t pid;
+    uint8_t state;              /* enum proc_state */
+    uint16_t tag;               /* frame-table owner tag: slot + 1 */
+    char name[ANT_NAME_MAX];
+    char args[ANT_ARGS_MAX];
+    struct vm vm;
+    struct thread *thread;
+    struct proc *parent;        /* NULL: nobody will wait; reaped at exit */
+    struct thread *waiter;      /* parent thread blocked in proc_wait */
+    int32_t exit_status;
+};
+
+extern struct proc kernel_proc;     /* pid 0: the inner core's own threads */
+
+void proc_init(void);
+/* Start program `name` (a boot module) with args; returns its pid or -error. */
+int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent);
+/* End process p with status; frees everything it holds. Does not return
+ * when p is the caller's own process. */
+void proc_exit(struct proc *p, int32_t status);
+/* Kill the current process for a fault, with a one-line report; its exit
+ * status is ANT_KILLED_BASE + vector. */
+void proc_fault(uint32_t vector, const char *what, uint32_t eip, uint32_t addr)
+    __attribute__((noreturn));
+/* Wait for child pid of parent (or any child, pid 0) to end. */
+int32_t proc_wait(struct proc *parent, uint32_t pid, int32_t *status);
+struct proc *proc_find(uint32_t pid);
+uint32_t proc_count(void);
+
+#endif

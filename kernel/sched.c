@@ -1,0 +1,325 @@
+/*
+ * Threads and scheduling on one CPU. The kernel is not preemptible: traps
+ * run with interrupts off, and a thread gives up the CPU only by blocking,
+ * yielding, or on its way back to user mode when its quantum has run out
+ * (or a more urgent thread woke). Priorities 0 (most urgent) to 7, round
+ * robin inside a priority; the idle thread runs when every queue is empty.
+ */
+#include "kernel/sched.h"
+#include "kernel/gdt.h"
+#include "kernel/panic.h"
+#include "kernel/proc.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+#include "lib/string.h"
+#include "mm/kspace.h"
+#include "mm/pool.h"
+
+struct runqueue {
+    struct thread *head, *tail;
+};
+
+static struct thread threads[MAX_THREADS];
+static struct runqueue rq[NPRIO];
+static struct thread *idle_thread, *reap_pending;
+static int need_resched;
+struct thread *current;
+
+void switch_context(uint32_t *save_esp, uint32_t new_esp);
+void thread_start_user(void);              /* trapstubs.asm */
+void thread_kernel_run(void (*fn)(void *), void *arg);
+void sched_after_switch(void);
+
+static void rq_push(struct thread *t)
+{
+    struct runqueue *q = &rq[t->prio];
+    t->rq_next = 0;
+    if (q->tail)
+        q->tail->rq_next = t;
+    else
+        q->head = t;
+    q->tail = t;
+}
+
+static struct thread *rq_pop(void)
+{
+    for (int p = 0; p < NPRIO; p++) {
+        struct thread *t = rq[p].head;
+        if (t) {
+            rq[p].head = t->rq_next;
+            if (!rq[p].head)
+                rq[p].tail = 0;
+            return t;
+        }
+    }
+    return 0;
+}
+
+static void rq_remove(struct thread *t)
+{
+    struct runqueue *q = &rq[t->prio];
+    struct thread *prev = 0;
+    for (struct thread *i = q->head; i; prev = i, i = i->rq_next) {
+        if (i != t)
+            continue;
+        if (prev)
+            prev->rq_next = i->rq_next;
+        else
+            q->head = i->rq_next;
+        if (q->tail == i)
+            q->tail = prev;
+        return;
+    }
+}
+
+static uint32_t kstack_base(const struct thread *t)
+{
+    return KSTACK_VIRT + (uint32_t)t->tid * (KSTACK_PAGES + 1) * PAGE_SIZE + PAGE_SIZE;
+}
+
+static void free_kstack(struct thread *t)
+{
+    for (int i = 0; i < KSTACK_PAGES; i++) {
+        uint32_t va = kstack_base(t) + (uint32_t)i * PAGE_SIZE;
+        uint32_t pa = kspace_lookup(va);
+        kspace_unmap(va);
+        pool_free(pa);
+    }
+}
+
+/* A free slot with a mapped kernel stack, or NULL. */
+static struct thread *thread_alloc(int prio)
+{
+    struct thread *t = 0;
+    for (int i = 1; i < MAX_THREADS && !t; i++)
+        if (threads[i].state == T_FREE)
+            t = &threads[i];
+    if (!t)
+        return 0;
+    uint16_t tid = t->tid;
+    memset(t, 0, sizeof *t);
+    t->tid = tid;
+    for (int i = 0; i < KSTACK_PAGES; i++) {
+        uint32_t pa = pool_alloc(FRAME_KERNEL, 0);
+        if (!pa) {
+            while (i--)
+                pool_free(kspace_lookup(kstack_base(t) + (uint32_t)i * PAGE_SIZE)),
+                    kspace_unmap(kstack_base(t) + (uint32_t)i * PAGE_SIZE);
+            return 0;
+        }
+        kspace_map(kstack_base(t) + (uint32_t)i * PAGE_SIZE, pa);
+    }
+    t->kstack_top = kstack_base(t) + KSTACK_PAGES * PAGE_SIZE;
+    t->prio = (uint8_t)prio;
+    t->state = T_BLOCKED;
+    return t;
+}
+
+/* Lay out a stack that switch_context "returns" into entry on. */
+static void push_switch_frame(struct thread *t, uint32_t sp, void (*entry)(void))
+{
+    uint32_t *s = (uint32_t *)sp;
+    *--s = (uint32_t)entry;                /* return address */
+    for (int i = 0; i < 4; i++)
+        *--s = 0;                          /* ebp, ebx, esi, edi */
+    t->esp = (uint32_t)s;
+}
+
+struct thread *thread_create_kernel(void (*fn)(void *), void *arg, int prio)
+{
+    struct thread *t = thread_alloc(prio);
+    if (!t)
+        return 0;
+    t->proc = &kernel_proc;
+    uint32_t *s = (uint32_t *)t->kstack_top;
+    *--s = (uint32_t)arg;                  /* thread_kernel_run(fn, arg) */
+    *--s = (uint32_t)fn;
+    *--s = 0;                              /* its return address: none */
+    push_switch_frame(t, (uint32_t)s, (void (*)(void))thread_kernel_run);
+    return t;
+}
+
+struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, int prio)
+{
+    struct thread *t = thread_alloc(prio);
+    if (!t)
+        return 0;
+    t->proc = p;
+    struct trap_frame *tf = (struct trap_frame *)(t->kstack_top - sizeof *tf);
+    memset(tf, 0, sizeof *tf);
+    tf->cs = SEL_UCODE;
+    tf->ds = tf->es = tf->fs = tf->gs = tf->user_ss = SEL_UDATA;
+    tf->eflags = EFLAGS_IF | EFLAGS_RESERVED1;
+    tf->eip = eip;
+    tf->user_esp = esp;
+    push_switch_frame(t, (uint32_t)tf, thread_start_user);
+    return t;
+}
+
+/* Run on the new thread's stack right after every switch. */
+void sched_after_switch(void)
+{
+    if (reap_pending) {
+        free_kstack(reap_pending);
+        reap_pending->state = T_FREE;
+        reap_pending = 0;
+    }
+}
+
+/* First C code of a kernel thread (from thread_start_kernel). */
+void thread_kernel_run(void (*fn)(void *), void *arg)
+{
+    sched_after_switch();
+    sti();
+    fn(arg);
+    sched_exit_thread();
+}
+
+static void schedule(void)
+{
+    struct thread *prev = current, *next = rq_pop();
+    if (!next)
+        next = prev->state == T_RUNNING ? prev : idle_thread;
+    need_resched = 0;
+    next->quantum = QUANTUM_TICKS;
+    if (next == prev) {
+        prev->state = prev == idle_thread ? T_READY : T_RUNNING;
+        return;
+    }
+    if (next != idle_thread)
+        next->state = T_RUNNING;
+    tss_set_kernel_stack(next->kstack_top);
+    if (next->proc->vm.pd != prev->proc->vm.pd)
+        write_cr3(next->proc->vm.pd);
+    current = next;
+    switch_context(&prev->esp, next->esp);
+    sched_after_switch();
+}
+
+void sched_wake(struct thread *t, int32_t result)
+{
+    uint32_t fl = irq_save();
+    if (t->state == T_BLOCKED) {
+        t->state = T_READY;
+        t->wait_result = result;
+        t->wake_tick = 0;
+        rq_push(t);
+        if (t->prio < current->prio)
+            need_resched = 1;
+    }
+    irq_restore(fl);
+}
+
+int32_t sched_block(void)
+{
+    uint32_t fl = irq_save();
+    current->state = T_BLOCKED;
+    schedule();
+    irq_restore(fl);
+    return current->wait_result;
+}
+
+void sched_yield(void)
+{
+    uint32_t fl = irq_save();
+    if (current != idle_thread) {
+        current->state = T_READY;
+        rq_push(current);
+    }
+    schedule();
+    irq_restore(fl);
+}
+
+void sched_sleep(uint32_t ticks)
+{
+    uint32_t fl = irq_save();
+    current->wake_tick = timer_ticks() + (ticks ? ticks : 1);
+    sched_block();
+    irq_restore(fl);
+}
+
+void sched_tick(void)
+{
+    uint32_t now = timer_ticks();
+    current->cpu_ticks++;
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = &threads[i];
+        if (t->state == T_BLOCKED && t->wake_tick && (int32_t)(now - t->wake_tick) >= 0)
+            sched_wake(t, 0);
+    }
+    if (current->quantum && --current->quantum == 0)
+        need_resched = 1;
+}
+
+void sched_preempt_point(void)
+{
+    if (need_resched && current != idle_thread)
+        sched_yield();
+}
+
+void sched_exit_thread(void)
+{
+    cli();
+    current->state = T_DEAD;
+    reap_pending = current;
+    schedule();
+    panic("sched_exit_thread: a dead thread ran again");
+}
+
+void sched_kill_thread(struct thread *t)
+{
+    uint32_t fl = irq_save();
+    if (t == current)
+        panic("sched_kill_thread: the current thread");
+    if (t->state == T_READY)
+        rq_remove(t);
+    free_kstack(t);
+    t->state = T_FREE;
+    irq_restore(fl);
+}
+
+uint32_t sched_thread_count(void)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < MAX_THREADS; i++)
+        n += threads[i].state != T_FREE && threads[i].state != T_DEAD;
+    return n;
+}
+
+static int anything_ready(void)
+{
+    for (int p = 0; p < NPRIO; p++)
+        if (rq[p].head)
+            return 1;
+    return 0;
+}
+
+static void idle_loop(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        cli();
+        if (anything_ready())
+            sched_yield();
+        __asm__ volatile("sti; hlt" ::: "memory");  /* no wake-up lost between */
+    }
+}
+
+void sched_init(void)
+{
+    extern uint8_t boot_stack[];
+    for (int i = 0; i < MAX_THREADS; i++)
+        threads[i].tid = (uint16_t)i;
+    current = &threads[0];                 /* the boot thread: kernel_main */
+    current->state = T_RUNNING;
+    current->prio = 0;
+    current->proc = &kernel_proc;
+    current->kstack_top = (uint32_t)boot_stack + BOOT_STACK_SIZE;
+    idle_thread = thread_create_kernel(idle_loop, 0, PRIO_IDLE - 1);
+    if (!idle_thread)
+        panic("sched_init: no memory for the idle thread");
+    idle_thread->prio = PRIO_IDLE - 1;
+    idle_thread->state = T_READY;          /* runs only when nothing else can */
+    tss_set_kernel_stack(current->kstack_top);
+}

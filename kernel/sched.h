@@ -1,0 +1,57 @@
+/* Threads and the scheduler: priorities, round robin, blocking, sleeping. */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+#include <stdint.h>
+
+#define NPRIO 8                 /* 0 is the most urgent */
+#define PRIO_DEFAULT 4
+#define PRIO_IDLE NPRIO         /* the idle thread only */
+#define QUANTUM_TICKS 2
+#define MAX_THREADS 128
+#define KSTACK_PAGES 2          /* per thread; a guard page below each */
+
+enum thread_state { T_FREE, T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
+
+struct proc;
+
+struct thread {
+    uint32_t esp;               /* saved kernel stack pointer (switch.asm) */
+    uint32_t kstack_top;
+    uint16_t tid;
+    uint8_t state;              /* enum thread_state */
+    uint8_t prio;
+    uint32_t quantum;
+    uint32_t cpu_ticks;         /* ticks charged while running */
+    uint32_t wake_tick;         /* when sleeping; 0 if not */
+    struct proc *proc;
+    struct thread *rq_next;     /* run queue or wait queue link */
+    int32_t wait_result;        /* what woke a blocked thread */
+};
+
+extern struct thread *current;
+
+void sched_init(void);
+/* A kernel thread running fn(arg); NULL if no memory. */
+struct thread *thread_create_kernel(void (*fn)(void *), void *arg, int prio);
+/* A thread whose first run enters user mode at eip with stack esp. */
+struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, int prio);
+/* Make t runnable. */
+void sched_wake(struct thread *t, int32_t result);
+/* Block the current thread until sched_wake; returns its result. */
+int32_t sched_block(void);
+/* Give up the CPU to threads of the same or higher priority. */
+void sched_yield(void);
+/* Sleep for ticks timer ticks. */
+void sched_sleep(uint32_t ticks);
+/* Called by the timer every tick. */
+void sched_tick(void);
+/* Reschedule if the quantum ran out (on the way back to user mode). */
+void sched_preempt_point(void);
+/* End the current thread; never returns. Its stack is freed later. */
+void sched_exit_thread(void) __attribute__((noreturn));
+/* Remove a not-running thread from the system (its process is dying). */
+void sched_kill_thread(struct thread *t);
+/* Threads alive now. */
+uint32_t sched_thread_count(void);
+
+#endif

@@ -1,0 +1,33 @@
+/* The 8253/8254 PIT, channel 0, as the system tick on IRQ 0. */
+#include "kernel/timer.h"
+#include "kernel/sched.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+
+#define PIT_CH0 0x40
+#define PIT_CMD 0x43
+#define PIT_RATE_GEN 0x34          /* channel 0, lo/hi byte, mode 2 */
+#define PIT_HZ 1193182
+
+static volatile uint32_t ticks;
+
+static void timer_irq(struct trap_frame *tf)
+{
+    (void)tf;
+    ticks++;
+    sched_tick();
+}
+
+void timer_init(void)
+{
+    uint32_t div = PIT_HZ / TIMER_HZ;
+    outb(PIT_CMD, PIT_RATE_GEN);
+    outb(PIT_CH0, (uint8_t)div);
+    outb(PIT_CH0, (uint8_t)(div >> 8));
+    irq_set_handler(0, timer_irq);
+}
+
+uint32_t timer_ticks(void)
+{
+    return ticks;
+}

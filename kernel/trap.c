@@ -1,0 +1,166 @@
+/* The IDT, the 8259 PICs, and trap dispatch: exceptions, IRQs, fix-ups. */
+#include "kernel/trap.h"
+#include "kernel/console.h"
+#include "kernel/panic.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/syscall.h"
+#include "kernel/x86.h"
+
+#define PIC1 0x20
+#define PIC2 0xA0
+#define PIC_EOI 0x20
+#define ICW1_INIT_ICW4 0x11        /* edge triggered, cascade, ICW4 follows */
+#define ICW4_8086 0x01
+
+#define GATE_INT32 0x8E            /* present, DPL 0, 32-bit interrupt gate */
+#define GATE_DPL3  0x60            /* callable from ring 3 */
+
+struct idt_gate {
+    uint16_t off_lo, sel;
+    uint8_t zero, type;
+    uint16_t off_hi;
+} __attribute__((packed));
+_Static_assert(sizeof(struct idt_gate) == 8, "IDT gate is 8 bytes");
+
+struct ex_entry {                  /* __ex_table: where a fault may be recovered */
+    uint32_t fault_eip, fixup_eip;
+};
+
+extern const uint32_t trap_stubs[256];
+extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+
+static struct idt_gate idt[256];
+static irq_handler irq_handlers[16];
+static uint16_t pic_mask;
+uint32_t trap_last_fixup_addr, trap_last_fixup_vector;
+
+static const char *const exception_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+    "invalid opcode", "no FPU", "double fault", "coprocessor overrun", "invalid TSS",
+    "segment not present", "stack fault", "general protection", "page fault", "15",
+    "FPU error", "alignment check", "machine check", "SIMD error",
+};
+
+const char *trap_name(uint32_t v)
+{
+    if (v < 32 && exception_names[v])
+        return exception_names[v];
+    return v < 48 ? "interrupt" : "trap";
+}
+
+static void set_gate(int v, uint32_t handler, uint8_t type)
+{
+    idt[v].off_lo = (uint16_t)handler;
+    idt[v].sel = SEL_KCODE;
+    idt[v].zero = 0;
+    idt[v].type = type;
+    idt[v].off_hi = (uint16_t)(handler >> 16);
+}
+
+static void pic_write_mask(void)
+{
+    outb(PIC1 + 1, (uint8_t)pic_mask);
+    outb(PIC2 + 1, (uint8_t)(pic_mask >> 8));
+}
+
+static void pic_init(void)
+{
+    outb(PIC1, ICW1_INIT_ICW4);
+    outb(PIC2, ICW1_INIT_ICW4);
+    outb(PIC1 + 1, VEC_IRQ0);      /* ICW2: vector base */
+    outb(PIC2 + 1, VEC_IRQ0 + 8);
+    outb(PIC1 + 1, 1 << 2);        /* ICW3: slave on line 2 */
+    outb(PIC2 + 1, 2);
+    outb(PIC1 + 1, ICW4_8086);
+    outb(PIC2 + 1, ICW4_8086);
+    pic_mask = 0xFFFF & ~(1 << 2); /* all masked but the cascade */
+    pic_write_mask();
+}
+
+void pic_eoi(int irq)
+{
+    if (irq >= 8)
+        outb(PIC2, PIC_EOI);
+    outb(PIC1, PIC_EOI);
+}
+
+void irq_set_handler(int irq, irq_handler handler)
+{
+    uint32_t fl = irq_save();
+    irq_handlers[irq] = handler;
+    pic_mask &= (uint16_t)~(1 << irq);
+    pic_write_mask();
+    irq_restore(fl);
+}
+
+void trap_init(void)
+{
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) idtr = { sizeof idt - 1, (uint32_t)idt };
+    for (int v = 0; v < 256; v++)
+        set_gate(v, trap_stubs[v], GATE_INT32);
+    set_gate(VEC_SYSCALL, trap_stubs[VEC_SYSCALL], GATE_INT32 | GATE_DPL3);
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+    pic_init();
+}
+
+int trap_fixup(struct trap_frame *tf)
+{
+    for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
+        if (e->fault_eip == tf->eip) {
+            trap_last_fixup_addr = tf->vector == VEC_PAGE ? read_cr2() : 0;
+            trap_last_fixup_vector = tf->vector;
+            tf->eip = e->fixup_eip;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Is this IRQ 7 or 15 a spurious one (not in the PIC's in-service register)? */
+static int irq_spurious(int irq)
+{
+    uint16_t port = irq == 7 ? PIC1 : PIC2;
+    outb(port, 0x0B);              /* OCW3: read ISR */
+    if (inb(port) & 0x80)
+        return 0;
+    if (irq == 15)
+        outb(PIC1, PIC_EOI);       /* the master did see the cascade */
+    return 1;
+}
+
+static void handle_irq(struct trap_frame *tf)
+{
+    int irq = (int)tf->vector - VEC_IRQ0;
+    if ((irq == 7 || irq == 15) && irq_spurious(irq))
+        return;
+    pic_eoi(irq);
+    if (irq_handlers[irq])
+        irq_handlers[irq](tf);
+}
+
+static void user_exception(struct trap_frame *tf)
+{
+    uint32_t addr = tf->vector == VEC_PAGE ? read_cr2() : 0;
+    proc_fault(tf->vector, trap_name(tf->vector), tf->eip, addr);
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+    int from_user = (tf->cs & 3) == 3;
+    if (tf->vector >= VEC_IRQ0 && tf->vector < VEC_IRQ0 + 16) {
+        handle_irq(tf);
+    } else if (tf->vector == VEC_SYSCALL && from_user) {
+        syscall_dispatch(tf);
+    } else if (!from_user) {
+        if (!trap_fixup(tf))
+            panic_trap(tf, trap_name(tf->vector));
+    } else {
+        user_exception(tf);
+    }
+    if (from_user)
+        sched_preempt_point();
+}

@@ -1,0 +1,74 @@
+/*
+ * IA-32 hardware constants, one name per bit. This file is shared by C and
+ * NASM: the Makefile turns every "#define NAME VALUE" line into a NASM
+ * "%define", so keep each definition on one line, in plain integer syntax.
+ */
+#ifndef X86_BITS_H
+#define X86_BITS_H
+
+/* CR0 */
+#define CR0_PE  (1 << 0)    /* protected mode enable */
+#define CR0_WP  (1 << 16)   /* ring 0 honours read-only pages */
+#define CR0_PG  (1 << 31)   /* paging enable */
+
+/* CR4 */
+#define CR4_PSE (1 << 4)    /* 4MB pages allowed in PDEs */
+#define CR4_PGE (1 << 7)    /* global pages survive CR3 loads */
+
+/* EFLAGS */
+#define EFLAGS_IF (1 << 9)   /* interrupts enabled */
+#define EFLAGS_IOPL3 (3 << 12) /* I/O privilege level 3 */
+#define EFLAGS_ID (1 << 21)  /* toggleable iff CPUID exists */
+#define EFLAGS_RESERVED1 (1 << 1) /* always-one bit */
+
+/* CPUID leaf 1, EDX */
+#define CPUID_EDX_PSE (1 << 3)   /* page size extension (4MB pages) */
+#define CPUID_EDX_TSC (1 << 4)   /* rdtsc */
+#define CPUID_EDX_SEP (1 << 11)  /* sysenter/sysexit */
+#define CPUID_EDX_PGE (1 << 13)  /* global pages */
+
+/* Page directory and page table entries */
+#define PTE_P   (1 << 0)    /* present */
+#define PTE_W   (1 << 1)    /* writable */
+#define PTE_U   (1 << 2)    /* user accessible */
+#define PTE_PWT (1 << 3)    /* write-through */
+#define PTE_PCD (1 << 4)    /* cache disable */
+#define PTE_A   (1 << 5)    /* accessed (set by the CPU) */
+#define PTE_D   (1 << 6)    /* dirty (set by the CPU, PTEs and 4MB PDEs) */
+#define PDE_PS  (1 << 7)    /* this PDE maps a 4MB page */
+#define PTE_G   (1 << 8)    /* global: not flushed by CR3 loads */
+#define PTE_AVAIL_SHIFT 9   /* bits 9-11 are free for the OS */
+#define PTE_FRAME_MASK 0xFFFFF000 /* frame address in a PTE / 4KB PDE */
+#define PDE_4MB_MASK 0xFFC00000 /* frame address in a 4MB PDE */
+
+/* Page-fault error code */
+#define PF_P    (1 << 0)    /* 0: not present, 1: protection violation */
+#define PF_W    (1 << 1)    /* caused by a write */
+#define PF_U    (1 << 2)    /* caused in user mode */
+
+/* Sizes */
+#define PAGE_SIZE 4096
+#define PAGE_SHIFT 12
+#define BIGPAGE_SIZE 0x400000
+#define BIGPAGE_SHIFT 22
+
+/* Multiboot 1 */
+#define MB_HEADER_MAGIC 0x1BADB002   /* in the kernel image */
+#define MB_BOOT_MAGIC 0x2BADB002     /* in EAX at entry */
+#define MB_HEADER_ALIGN (1 << 0)     /* page-align modules */
+#define MB_HEADER_MEMINFO (1 << 1)   /* ask for a memory map */
+
+/* Segment selectors (GDT layout fixed in kernel/gdt.c) */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UCODE 0x1B
+#define SEL_UDATA 0x23
+#define SEL_TSS   0x28
+
+/* I/O ports */
+#define PORT_COM1 0x3F8
+#define PORT_DEBUG_EXIT 0xF4  /* QEMU isa-debug-exit: status = (v << 1) | 1 */
+#define DEBUG_EXIT_PASS 0x10  /* QEMU exits with 33 */
+#define DEBUG_EXIT_FAIL 0x11  /* QEMU exits with 35 */
+
+#endif

@@ -1,0 +1,102 @@
+/* User runtime: start-up, system-call wrappers, printf to the console. */
+#include "lib/ant.h"
+#include <stdarg.h>
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+#define CPUID_EDX_SEP (1 << 11)
+
+static int sysenter_state;      /* 0 unknown, 1 yes, -1 no */
+static char args_buf[ANT_ARGS_MAX];
+
+int ant_has_sysenter(void)
+{
+    if (!sysenter_state) {
+        uint32_t a = 1, b, c = 0, d;
+        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+        uint32_t family = (a >> 8) & 0xF, model = (a >> 4) & 0xF, stepping = a & 0xF;
+        int buggy = family == 6 && model < 3 && stepping < 3;  /* early Pentium Pro */
+        sysenter_state = (d & CPUID_EDX_SEP) && !buggy ? 1 : -1;
+    }
+    return sysenter_state > 0;
+}
+
+int32_t ant_syscall(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4)
+{
+    if (ant_has_sysenter())
+        return ant_syscall_sysenter(nr, a1, a2, a3, a4);
+    return ant_syscall_int80(nr, a1, a2, a3, a4);
+}
+
+void ant_exit(int code)
+{
+    for (;;)
+        ant_syscall(SYS_EXIT, (uint32_t)code, 0, 0, 0);
+}
+
+int32_t ant_yield(void) { return ant_syscall(SYS_YIELD, 0, 0, 0, 0); }
+int32_t ant_sleep(uint32_t ticks) { return ant_syscall(SYS_SLEEP, ticks, 0, 0, 0); }
+int32_t ant_getpid(void) { return ant_syscall(SYS_GETPID, 0, 0, 0, 0); }
+int32_t ant_mmap(uint32_t addr, uint32_t len, uint32_t prot) { return ant_syscall(SYS_MMAP, addr, len, prot, 0); }
+int32_t ant_munmap(uint32_t addr, uint32_t len) { return ant_syscall(SYS_MUNMAP, addr, len, 0, 0); }
+int32_t ant_write(const void *buf, uint32_t len) { return ant_syscall(SYS_WRITE, (uint32_t)buf, len, 0, 0); }
+int32_t ant_kill(int32_t pid) { return ant_syscall(SYS_KILL, (uint32_t)pid, 0, 0, 0); }
+int32_t ant_modinfo(uint32_t i, struct ant_modinfo *m) { return ant_syscall(SYS_MODINFO, i, (uint32_t)m, 0, 0); }
+int32_t ant_meminfo(struct ant_meminfo *m) { return ant_syscall(SYS_MEMINFO, (uint32_t)m, 0, 0, 0); }
+
+int32_t ant_spawn(const char *name, const char *args, uint32_t prio)
+{
+    return ant_syscall(SYS_SPAWN, (uint32_t)name, (uint32_t)args, prio, 0);
+}
+
+int32_t ant_wait(int32_t pid, int32_t *status)
+{
+    return ant_syscall(SYS_WAIT, (uint32_t)pid, (uint32_t)status, 0, 0);
+}
+
+struct outbuf {
+    char buf[256];
+    uint32_t n;
+};
+
+static void out_put(char c, void *arg)
+{
+    struct outbuf *o = arg;
+    o->buf[o->n++] = c;
+    if (o->n == sizeof o->buf) {
+        ant_write(o->buf, o->n);
+        o->n = 0;
+    }
+}
+
+int ant_printf(const char *fmt, ...)
+{
+    struct outbuf o;
+    va_list ap;
+    o.n = 0;
+    va_start(ap, fmt);
+    int n = fmt_vformat(out_put, &o, fmt, ap);
+    va_end(ap);
+    if (o.n)
+        ant_write(o.buf, o.n);
+    return n;
+}
+
+const char *ant_strerror(int32_t err)
+{
+    static const char *const names[] = {
+        "ok", "EINVAL", "EFAULT", "ENOMEM", "ENOSYS", "ESRCH",
+        "ECHILD", "ENOEXEC", "ENOENT", "EBUSY", "EAGAIN",
+    };
+    if (err < 0)
+        err = -err;
+    return (uint32_t)err < sizeof names / sizeof names[0] ? names[err] : "?";
+}
+
+void ant_start(void);
+void ant_start(void)
+{
+    if (ant_syscall(SYS_GETARGS, (uint32_t)args_buf, sizeof args_buf, 0, 0) < 0)
+        args_buf[0] = 0;
+    ant_exit(main(args_buf));
+}

@@ -1,0 +1,87 @@
+/*
+ * Kernel space beyond the fixed 4MB pages. The 254 kernel page tables sit in
+ * the data area, so the kernel half of every page directory is fixed at boot
+ * and mapping a kernel page is one PTE store and an invlpg.
+ */
+#include "mm/kspace.h"
+#include "kernel/panic.h"
+#include "kernel/x86.h"
+
+struct kernel_tables ktables __attribute__((aligned(PAGE_SIZE)));
+
+static uint16_t window_stack[WINDOW_COUNT];  /* free window slots */
+static uint32_t window_top;                  /* slots on the stack */
+static int window_ready;
+
+void kspace_finish_boot(void)
+{
+    ktables.pd[0] = 0;                       /* the boot identity mapping */
+    write_cr3(read_cr3());
+}
+
+uint32_t *kspace_pte(uint32_t va)
+{
+    uint32_t pde = va >> BIGPAGE_SHIFT;
+    if (pde < KERNEL_PDE_PT_FIRST)
+        panic("kspace: %08x is not in the page-table part of kernel space", va);
+    return &ktables.pt[pde - KERNEL_PDE_PT_FIRST][(va >> PAGE_SHIFT) & 1023];
+}
+
+void kspace_map(uint32_t va, uint32_t pa)
+{
+    uint32_t g = (read_cr4() & CR4_PGE) ? PTE_G : 0;
+    uint32_t *pte = kspace_pte(va);
+    if (*pte & PTE_P)
+        panic("kspace_map: %08x is already mapped", va);
+    *pte = (pa & PTE_FRAME_MASK) | PTE_P | PTE_W | g;
+}
+
+void kspace_unmap(uint32_t va)
+{
+    *kspace_pte(va) = 0;
+    invlpg(va);
+}
+
+uint32_t kspace_lookup(uint32_t va)
+{
+    uint32_t pde = ktables.pd[va >> BIGPAGE_SHIFT];
+    if (!(pde & PTE_P))
+        return 0;
+    if (pde & PDE_PS)
+        return (pde & PDE_4MB_MASK) + (va & (BIGPAGE_SIZE - 1) & PTE_FRAME_MASK);
+    uint32_t pte = *kspace_pte(va);
+    return (pte & PTE_P) ? (pte & PTE_FRAME_MASK) : 0;
+}
+
+void *window_map(uint32_t pa)
+{
+    uint32_t fl = irq_save();
+    if (!window_ready) {
+        for (uint32_t i = 0; i < WINDOW_COUNT; i++)
+            window_stack[i] = (uint16_t)(WINDOW_COUNT - 1 - i);
+        window_top = WINDOW_COUNT;
+        window_ready = 1;
+    }
+    if (window_top == 0)
+        panic("window_map: all %u windows in use", WINDOW_COUNT);
+    uint32_t va = WINDOW_VIRT + (uint32_t)window_stack[--window_top] * PAGE_SIZE;
+    kspace_map(va, pa);
+    irq_restore(fl);
+    return (void *)va;
+}
+
+void window_unmap(void *p)
+{
+    uint32_t va = (uint32_t)p & PTE_FRAME_MASK;
+    if (va < WINDOW_VIRT || va >= WINDOW_VIRT + WINDOW_COUNT * PAGE_SIZE)
+        panic("window_unmap: %08x is not a window", va);
+    uint32_t fl = irq_save();
+    kspace_unmap(va);
+    window_stack[window_top++] = (uint16_t)((va - WINDOW_VIRT) / PAGE_SIZE);
+    irq_restore(fl);
+}
+
+uint32_t window_in_use(void)
+{
+    return window_ready ? WINDOW_COUNT - window_top : 0;
+}

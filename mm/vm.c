@@ -1,0 +1,175 @@
+/*
+ * Address spaces. The kernel half of a directory (PDEs 768-1023) is copied
+ * from the kernel directory once, at creation; it never changes after boot,
+ * so no directory ever needs updating. The user half is private: its page
+ * tables and pages come from the pool, tagged with the owner. Tables and
+ * directories of other spaces are edited through temporary windows.
+ */
+#include "mm/vm.h"
+#include "include/ant/syscall.h"
+#include "kernel/panic.h"
+#include "kernel/x86.h"
+#include "lib/string.h"
+#include "mm/kspace.h"
+#include "mm/layout.h"
+#include "mm/pool.h"
+
+#define PDX(va) ((va) >> BIGPAGE_SHIFT)
+#define PTX(va) (((va) >> PAGE_SHIFT) & 1023)
+
+void frame_zero(uint32_t pa)
+{
+    void *w = window_map(pa);
+    memset(w, 0, PAGE_SIZE);
+    window_unmap(w);
+}
+
+static int vm_live(const struct vm *vm)
+{
+    return read_cr3() == vm->pd;
+}
+
+int vm_create(struct vm *vm, uint16_t owner)
+{
+    uint32_t pd = pool_alloc(FRAME_USER, owner);
+    if (!pd)
+        return -ANT_ENOMEM;
+    uint32_t *w = window_map(pd);
+    memset(w, 0, KERNEL_PDE_FIRST * 4);
+    memcpy(w + KERNEL_PDE_FIRST, ktables.pd + KERNEL_PDE_FIRST, (1024 - KERNEL_PDE_FIRST) * 4);
+    window_unmap(w);
+    vm->pd = pd;
+    vm->owner = owner;
+    vm->pages = 1;
+    return 0;
+}
+
+/* Free the pages of one page table that this space owns, then the table. */
+static void free_table(struct vm *vm, uint32_t pt)
+{
+    uint32_t *w = window_map(pt);
+    for (int i = 0; i < 1024; i++) {
+        if (!(w[i] & PTE_P))
+            continue;
+        struct frame *f = frame_of(w[i] & PTE_FRAME_MASK);
+        if (f && f->state == FRAME_USER && f->owner == vm->owner)
+            pool_free(w[i] & PTE_FRAME_MASK), vm->pages--;
+    }
+    window_unmap(w);
+    pool_free(pt);
+    vm->pages--;
+}
+
+void vm_destroy(struct vm *vm)
+{
+    if (vm_live(vm))
+        panic("vm_destroy: the live address space");
+    uint32_t *pd = window_map(vm->pd);
+    for (int i = 0; i < KERNEL_PDE_FIRST; i++)
+        if (pd[i] & PTE_P)
+            free_table(vm, pd[i] & PTE_FRAME_MASK);
+    window_unmap(pd);
+    pool_free(vm->pd);
+    vm->pages--;
+    if (vm->pages)
+        panic("vm_destroy: %u pages unaccounted for", vm->pages);
+    vm->pd = 0;
+}
+
+/* The page table for va, allocated if asked; 0 if none. */
+static uint32_t table_for(struct vm *vm, uint32_t va, int alloc)
+{
+    uint32_t *pd = window_map(vm->pd), pde = pd[PDX(va)];
+    if (!(pde & PTE_P) && alloc) {
+        uint32_t pt = pool_alloc(FRAME_USER, vm->owner);
+        if (pt) {
+            frame_zero(pt);
+            vm->pages++;
+            pde = pd[PDX(va)] = pt | PTE_P | PTE_W | PTE_U;
+        }
+    }
+    window_unmap(pd);
+    return (pde & PTE_P) ? pde & PTE_FRAME_MASK : 0;
+}
+
+int vm_map(struct vm *vm, uint32_t va, uint32_t pa, uint32_t flags)
+{
+    if (va < USER_START || va >= USER_END)
+        panic("vm_map: %08x is not a user address", va);
+    uint32_t pt = table_for(vm, va, 1);
+    if (!pt)
+        return -ANT_ENOMEM;
+    uint32_t *w = window_map(pt);
+    int busy = w[PTX(va)] & PTE_P;
+    if (!busy)
+        w[PTX(va)] = (pa & PTE_FRAME_MASK) | PTE_P | PTE_U | (flags & (PTE_W | PTE_PCD | PTE_PWT));
+    window_unmap(w);
+    return busy ? -ANT_EBUSY : 0;
+}
+
+uint32_t vm_unmap(struct vm *vm, uint32_t va)
+{
+    uint32_t pt = table_for(vm, va, 0), pa = 0;
+    if (!pt)
+        return 0;
+    uint32_t *w = window_map(pt);
+    if (w[PTX(va)] & PTE_P)
+        pa = w[PTX(va)] & PTE_FRAME_MASK;
+    w[PTX(va)] = 0;
+    window_unmap(w);
+    if (pa && vm_live(vm))
+        invlpg(va);
+    return pa;
+}
+
+uint32_t vm_pte(const struct vm *vm, uint32_t va)
+{
+    uint32_t pt = table_for((struct vm *)vm, va, 0), pte;
+    if (!pt)
+        return 0;
+    uint32_t *w = window_map(pt);
+    pte = w[PTX(va)];
+    window_unmap(w);
+    return pte;
+}
+
+int vm_range_free(const struct vm *vm, uint32_t va, uint32_t len)
+{
+    for (uint32_t off = 0; off < len; off += PAGE_SIZE)
+        if (vm_pte(vm, va + off) & PTE_P)
+            return 0;
+    return 1;
+}
+
+void vm_unmap_free(struct vm *vm, uint32_t va, uint32_t len)
+{
+    for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
+        uint32_t pte = vm_pte(vm, va + off);
+        struct frame *f = frame_of(pte & PTE_FRAME_MASK);
+        if (!(pte & PTE_P) || !f || f->state != FRAME_USER || f->owner != vm->owner)
+            continue;
+        pool_free(vm_unmap(vm, va + off));
+        vm->pages--;
+    }
+}
+
+int vm_map_zeroed(struct vm *vm, uint32_t va, uint32_t len, uint32_t flags)
+{
+    for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
+        uint32_t pa = pool_alloc(FRAME_USER, vm->owner);
+        int err = pa ? 0 : -ANT_ENOMEM;
+        if (pa) {
+            frame_zero(pa);
+            err = vm_map(vm, va + off, pa, flags);
+            if (err)
+                pool_free(pa);
+            else
+                vm->pages++;
+        }
+        if (err) {
+            vm_unmap_free(vm, va, off);
+            return err;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,31 @@
+/* Process address spaces: one page directory each, the kernel half shared. */
+#ifndef MM_VM_H
+#define MM_VM_H
+#include <stdint.h>
+
+struct vm {
+    uint32_t pd;                /* physical address of the page directory */
+    uint16_t owner;             /* frame-table owner tag of this process */
+    uint32_t pages;             /* frames held: pages, page tables, directory */
+};
+
+/* A directory with the kernel half copied in. 0 or -ANT_ENOMEM. */
+int vm_create(struct vm *vm, uint16_t owner);
+/* Free every frame the space holds (pages, tables, directory). */
+void vm_destroy(struct vm *vm);
+/* Map frame pa at user address va with PTE flags (P and U are added). */
+int vm_map(struct vm *vm, uint32_t va, uint32_t pa, uint32_t flags);
+/* Unmap va (with invlpg when the space is live); returns the frame or 0. */
+uint32_t vm_unmap(struct vm *vm, uint32_t va);
+/* The PTE for va, or 0. */
+uint32_t vm_pte(const struct vm *vm, uint32_t va);
+/* Map zeroed fresh frames over [va, va+len); on failure nothing stays mapped. */
+int vm_map_zeroed(struct vm *vm, uint32_t va, uint32_t len, uint32_t flags);
+/* Unmap and free [va, va+len); only pages owned by this space. */
+void vm_unmap_free(struct vm *vm, uint32_t va, uint32_t len);
+/* Is [va, va+len) wholly unmapped? */
+int vm_range_free(const struct vm *vm, uint32_t va, uint32_t len);
+/* Zero a frame through a window. */
+void frame_zero(uint32_t pa);
+
+#endif

@@ -1,0 +1,285 @@
+/*
+ * utest: the user-level test suite, run by init in a test boot. One line a
+ * test ("utest: PASS name" or "utest: FAIL name: why"); the exit status is
+ * the number of failures. Misbehaviour is done by `victim` children, so a
+ * fault kills the child and this suite checks how it died.
+ */
+#include "lib/ant.h"
+#include "lib/string.h"
+
+#define CHECK(c)                                                             \
+    do {                                                                     \
+        if (!(c)) {                                                          \
+            fail(__LINE__, #c);                                              \
+            return;                                                          \
+        }                                                                    \
+    } while (0)
+
+static int failed_now, passed, failed;
+static char why[160];
+
+static void fail(int line, const char *what)
+{
+    int n = 0;
+    const char *prefix = "line ";
+    while (*prefix)
+        why[n++] = *prefix++;
+    char num[12];
+    int k = 0;
+    do {
+        num[k++] = (char)('0' + line % 10);
+        line /= 10;
+    } while (line);
+    while (k)
+        why[n++] = num[--k];
+    why[n++] = ':';
+    why[n++] = ' ';
+    for (; *what && n < (int)sizeof why - 1; what++)
+        why[n++] = *what;
+    why[n] = 0;
+    failed_now = 1;
+}
+
+static void run(const char *name, void (*fn)(void))
+{
+    failed_now = 0;
+    fn();
+    if (failed_now) {
+        ant_printf("utest: FAIL %s: %s\n", name, why);
+        failed++;
+    } else {
+        ant_printf("utest: PASS %s\n", name);
+        passed++;
+    }
+}
+
+static uint32_t pool_free(void)
+{
+    struct ant_meminfo mi;
+    return ant_meminfo(&mi) == 0 ? mi.pool_free : 0;
+}
+
+/* Run victim with a request; returns its exit status or -1. */
+static int32_t victim(const char *what)
+{
+    int32_t status = -1, pid = ant_spawn("victim", what, 4);
+    if (pid < 0 || ant_wait(pid, &status) != pid)
+        return -1;
+    return status;
+}
+
+static void t_syscall_int80(void)
+{
+    int32_t pid = ant_getpid();
+    CHECK(pid > 0);
+    CHECK(ant_syscall_int80(SYS_GETPID, 0, 0, 0, 0) == pid);
+    CHECK(ant_syscall_int80(SYS_WRITE, (uint32_t)"", 0, 0, 0) == 0);
+}
+
+static void t_syscall_sysenter(void)
+{
+    uint32_t a = 1, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    if (!(d & (1 << 11))) {
+        CHECK(!ant_has_sysenter());        /* falls back to int 0x80 */
+        CHECK(ant_syscall(SYS_GETPID, 0, 0, 0, 0) == ant_getpid());
+        return;
+    }
+    CHECK(ant_has_sysenter());
+    CHECK(ant_syscall_sysenter(SYS_GETPID, 0, 0, 0, 0) == ant_syscall_int80(SYS_GETPID, 0, 0, 0, 0));
+    CHECK(ant_syscall_sysenter(999, 0, 0, 0, 0) == -ANT_ENOSYS);
+    for (int i = 0; i < 1000; i++)         /* the stack survives the round trips */
+        CHECK(ant_syscall_sysenter(SYS_GETPID, 0, 0, 0, 0) > 0);
+}
+
+static void t_unknown_call(void)
+{
+    CHECK(ant_syscall_int80(SYS_NCALLS, 0, 0, 0, 0) == -ANT_ENOSYS);
+    CHECK(ant_syscall_int80(0xFFFFFFFF, 0, 0, 0, 0) == -ANT_ENOSYS);
+    CHECK(ant_syscall(12345, 1, 2, 3, 4) == -ANT_ENOSYS);
+}
+
+static void t_write_bad_pointers(void)
+{
+    CHECK(ant_write((void *)0xC0100000, 16) == -ANT_EFAULT);   /* kernel text */
+    CHECK(ant_write((void *)0xC08B8000, 16) == -ANT_EFAULT);   /* I/O alias */
+    CHECK(ant_write((void *)0, 4) == -ANT_EFAULT);             /* null page */
+    CHECK(ant_write((void *)0x50000000, 4) == -ANT_EFAULT);    /* unmapped */
+    CHECK(ant_write((void *)0xBFFFF000, 0x2000) == -ANT_EFAULT); /* runs into the kernel */
+    CHECK(ant_write((void *)0xFFFFF000, 0x2000) == -ANT_EFAULT); /* wraps */
+    CHECK(ant_write("ok\n", 0) == 0);
+}
+
+static void t_read_only_and_kernel_destinations(void)
+{
+    struct ant_meminfo *text = (struct ant_meminfo *)(uint32_t)t_unknown_call;
+    CHECK(ant_meminfo(text) == -ANT_EFAULT);                    /* read-only page */
+    CHECK(ant_meminfo((struct ant_meminfo *)0xC0400000) == -ANT_EFAULT);
+    CHECK(ant_modinfo(0, (struct ant_modinfo *)0x60000000) == -ANT_EFAULT);
+    CHECK(ant_modinfo(1000, 0) == -ANT_ENOENT);
+}
+
+static void t_mmap(void)
+{
+    struct ant_meminfo a, b, c;
+    volatile uint32_t *p = (volatile uint32_t *)0x10000000;
+    CHECK(ant_meminfo(&a) == 0);
+    CHECK(ant_mmap(0x10000000, 4 * 4096, ANT_PROT_WRITE) == 0);
+    CHECK(ant_meminfo(&b) == 0);
+    CHECK(b.my_pages >= a.my_pages + 4);
+    CHECK(p[0] == 0 && p[3 * 1024 + 1023] == 0);
+    p[0] = 0xAB;
+    p[3 * 1024] = 0xCD;
+    CHECK(p[0] == 0xAB && p[3 * 1024] == 0xCD);
+    CHECK(ant_mmap(0x10002000, 4096, ANT_PROT_WRITE) == -ANT_EBUSY);
+    CHECK(ant_munmap(0x10000000, 4 * 4096) == 0);
+    CHECK(ant_meminfo(&c) == 0);
+    CHECK(c.pool_free == b.pool_free + 4 && c.my_pages + 4 == b.my_pages);
+}
+
+static void t_mmap_bad_arguments(void)
+{
+    CHECK(ant_mmap(0x10000001, 4096, ANT_PROT_WRITE) == -ANT_EINVAL);  /* unaligned */
+    CHECK(ant_mmap(0x10000000, 100, ANT_PROT_WRITE) == -ANT_EINVAL);   /* partial page */
+    CHECK(ant_mmap(0x10000000, 0, ANT_PROT_WRITE) == -ANT_EINVAL);
+    CHECK(ant_mmap(0, 4096, ANT_PROT_WRITE) == -ANT_EINVAL);           /* null page */
+    CHECK(ant_mmap(0x80000000, 4096, ANT_PROT_WRITE) == -ANT_EINVAL);  /* ICC area */
+    CHECK(ant_mmap(0xC0000000, 4096, ANT_PROT_WRITE) == -ANT_EINVAL);  /* kernel */
+    CHECK(ant_mmap(0x7FFFF000, 0x2000, ANT_PROT_WRITE) == -ANT_EINVAL); /* crosses 2GB */
+    CHECK(ant_mmap(0x10000000, 4096, 0x80) == -ANT_EINVAL);            /* bad prot */
+    struct ant_meminfo mi;
+    CHECK(ant_meminfo(&mi) == 0);
+    uint32_t more = (mi.pool_free + 1) * 4096;  /* one page more than the pool has */
+    if (mi.pool_free < 0x60000)                  /* it fits below the stack */
+        CHECK(ant_mmap(0x10000000, more, ANT_PROT_WRITE) == -ANT_ENOMEM);
+    CHECK(pool_free() == mi.pool_free);
+    CHECK(ant_munmap(0xC0000000, 4096) == -ANT_EINVAL);
+}
+
+static void t_mmap_read_only(void)
+{
+    CHECK(ant_mmap(0x11000000, 4096, 0) == 0);
+    CHECK(*(volatile uint32_t *)0x11000000 == 0);
+    /* The kernel may not write there for us either. */
+    CHECK(ant_meminfo((struct ant_meminfo *)0x11000000) == -ANT_EFAULT);
+    CHECK(ant_munmap(0x11000000, 4096) == 0);
+}
+
+static void t_spawn_bad_arguments(void)
+{
+    char longname[64];
+    memset(longname, 'a', sizeof longname);
+    CHECK(ant_spawn("nosuchprogram", "", 4) == -ANT_ENOENT);
+    CHECK(ant_spawn((const char *)0xC0000000, "", 4) == -ANT_EFAULT);
+    CHECK(ant_spawn((const char *)0x50000000, "", 4) == -ANT_EFAULT);
+    CHECK(ant_spawn(longname, "", 4) == -ANT_EINVAL);    /* no terminator in 32 bytes */
+    CHECK(ant_spawn("victim", (const char *)0xC0000000, 4) == -ANT_EFAULT);
+    CHECK(ant_spawn("victim", "exit0", 99) == -ANT_EINVAL);
+    CHECK(ant_spawn("testmod", "", 4) == -ANT_ENOEXEC || ant_spawn("testmod", "", 4) == -ANT_ENOENT);
+}
+
+static void t_wait_and_kill_errors(void)
+{
+    int32_t st;
+    CHECK(ant_wait(123456, &st) == -ANT_ECHILD);
+    CHECK(ant_kill(ant_getpid()) == -ANT_ECHILD);        /* not my own child */
+    CHECK(ant_kill(999999) == -ANT_ESRCH);
+    int32_t pid = ant_spawn("victim", "exit0", 4);
+    CHECK(pid > 0);
+    CHECK(ant_wait(pid, (int32_t *)0xC0000000) == -ANT_EFAULT);
+    CHECK(ant_wait(pid, &st) == pid && st == 0);
+    CHECK(ant_wait(pid, &st) == -ANT_ECHILD);            /* already collected */
+}
+
+static void t_exit_status(void)
+{
+    CHECK(victim("exit0") == 0);
+    CHECK(victim("exit42") == 42);
+    CHECK(victim("no_such_request") == 99);
+}
+
+static void t_sleep(void)
+{
+    CHECK(ant_sleep(2) == 0);
+    CHECK(ant_sleep(0xFFFFFFFF) == -ANT_EINVAL);
+    CHECK(ant_yield() == 0);
+}
+
+#define PF 14
+#define GP 13
+static const struct {
+    const char *request;
+    int vector;                 /* the fault it must die of */
+} faults[] = {
+    { "read_kernel", PF }, { "write_kernel", PF }, { "read_ioalias", PF }, { "null", PF },
+    { "write_text", PF }, { "icc_unowned", PF }, { "cli", GP }, { "hlt", GP },
+    { "inb", GP }, { "outb", GP }, { "divide", 0 }, { "ud2", 6 }, { "int3", GP },
+    { "stack_overflow", PF },
+};
+
+static void t_faults_kill_only_the_offender(void)
+{
+    uint32_t before = pool_free();
+    for (uint32_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        int32_t st = victim(faults[i].request);
+        if (st != ANT_KILLED_BASE + faults[i].vector) {
+            ant_printf("utest: victim %s ended with status %x\n", faults[i].request, st);
+            CHECK(st == ANT_KILLED_BASE + faults[i].vector);
+        }
+    }
+    CHECK(pool_free() == before);
+}
+
+static void t_isolation_same_address(void)
+{
+    int32_t a = ant_spawn("victim", "memtag", 4), b = ant_spawn("victim", "memtag", 4), sa, sb;
+    CHECK(a > 0 && b > 0);
+    CHECK(ant_wait(a, &sa) == a && ant_wait(b, &sb) == b);
+    CHECK(sa == 0 && sb == 0);
+}
+
+static void t_create_exit_1000(void)
+{
+    uint32_t before = pool_free();
+    for (int i = 0; i < 1000; i++) {
+        int32_t st = -1, pid = ant_spawn("victim", "exit0", 4);
+        CHECK(pid > 0);
+        CHECK(ant_wait(pid, &st) == pid && st == 0);
+    }
+    CHECK(pool_free() == before);
+}
+
+static void t_preemption_of_busy_loop(void)
+{
+    uint32_t before = pool_free();
+    int32_t st, pid = ant_spawn("victim", "spin", 4);
+    CHECK(pid > 0);
+    CHECK(ant_sleep(5) == 0);        /* the spinner runs; we must get the CPU back */
+    CHECK(ant_yield() == 0);         /* and again at the same priority */
+    CHECK(ant_kill(pid) == 0);
+    CHECK(ant_wait(pid, &st) == pid && st == ANT_KILLED_BY_KILL);
+    CHECK(pool_free() == before);
+}
+
+int main(const char *args)
+{
+    (void)args;
+    run("syscall_int80", t_syscall_int80);
+    run("syscall_sysenter", t_syscall_sysenter);
+    run("unknown_call", t_unknown_call);
+    run("write_bad_pointers", t_write_bad_pointers);
+    run("read_only_and_kernel_destinations", t_read_only_and_kernel_destinations);
+    run("mmap", t_mmap);
+    run("mmap_bad_arguments", t_mmap_bad_arguments);
+    run("mmap_read_only", t_mmap_read_only);
+    run("spawn_bad_arguments", t_spawn_bad_arguments);
+    run("wait_and_kill_errors", t_wait_and_kill_errors);
+    run("exit_status", t_exit_status);
+    run("sleep", t_sleep);
+    run("faults_kill_only_the_offender", t_faults_kill_only_the_offender);
+    run("isolation_same_address", t_isolation_same_address);
+    run("create_exit_1000", t_create_exit_1000);
+    run("preemption_of_busy_loop", t_preemption_of_busy_loop);
+    ant_printf("utest: done: %d passed, %d failed\n", passed, failed);
+    return failed;
+}

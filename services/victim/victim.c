@@ -1,0 +1,83 @@
+/* victim: misbehaves on request, for the isolation and fault tests. The
+ * argument names what to do; every fault must kill only this process. */
+#include "lib/ant.h"
+#include "lib/string.h"
+
+#define TAG_ADDR 0x00800000u
+
+static volatile uint32_t sink;
+
+static int memtag(void)
+{
+    volatile uint32_t *tag = (volatile uint32_t *)TAG_ADDR;
+    uint32_t me = (uint32_t)ant_getpid();
+    if (ant_mmap(TAG_ADDR, 4096, ANT_PROT_WRITE))
+        return 2;
+    if (*tag != 0)
+        return 3;                          /* fresh memory must be zero */
+    *tag = me;
+    for (int i = 0; i < 10; i++) {
+        ant_sleep(1);                      /* let the other instance run */
+        if (*tag != me)
+            return 1;
+    }
+    return 0;
+}
+
+/* Recurse until the stack runs off its mapped pages (depth is opaque to
+ * the compiler, so it cannot prove the recursion endless). */
+static int recurse(volatile int *depth)
+{
+    volatile char pad[512];
+    pad[0] = (char)*depth;
+    if (--*depth == 0)
+        return 0;
+    return recurse(depth) + pad[0];
+}
+
+int main(const char *args)
+{
+    if (!strcmp(args, "exit0"))
+        return 0;
+    if (!strcmp(args, "exit42"))
+        return 42;
+    if (!strcmp(args, "memtag"))
+        return memtag();
+    if (!strcmp(args, "spin"))
+        for (;;)
+            sink++;
+    if (!strcmp(args, "read_kernel"))
+        sink = *(volatile uint32_t *)0xC0100000;
+    else if (!strcmp(args, "write_kernel"))
+        *(volatile uint32_t *)0xC0400000 = 1;
+    else if (!strcmp(args, "read_ioalias"))
+        sink = *(volatile uint32_t *)0xC08B8000;
+    else if (!strcmp(args, "null"))
+        sink = *(volatile uint32_t *)0;
+    else if (!strcmp(args, "write_text"))
+        *(volatile uint32_t *)(uint32_t)main = 0;
+    else if (!strcmp(args, "icc_unowned"))
+        sink = *(volatile uint32_t *)0x80000000;
+    else if (!strcmp(args, "cli"))
+        __asm__ volatile("cli");
+    else if (!strcmp(args, "hlt"))
+        __asm__ volatile("hlt");
+    else if (!strcmp(args, "inb"))
+        __asm__ volatile("inb $0x60, %%al" ::: "eax");
+    else if (!strcmp(args, "outb"))
+        __asm__ volatile("outb %%al, $0x80" ::: "memory");
+    else if (!strcmp(args, "divide"))
+        __asm__ volatile("xorl %%ecx, %%ecx; divl %%ecx" ::: "eax", "ecx", "edx");
+    else if (!strcmp(args, "ud2"))
+        __asm__ volatile("ud2");
+    else if (!strcmp(args, "int3"))
+        __asm__ volatile("int3");
+    else if (!strcmp(args, "stack_overflow"))
+    {
+        volatile int depth = 1 << 30;
+        sink = (uint32_t)recurse(&depth);
+    }
+    else
+        return 99;                         /* unknown request */
+    return 77;                             /* the misdeed did not fault */
+}
