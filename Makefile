@@ -26,7 +26,7 @@ USER_PROGS := $(foreach d,$(USER_DIRS),$(B)/user/$(notdir $(d:/=)).elf)
 LIBANT_OBJS := $(B)/lib/crt0.o $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/fmt.o $(B)/lib/string.o
 MODULES    := $(USER_PROGS) $(B)/testmod.bin
 
-HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c kernel/cmdline.c lib/fmt.c
+HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c kernel/cmdline.c kernel/elf.c lib/fmt.c
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
 
