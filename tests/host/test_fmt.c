@@ -466,3 +466,10 @@ HTEST(parse_size_long_digits_over_small_max)
     uint64_t v;
     CHECK(psize("99999999999999999999999999999", 1ull << 30, &v) == -1);
 }
+
+HTEST(fmt_negative_star_width_left_justifies)
+{
+    char b[32];
+    fmt_snprintf(b, sizeof b, "[%*d]", -6, 42);
+    CHECK_STR(b, "[42    ]");
+}
