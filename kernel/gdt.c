@@ -20,6 +20,14 @@ _Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
 static uint64_t gdt[6];
 static struct tss tss;
 
+/* sysenter starts with ESP = &sysenter_stack.esp0. The scratch below it is
+ * where a debug trap lands if a program entered with the trap flag set
+ * (sysenter does not clear TF); trap_dispatch clears it and resumes. */
+static struct {
+    uint32_t scratch[256];
+    uint32_t esp0;                 /* copy of tss.esp0 */
+} sysenter_stack;
+
 static uint64_t descriptor(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
     return (uint64_t)(limit & 0xFFFF) | (uint64_t)(base & 0xFFFFFF) << 16 |
@@ -50,14 +58,15 @@ void gdt_init(void)
                      : : "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA), "i"(SEL_TSS) : "eax", "memory");
 }
 
-/* sysenter loads ESP with the address of tss.esp0; the entry code then
- * loads the current thread's kernel stack from there. */
+/* sysenter loads ESP with the address of this slot; the entry code then
+ * loads the current thread's kernel stack from it. */
 uint32_t *tss_esp0_slot(void)
 {
-    return &tss.esp0;
+    return &sysenter_stack.esp0;
 }
 
 void tss_set_kernel_stack(uint32_t esp0)
 {
     tss.esp0 = esp0;
+    sysenter_stack.esp0 = esp0;
 }

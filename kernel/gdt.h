@@ -6,7 +6,7 @@
 void gdt_init(void);
 /* The ring-0 stack the CPU switches to on a trap from ring 3. */
 void tss_set_kernel_stack(uint32_t esp0);
-/* Where the TSS keeps esp0 (the sysenter entry reads it). */
+/* The slot holding a copy of esp0 that the sysenter entry reads. */
 uint32_t *tss_esp0_slot(void);
 
 #endif

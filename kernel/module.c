@@ -28,6 +28,10 @@ void module_init(void)
     for (uint32_t i = 0; i < boot_info.mod_count; i++) {
         const struct boot_module *b = &boot_info.mods[i];
         uint32_t size = b->end - b->start;
+        if (size > MODULES_SIZE) {
+            kprintf("module: '%s' is larger than the module area: ignored\n", b->name);
+            continue;
+        }
         uint32_t span = (size + PAGE_SIZE - 1) & PTE_FRAME_MASK;
         const char *name = module_name(b->name);
         if (!name[0] || name[0] == ' ' || module_find(name)) {

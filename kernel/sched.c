@@ -121,6 +121,7 @@ static void push_switch_frame(struct thread *t, uint32_t sp, void (*entry)(void)
 {
     uint32_t *s = (uint32_t *)sp;
     *--s = (uint32_t)entry;                /* return address */
+    *--s = EFLAGS_RESERVED1;               /* eflags: interrupts off */
     for (int i = 0; i < 4; i++)
         *--s = 0;                          /* ebp, ebx, esi, edi */
     t->esp = (uint32_t)s;
@@ -235,6 +236,8 @@ void sched_sleep(uint32_t ticks)
 {
     uint32_t fl = irq_save();
     current->wake_tick = timer_ticks() + (ticks ? ticks : 1);
+    if (!current->wake_tick)
+        current->wake_tick = 1;            /* 0 means "not sleeping" */
     sched_block();
     irq_restore(fl);
 }

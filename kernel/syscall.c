@@ -90,6 +90,8 @@ static int32_t sys_write(uint32_t buf, uint32_t len, uint32_t a3, uint32_t a4)
 {
     char chunk[256];
     (void)a3, (void)a4;
+    if (len > 0x7FFFFFFF)
+        return -ANT_EINVAL;                     /* the count must fit the result */
     if (!user_range_ok(buf, len))
         return -ANT_EFAULT;
     for (uint32_t done = 0; done < len;) {
@@ -113,7 +115,7 @@ static int32_t sys_spawn(uint32_t uname, uint32_t uargs, uint32_t prio, uint32_t
         return err;
     if (!uargs)
         args[0] = 0;
-    if (prio >= NPRIO)
+    if (prio >= NPRIO || prio < current->prio)   /* no child more urgent than me */
         return -ANT_EINVAL;
     return proc_spawn(name, args, (int)prio, me());
 }
@@ -122,8 +124,8 @@ static int32_t sys_wait(uint32_t pid, uint32_t ustatus, uint32_t a3, uint32_t a4
 {
     int32_t status = 0;
     (void)a3, (void)a4;
-    if (ustatus && !user_range_ok(ustatus, sizeof status))
-        return -ANT_EFAULT;
+    if (ustatus && copy_to_user(ustatus, &status, sizeof status))
+        return -ANT_EFAULT;                     /* before a child is reaped */
     int32_t r = proc_wait(me(), pid, &status);
     if (r > 0 && ustatus && copy_to_user(ustatus, &status, sizeof status))
         return -ANT_EFAULT;

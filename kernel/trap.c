@@ -148,15 +148,30 @@ static void user_exception(struct trap_frame *tf)
     proc_fault(tf->vector, trap_name(tf->vector), tf->eip, addr);
 }
 
+/* A program that sets TF and then executes sysenter single-steps into the
+ * kernel's entry: drop TF and carry on (sysexit returns with it clear). */
+static int sysenter_single_step(struct trap_frame *tf)
+{
+    extern const char sysenter_entry[];
+    if (tf->vector != VEC_DEBUG || tf->eip != (uint32_t)sysenter_entry)
+        return 0;
+    tf->eflags &= ~(uint32_t)EFLAGS_TF;
+    return 1;
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
     int from_user = (tf->cs & 3) == 3;
-    if (tf->vector >= VEC_IRQ0 && tf->vector < VEC_IRQ0 + 16) {
+    if (tf->vector == VEC_NMI) {
+        kprintf("trap: NMI (hardware error reported by the chipset) ignored\n");
+    } else if (tf->vector == VEC_MACHINE_CHECK) {
+        panic_trap(tf, "machine check");
+    } else if (tf->vector >= VEC_IRQ0 && tf->vector < VEC_IRQ0 + 16) {
         handle_irq(tf);
     } else if (tf->vector == VEC_SYSCALL && from_user) {
         syscall_dispatch(tf);
     } else if (!from_user) {
-        if (!trap_fixup(tf))
+        if (!sysenter_single_step(tf) && !trap_fixup(tf))
             panic_trap(tf, trap_name(tf->vector));
     } else {
         user_exception(tf);

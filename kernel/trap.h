@@ -23,6 +23,7 @@ _Static_assert(sizeof(struct trap_frame) == 76, "trapstubs.asm layout");
 #define VEC_INVALID_OP 6
 #define VEC_DOUBLE  8
 #define VEC_GP      13
+#define VEC_MACHINE_CHECK 18
 #define VEC_PAGE    14
 #define VEC_IRQ0    32             /* the PICs are remapped to 32-47 */
 #define VEC_SYSCALL 0x80

@@ -73,7 +73,8 @@ section .text
 global sysenter_entry
 sysenter_entry:
     mov esp, [esp]              ; this thread's kernel stack
-    cld
+    push EFLAGS_RESERVED1       ; clear NT, TF, AC, DF a program may have set:
+    popfd                       ; NT would make a later iret switch tasks
     push SEL_UDATA              ; ss
     push ecx                    ; user esp
     push EFLAGS_IF | EFLAGS_RESERVED1

@@ -16,7 +16,9 @@
 #define CR4_PGE (1 << 7)    /* global pages survive CR3 loads */
 
 /* EFLAGS */
+#define EFLAGS_TF (1 << 8)   /* single-step trap */
 #define EFLAGS_IF (1 << 9)   /* interrupts enabled */
+#define EFLAGS_NT (1 << 14)  /* nested task: iret would switch tasks */
 #define EFLAGS_IOPL3 (3 << 12) /* I/O privilege level 3 */
 #define EFLAGS_ID (1 << 21)  /* toggleable iff CPUID exists */
 #define EFLAGS_RESERVED1 (1 << 1) /* always-one bit */

@@ -76,6 +76,8 @@ void window_unmap(void *p)
     if (va < WINDOW_VIRT || va >= WINDOW_VIRT + WINDOW_COUNT * PAGE_SIZE)
         panic("window_unmap: %08x is not a window", va);
     uint32_t fl = irq_save();
+    if (!(*kspace_pte(va) & PTE_P))
+        panic("window_unmap: window %08x is not mapped", va);
     kspace_unmap(va);
     window_stack[window_top++] = (uint16_t)((va - WINDOW_VIRT) / PAGE_SIZE);
     irq_restore(fl);

@@ -18,7 +18,7 @@
 #define SYS_MMAP    4   /* addr (page aligned), len, prot zeroed pages mapped at addr: 0 */
 #define SYS_MUNMAP  5   /* addr, len                      0 */
 #define SYS_WRITE   6   /* buf, len                       bytes written to the console */
-#define SYS_SPAWN   7   /* name, args (strings), prio     child's process id */
+#define SYS_SPAWN   7   /* name, args, prio (>= caller's) child's process id */
 #define SYS_WAIT    8   /* pid, &status                   pid of the reaped child */
 #define SYS_MODINFO 9   /* index, struct ant_modinfo *    0 */
 #define SYS_KILL    10  /* pid (a child)                  0 */

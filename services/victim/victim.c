@@ -26,6 +26,25 @@ static int memtag(void)
 
 /* Recurse until the stack runs off its mapped pages (depth is opaque to
  * the compiler, so it cannot prove the recursion endless). */
+/* Enter the kernel through sysenter with extra EFLAGS bits set by popfd
+ * right before it: TF single-steps into the kernel's entry, NT would make
+ * the kernel's next iret a task switch. The kernel must shrug both off. */
+static inline __attribute__((always_inline)) int sysenter_with_flags(const uint32_t flags,
+                                                                     uint32_t call)
+{
+    int32_t r;
+    __asm__ volatile("pushl %%ebp\n\t"
+                     "pushfl\n\t"
+                     "orl %2, (%%esp)\n\t"
+                     "leal 4(%%esp), %%ecx\n\t"   /* esp once popfl has run */
+                     "movl $1f, %%edx\n\t"
+                     "popfl\n\t"
+                     "sysenter\n"
+                     "1:\tpopl %%ebp"
+                     : "=a"(r) : "a"(call), "i"(flags) : "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
+    return r;
+}
+
 static int recurse(volatile int *depth)
 {
     volatile char pad[512];
@@ -43,6 +62,12 @@ int main(const char *args)
         return 42;
     if (!strcmp(args, "memtag"))
         return memtag();
+    if (!strcmp(args, "tf_sysenter"))
+        return sysenter_with_flags(1 << 8, SYS_GETPID) == ant_getpid() ? 0 : 1;
+    if (!strcmp(args, "nt_sysenter")) {
+        sysenter_with_flags(1 << 14, SYS_YIELD);
+        return ant_spawn("victim", "exit0", 4) > 0 ? 0 : 1;  /* a new thread irets */
+    }
     if (!strcmp(args, "spin"))
         for (;;)
             sink++;
