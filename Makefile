@@ -14,10 +14,10 @@ EARLY_CFLAGS := -fno-tree-loop-distribute-patterns
 NASMFLAGS := -f elf32 -g -F dwarf -I $(B)/inc/
 LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
-KERNEL_C   := $(wildcard boot/*.c kernel/*.c mm/*.c tests/kernel/*.c) lib/fmt.c lib/string.c
+KERNEL_C   := $(wildcard boot/*.c kernel/*.c mm/*.c ipc/*.c tests/kernel/*.c) lib/fmt.c lib/string.c
 KERNEL_ASM := boot/entry.asm $(wildcard kernel/*.asm)
 KOBJS      := $(KERNEL_ASM:%.asm=$(B)/%.o) $(KERNEL_C:%.c=$(B)/%.o)
-INCS       := $(B)/inc/x86_bits.inc $(B)/inc/layout.inc
+INCS       := $(B)/inc/x86_bits.inc $(B)/inc/layout.inc $(B)/inc/syscall.inc
 
 # User programs: one folder each under outer_core/ and services/, linked
 # with the runtime in lib/. Each becomes a GRUB module named after its folder.
@@ -44,6 +44,9 @@ $(B)/inc/%.inc: kernel/%.h
 	@mkdir -p $(@D)
 	scripts/h2inc.sh $< > $@
 $(B)/inc/layout.inc: mm/layout.h
+	@mkdir -p $(@D)
+	scripts/h2inc.sh $< > $@
+$(B)/inc/syscall.inc: include/ant/syscall.h
 	@mkdir -p $(@D)
 	scripts/h2inc.sh $< > $@
 

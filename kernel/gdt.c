@@ -18,14 +18,26 @@ _Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
 #define GRAN_4K_32 0xC             /* 4KB granularity, 32-bit */
 
 static uint64_t gdt[6];
-static struct tss tss;
+
+/* The TSS with an I/O permission bitmap for ports 0 to IOMAP_PORTS-1 (a set
+ * bit denies); ports past the segment limit are denied too. The bitmap is
+ * in force only while a process with I/O rights runs: otherwise iomap_base
+ * points past the limit and ring 3 gets no port at all. */
+static struct {
+    struct tss tss;
+    uint8_t iomap[IOMAP_BYTES];
+    uint8_t end;                   /* 0xFF: the CPU may read one byte past */
+} __attribute__((packed)) tss_io;
+#define IOMAP_OFF ((uint16_t)sizeof(struct tss))
+#define IOMAP_NONE ((uint16_t)sizeof tss_io)
+static const uint8_t *iomap_loaded;
 
 /* sysenter starts with ESP = &sysenter_stack.esp0. The scratch below it is
  * where a debug trap lands if a program entered with the trap flag set
  * (sysenter does not clear TF); trap_dispatch clears it and resumes. */
 static struct {
     uint32_t scratch[256];
-    uint32_t esp0;                 /* copy of tss.esp0 */
+    uint32_t esp0;                 /* copy of tss_io.tss.esp0 */
 } sysenter_stack;
 
 static uint64_t descriptor(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
@@ -42,9 +54,10 @@ void gdt_init(void)
     gdt[SEL_KDATA >> 3] = descriptor(0, 0xFFFFF, SEG_DATA, GRAN_4K_32);
     gdt[SEL_UCODE >> 3] = descriptor(0, 0xFFFFF, SEG_CODE | SEG_RING3, GRAN_4K_32);
     gdt[SEL_UDATA >> 3] = descriptor(0, 0xFFFFF, SEG_DATA | SEG_RING3, GRAN_4K_32);
-    tss.ss0 = SEL_KDATA;
-    tss.iomap_base = sizeof tss;   /* no I/O bitmap: ring 3 gets no ports */
-    gdt[SEL_TSS >> 3] = descriptor((uint32_t)&tss, sizeof tss - 1, SEG_TSS, 0);
+    tss_io.tss.ss0 = SEL_KDATA;
+    tss_io.tss.iomap_base = IOMAP_NONE;   /* ring 3 gets no ports */
+    tss_io.end = 0xFF;
+    gdt[SEL_TSS >> 3] = descriptor((uint32_t)&tss_io, sizeof tss_io - 1, SEG_TSS, 0);
     struct {
         uint16_t limit;
         uint32_t base;
@@ -67,6 +80,26 @@ uint32_t *tss_esp0_slot(void)
 
 void tss_set_kernel_stack(uint32_t esp0)
 {
-    tss.esp0 = esp0;
+    tss_io.tss.esp0 = esp0;
     sysenter_stack.esp0 = esp0;
+}
+
+void tss_set_iomap(const uint8_t *map)
+{
+    if (!map) {
+        tss_io.tss.iomap_base = IOMAP_NONE;
+        return;
+    }
+    if (map != iomap_loaded) {
+        for (int i = 0; i < IOMAP_BYTES; i++)
+            tss_io.iomap[i] = map[i];
+        iomap_loaded = map;
+    }
+    tss_io.tss.iomap_base = IOMAP_OFF;
+}
+
+void tss_iomap_changed(const uint8_t *map)
+{
+    if (iomap_loaded == map)
+        iomap_loaded = 0;
 }

@@ -11,6 +11,7 @@
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
+#include "ipc/icc.h"
 #include "mm/kspace.h"
 #include "mm/mm.h"
 #include "tests/kernel/ktest.h"
@@ -42,7 +43,7 @@ static void report_cpu(void)
 static int32_t run_init(void)
 {
     int32_t status = -1;
-    int32_t pid = proc_spawn(INIT_NAME, test_boot ? "test" : "", PRIO_DEFAULT - 1, &kernel_proc);
+    int32_t pid = proc_spawn(INIT_NAME, test_boot ? "test" : "", PRIO_DEFAULT - 1, &kernel_proc, 1);
     if (pid == -ANT_ENOENT)
         kprintf("boot: no '%s' module: GRUB must load the process manager as "
                 "'module /boot/init.elf %s'\n", INIT_NAME, INIT_NAME);
@@ -66,7 +67,8 @@ void kernel_main(void)
     report_cpu();
     gdt_init();                                /* flat segments and the TSS */
     trap_init();                               /* IDT, exceptions, PICs */
-    mm_init(&boot_config);                          /* ICC region, frame table, pool */
+    mm_init(&boot_config);                     /* ICC region, frame table, pool */
+    icc_init();                                /* ICC pages: all free */
     proc_init();                               /* the process table */
     sched_init();                              /* this becomes the boot thread */
     module_init();                             /* program images from GRUB */

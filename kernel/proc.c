@@ -11,14 +11,16 @@
 #include "kernel/panic.h"
 #include "kernel/sched.h"
 #include "kernel/x86.h"
+#include "ipc/ipc.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"
 #include "mm/pool.h"
 
 struct proc kernel_proc;
-static struct proc procs[MAX_PROCS];
-static uint32_t last_pid;          /* pids count up from 1 and are never reused */
+struct proc proc_table[MAX_PROCS];
+#define procs proc_table
+static uint32_t last_pid;          /* pids count up, slot = pid % MAX_PROCS */
 
 void proc_init(void)
 {
@@ -31,10 +33,18 @@ void proc_init(void)
 
 struct proc *proc_find(uint32_t pid)
 {
-    for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state != P_FREE && procs[i].pid == pid)
-            return &procs[i];
-    return 0;
+    struct proc *p = &procs[pid % MAX_PROCS];
+    return p->state != P_FREE && p->pid == pid ? p : 0;
+}
+
+/* The next pid for slot i: above every pid given so far (so they only
+ * grow), congruent to i, and below 2^24 (after which they start again). */
+static uint32_t next_pid(uint32_t i)
+{
+    uint32_t pid = last_pid + 1 + (i + MAX_PROCS - (last_pid + 1) % MAX_PROCS) % MAX_PROCS;
+    if (pid > PID_MAX)
+        pid = i ? i : MAX_PROCS;
+    return last_pid = pid;
 }
 
 uint32_t proc_count(void)
@@ -104,7 +114,7 @@ static struct proc *proc_alloc(void)
     return 0;
 }
 
-int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent)
+int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent, int priv)
 {
     const struct module *m = module_find(name);
     uint32_t entry;
@@ -124,8 +134,10 @@ int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *pa
         vm_destroy(&p->vm);
         return err;
     }
-    p->pid = ++last_pid;
+    p->pid = next_pid((uint32_t)(p - procs));
     p->state = P_ALIVE;
+    p->priv = (uint8_t)(priv != 0);
+    memset(p->iomap, 0xFF, sizeof p->iomap);
     p->parent = parent;
     strncpy_safe(p->name, name, sizeof p->name);
     strncpy_safe(p->args, args ? args : "", sizeof p->args);
@@ -152,11 +164,17 @@ void proc_exit(struct proc *p, int32_t status)
     int self = current->proc == p;
     if (p->state != P_ALIVE)
         panic("proc_exit: pid %u is not alive", p->pid);
-    if (self)
+    if (self) {
         write_cr3(kernel_proc.vm.pd);      /* leave the space before freeing it */
-    else
+        if (p->io_on)
+            tss_set_iomap(0);
+    }
+    ipc_exit(p);                           /* peers, IRQs, ICC pages */
+    if (!self)
         sched_kill_thread(p->thread);
     vm_destroy(&p->vm);
+    tss_iomap_changed(p->iomap);
+    p->io_on = 0;
     orphan_children(p);
     p->exit_status = status;
     p->thread = 0;

@@ -3,11 +3,13 @@
 #define KERNEL_PROC_H
 #include <stdint.h>
 #include "include/ant/syscall.h"
+#include "kernel/gdt.h"
 #include "mm/vm.h"
 
 #define MAX_PROCS 64
 #define USER_STACK_TOP 0x7FFFF000   /* the page above is left unmapped */
 #define USER_STACK_PAGES 16
+#define PID_MAX 0xFFFFFF            /* IPC carries a pid in 24 bits */
 
 enum proc_state { P_FREE, P_ALIVE, P_ZOMBIE };
 
@@ -24,13 +26,22 @@ struct proc {
     struct proc *parent;        /* NULL: nobody will wait; reaped at exit */
     struct thread *waiter;      /* parent thread blocked in proc_wait */
     int32_t exit_status;
+    uint8_t priv;               /* may take I/O ports and IRQs (ANT_SPAWN_PRIV) */
+    uint8_t io_on;              /* iomap is in force while it runs */
+    uint8_t iomap[IOMAP_BYTES]; /* its I/O permission bitmap (set bit: denied) */
+    uint32_t icc_pages;         /* ICC pages it owns */
+    uint32_t icc_tables[8];     /* which of its 256 ICC page tables exist */
 };
+
+/* Slot pid % MAX_PROCS holds process pid, if it is alive: O(1) lookup. */
+extern struct proc proc_table[MAX_PROCS];
 
 extern struct proc kernel_proc;     /* pid 0: the inner core's own threads */
 
 void proc_init(void);
-/* Start program `name` (a boot module) with args; returns its pid or -error. */
-int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent);
+/* Start program `name` (a boot module) with args; returns its pid or -error.
+ * priv: give it I/O rights. */
+int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent, int priv);
 /* End process p with status; frees everything it holds. Does not return
  * when p is the caller's own process. */
 void proc_exit(struct proc *p, int32_t status);
@@ -41,6 +52,12 @@ void proc_fault(uint32_t vector, const char *what, uint32_t eip, uint32_t addr)
 /* Wait for child pid of parent (or any child, pid 0) to end. */
 int32_t proc_wait(struct proc *parent, uint32_t pid, int32_t *status);
 struct proc *proc_find(uint32_t pid);
+/* The live process pid, or NULL. */
+static inline struct proc *proc_alive(uint32_t pid)
+{
+    struct proc *p = &proc_table[pid % MAX_PROCS];
+    return p->pid == pid && p->state == P_ALIVE ? p : 0;
+}
 uint32_t proc_count(void);
 
 #endif

@@ -23,7 +23,7 @@ struct runqueue {
 static struct thread threads[MAX_THREADS];
 static struct runqueue rq[NPRIO];
 static struct thread *idle_thread, *reap_pending;
-static int need_resched;
+int sched_need_resched;
 struct thread *current;
 
 void switch_context(uint32_t *save_esp, uint32_t new_esp);
@@ -177,12 +177,26 @@ void thread_kernel_run(void (*fn)(void *), void *arg)
     sched_exit_thread();
 }
 
+/* Leave prev (the current thread) for next: kernel stack, address space,
+ * I/O permissions, registers. Returns when prev runs again. */
+static void switch_threads(struct thread *prev, struct thread *next)
+{
+    tss_set_kernel_stack(next->kstack_top);
+    if (next->proc->vm.pd != prev->proc->vm.pd)
+        write_cr3(next->proc->vm.pd);
+    if (next->proc->io_on != prev->proc->io_on || next->proc->io_on)
+        tss_set_iomap(next->proc->io_on ? next->proc->iomap : 0);
+    current = next;
+    switch_context(&prev->esp, next->esp);
+    sched_after_switch();
+}
+
 static void schedule(void)
 {
     struct thread *prev = current, *next = rq_pop();
     if (!next)
         next = prev->state == T_RUNNING ? prev : idle_thread;
-    need_resched = 0;
+    sched_need_resched = 0;
     next->quantum = QUANTUM_TICKS;
     if (next == prev) {
         prev->state = prev == idle_thread ? T_READY : T_RUNNING;
@@ -190,12 +204,21 @@ static void schedule(void)
     }
     if (next != idle_thread)
         next->state = T_RUNNING;
-    tss_set_kernel_stack(next->kstack_top);
-    if (next->proc->vm.pd != prev->proc->vm.pd)
-        write_cr3(next->proc->vm.pd);
-    current = next;
-    switch_context(&prev->esp, next->esp);
-    sched_after_switch();
+    switch_threads(prev, next);
+}
+
+void sched_switch_to(struct thread *t)
+{
+    t->state = T_RUNNING;
+    t->wake_tick = 0;
+    t->quantum = current->quantum ? current->quantum : QUANTUM_TICKS;
+    switch_threads(current, t);
+}
+
+void sched_requeue_current(void)
+{
+    current->state = T_READY;
+    rq_push(current);
 }
 
 void sched_wake(struct thread *t, int32_t result)
@@ -207,7 +230,7 @@ void sched_wake(struct thread *t, int32_t result)
         t->wake_tick = 0;
         rq_push(t);
         if (t->prio < current->prio)
-            need_resched = 1;
+            sched_need_resched = 1;
     }
     irq_restore(fl);
 }
@@ -252,12 +275,12 @@ void sched_tick(void)
             sched_wake(t, 0);
     }
     if (current->quantum && --current->quantum == 0)
-        need_resched = 1;
+        sched_need_resched = 1;
 }
 
 void sched_preempt_point(void)
 {
-    if (need_resched && current != idle_thread)
+    if (sched_need_resched && current != idle_thread)
         sched_yield();
 }
 
@@ -280,6 +303,11 @@ void sched_kill_thread(struct thread *t)
     free_kstack(t);
     t->state = T_FREE;
     irq_restore(fl);
+}
+
+struct thread *thread_at(int i)
+{
+    return &threads[i];
 }
 
 uint32_t sched_thread_count(void)

@@ -12,6 +12,15 @@
 
 enum thread_state { T_FREE, T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
 
+/* What a thread blocked in IPC waits for (ipc/ipc.c). */
+enum ipc_state {
+    IPC_NONE,
+    IPC_RECV,                   /* a message from ipc_peer (0: anyone) */
+    IPC_SEND,                   /* ipc_peer to receive my message */
+    IPC_CALL,                   /* the same, then its reply */
+    IPC_REPLY_WAIT,             /* the reply of ipc_peer, which has my call */
+};
+
 struct proc;
 
 struct thread {
@@ -26,7 +35,17 @@ struct thread {
     struct proc *proc;
     struct thread *rq_next;     /* run queue or wait queue link */
     int32_t wait_result;        /* what woke a blocked thread */
+    uint8_t ipc_state;          /* enum ipc_state */
+    uint16_t irq_pending;       /* bound IRQs not yet received */
+    uint32_t ipc_peer;          /* process id, see enum ipc_state */
+    struct thread *sendq_head, *sendq_tail;     /* blocked sending to me */
+    struct thread *sendq_next;
 };
+
+/* A user thread's saved user registers: both kernel entries (int 0x80 and
+ * sysenter) build this frame at the top of its kernel stack. For a thread
+ * blocked in IPC they are its message registers. */
+#define THREAD_UFRAME(t) ((struct trap_frame *)((t)->kstack_top - sizeof(struct trap_frame)))
 
 extern struct thread *current;
 
@@ -35,6 +54,14 @@ void sched_init(void);
 struct thread *thread_create_kernel(void (*fn)(void *), void *arg, int prio);
 /* A thread whose first run enters user mode at eip with stack esp. */
 struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, int prio);
+/* A more urgent thread is ready: switch on the way back to user mode. */
+extern int sched_need_resched;
+/* Switch straight to t, a thread blocked until now, with no scheduler
+ * pass; t gets what is left of the current quantum. The caller has already
+ * blocked or requeued the current thread; returns when it runs again. */
+void sched_switch_to(struct thread *t);
+/* Put the current thread at the tail of its run queue (still running). */
+void sched_requeue_current(void);
 /* Make t runnable. */
 void sched_wake(struct thread *t, int32_t result);
 /* Block the current thread until sched_wake; returns its result. */
@@ -51,6 +78,8 @@ void sched_preempt_point(void);
 void sched_exit_thread(void) __attribute__((noreturn));
 /* Remove a not-running thread from the system (its process is dying). */
 void sched_kill_thread(struct thread *t);
+/* Thread slot i (0 <= i < MAX_THREADS), whatever its state. */
+struct thread *thread_at(int i);
 /* Threads alive now. */
 uint32_t sched_thread_count(void);
 

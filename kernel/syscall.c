@@ -9,7 +9,11 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/uaccess.h"
+#include "kernel/panic.h"
 #include "kernel/x86.h"
+#include "ipc/icc.h"
+#include "ipc/ipc.h"
+#include "mm/mm.h"
 #include "lib/string.h"
 #include "mm/layout.h"
 #include "mm/pool.h"
@@ -19,7 +23,7 @@
 #define MSR_SYSENTER_EIP 0x176
 #define SLEEP_MAX_TICKS (24u * 3600 * 100)
 
-typedef int32_t (*syscall_fn)(uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4);
+typedef int32_t (*syscall_fn)(struct trap_frame *tf);
 
 uint32_t syscall_count_int80, syscall_count_sysenter;
 static uint32_t pool_total;
@@ -29,32 +33,32 @@ static struct proc *me(void)
     return current->proc;
 }
 
-static int32_t sys_exit(uint32_t code, uint32_t a2, uint32_t a3, uint32_t a4)
+static int32_t sys_exit(struct trap_frame *tf)
 {
-    (void)a2, (void)a3, (void)a4;
+    uint32_t code = tf->ebx;
     proc_exit(me(), (int32_t)(code & 0xFF));
     return 0;
 }
 
-static int32_t sys_yield(uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4)
+static int32_t sys_yield(struct trap_frame *tf)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4;
+    (void)tf;
     sched_yield();
     return 0;
 }
 
-static int32_t sys_sleep(uint32_t ticks, uint32_t a2, uint32_t a3, uint32_t a4)
+static int32_t sys_sleep(struct trap_frame *tf)
 {
-    (void)a2, (void)a3, (void)a4;
+    uint32_t ticks = tf->ebx;
     if (ticks > SLEEP_MAX_TICKS)
         return -ANT_EINVAL;
     sched_sleep(ticks);
     return 0;
 }
 
-static int32_t sys_getpid(uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4)
+static int32_t sys_getpid(struct trap_frame *tf)
 {
-    (void)a1, (void)a2, (void)a3, (void)a4;
+    (void)tf;
     return (int32_t)me()->pid;
 }
 
@@ -65,9 +69,11 @@ static int private_range_ok(uint32_t addr, uint32_t len)
            addr >= USER_START && addr < ICC_VIRT && len <= ICC_VIRT - addr;
 }
 
-static int32_t sys_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t a4)
+static int32_t sys_mmap(struct trap_frame *tf)
 {
-    (void)a4;
+    uint32_t addr = tf->ebx;
+    uint32_t len = tf->esi;
+    uint32_t prot = tf->edi;
     if (!private_range_ok(addr, len) || (prot & ~ANT_PROT_WRITE))
         return -ANT_EINVAL;
     if (!vm_range_free(&me()->vm, addr, len))
@@ -77,19 +83,21 @@ static int32_t sys_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t a4)
     return vm_map_zeroed(&me()->vm, addr, len, (prot & ANT_PROT_WRITE) ? PTE_W : 0);
 }
 
-static int32_t sys_munmap(uint32_t addr, uint32_t len, uint32_t a3, uint32_t a4)
+static int32_t sys_munmap(struct trap_frame *tf)
 {
-    (void)a3, (void)a4;
+    uint32_t addr = tf->ebx;
+    uint32_t len = tf->esi;
     if (!private_range_ok(addr, len))
         return -ANT_EINVAL;
     vm_unmap_free(&me()->vm, addr, len);
     return 0;
 }
 
-static int32_t sys_write(uint32_t buf, uint32_t len, uint32_t a3, uint32_t a4)
+static int32_t sys_write(struct trap_frame *tf)
 {
+    uint32_t buf = tf->ebx;
+    uint32_t len = tf->esi;
     char chunk[256];
-    (void)a3, (void)a4;
     if (len > 0x7FFFFFFF)
         return -ANT_EINVAL;                     /* the count must fit the result */
     if (!user_range_ok(buf, len))
@@ -104,10 +112,12 @@ static int32_t sys_write(uint32_t buf, uint32_t len, uint32_t a3, uint32_t a4)
     return (int32_t)len;
 }
 
-static int32_t sys_spawn(uint32_t uname, uint32_t uargs, uint32_t prio, uint32_t a4)
+static int32_t sys_spawn(struct trap_frame *tf)
 {
+    uint32_t uname = tf->ebx;
+    uint32_t uargs = tf->esi;
+    uint32_t prio = tf->edi;
     char name[ANT_NAME_MAX], args[ANT_ARGS_MAX];
-    (void)a4;
     int err = copy_string_from_user(name, uname, sizeof name);
     if (!err && uargs)
         err = copy_string_from_user(args, uargs, sizeof args);
@@ -115,15 +125,20 @@ static int32_t sys_spawn(uint32_t uname, uint32_t uargs, uint32_t prio, uint32_t
         return err;
     if (!uargs)
         args[0] = 0;
+    uint32_t priv = prio & ANT_SPAWN_PRIV;
+    prio &= ~(uint32_t)ANT_SPAWN_PRIV;
     if (prio >= NPRIO || prio < current->prio)   /* no child more urgent than me */
         return -ANT_EINVAL;
-    return proc_spawn(name, args, (int)prio, me());
+    if (priv && !me()->priv)
+        return -ANT_EPERM;                      /* rights only come from above */
+    return proc_spawn(name, args, (int)prio, me(), priv != 0);
 }
 
-static int32_t sys_wait(uint32_t pid, uint32_t ustatus, uint32_t a3, uint32_t a4)
+static int32_t sys_wait(struct trap_frame *tf)
 {
+    uint32_t pid = tf->ebx;
+    uint32_t ustatus = tf->esi;
     int32_t status = 0;
-    (void)a3, (void)a4;
     if (ustatus && copy_to_user(ustatus, &status, sizeof status))
         return -ANT_EFAULT;                     /* before a child is reaped */
     int32_t r = proc_wait(me(), pid, &status);
@@ -132,10 +147,11 @@ static int32_t sys_wait(uint32_t pid, uint32_t ustatus, uint32_t a3, uint32_t a4
     return r;
 }
 
-static int32_t sys_modinfo(uint32_t index, uint32_t uinfo, uint32_t a3, uint32_t a4)
+static int32_t sys_modinfo(struct trap_frame *tf)
 {
+    uint32_t index = tf->ebx;
+    uint32_t uinfo = tf->esi;
     struct ant_modinfo info;
-    (void)a3, (void)a4;
     const struct module *m = module_get(index);
     if (!m)
         return -ANT_ENOENT;
@@ -145,9 +161,9 @@ static int32_t sys_modinfo(uint32_t index, uint32_t uinfo, uint32_t a3, uint32_t
     return copy_to_user(uinfo, &info, sizeof info);
 }
 
-static int32_t sys_kill(uint32_t pid, uint32_t a2, uint32_t a3, uint32_t a4)
+static int32_t sys_kill(struct trap_frame *tf)
 {
-    (void)a2, (void)a3, (void)a4;
+    uint32_t pid = tf->ebx;
     struct proc *p = proc_find(pid);
     if (!p || p->state != P_ALIVE)
         return -ANT_ESRCH;
@@ -157,10 +173,10 @@ static int32_t sys_kill(uint32_t pid, uint32_t a2, uint32_t a3, uint32_t a4)
     return 0;
 }
 
-static int32_t sys_meminfo(uint32_t uinfo, uint32_t a2, uint32_t a3, uint32_t a4)
+static int32_t sys_meminfo(struct trap_frame *tf)
 {
+    uint32_t uinfo = tf->ebx;
     struct ant_meminfo info;
-    (void)a2, (void)a3, (void)a4;
     info.pool_free = pool_free_count();
     info.pool_total = pool_total;
     info.my_pages = me()->vm.pages;
@@ -168,9 +184,10 @@ static int32_t sys_meminfo(uint32_t uinfo, uint32_t a2, uint32_t a3, uint32_t a4
     return copy_to_user(uinfo, &info, sizeof info);
 }
 
-static int32_t sys_getargs(uint32_t ubuf, uint32_t len, uint32_t a3, uint32_t a4)
+static int32_t sys_getargs(struct trap_frame *tf)
 {
-    (void)a3, (void)a4;
+    uint32_t ubuf = tf->ebx;
+    uint32_t len = tf->esi;
     uint32_t n = (uint32_t)strlen(me()->args) + 1;
     if (len < n)
         return -ANT_EINVAL;
@@ -178,32 +195,105 @@ static int32_t sys_getargs(uint32_t ubuf, uint32_t len, uint32_t a3, uint32_t a4
     return err ? err : (int32_t)(n - 1);
 }
 
-static const syscall_fn syscalls[SYS_NCALLS] = {
+static int32_t sys_icc_alloc(struct trap_frame *tf)
+{
+    uint32_t va;
+    int err = icc_alloc(me(), tf->ebx, &va);
+    return err ? err : (int32_t)va;         /* 2GB-3GB: negative as int32_t */
+}
+
+static int32_t sys_icc_free(struct trap_frame *tf)
+{
+    return icc_free(me(), tf->ebx, tf->esi);
+}
+
+static int32_t sys_icc_phys(struct trap_frame *tf)
+{
+    uint32_t va = tf->ebx & PTE_FRAME_MASK, pa;
+    int err = icc_run_owned(me(), ANT_ICC_RUN(va, 1));
+    if (err)
+        return err;
+    pa = icc_phys(tf->ebx);
+    return copy_to_user(tf->esi, &pa, sizeof pa);
+}
+
+static int32_t sys_icc_info(struct trap_frame *tf)
+{
+    struct ant_iccinfo info;
+    char why[96];
+    info.base = mm.icc_base;
+    info.total = icc_total();
+    info.free = icc_free_count();
+    info.mine = me()->icc_pages;
+    info.check = icc_check(why, sizeof why);
+    if (info.check)
+        kprintf("icc: INVARIANT BROKEN: %s\n", why);
+    return copy_to_user(tf->ebx, &info, sizeof info);
+}
+
+static int32_t sys_ioperm(struct trap_frame *tf)
+{
+    uint32_t first = tf->ebx, count = tf->esi;
+    struct proc *p = me();
+    if (!p->priv)
+        return -ANT_EPERM;
+    if (!count || first >= IOMAP_PORTS || count > IOMAP_PORTS - first)
+        return -ANT_EINVAL;
+    for (uint32_t port = first; port < first + count; port++)
+        p->iomap[port / 8] &= (uint8_t)~(1u << (port % 8));
+    p->io_on = 1;
+    tss_iomap_changed(p->iomap);
+    tss_set_iomap(p->iomap);
+    return 0;
+}
+
+/* Indexed by call number; sysenter_entry (trapstubs.asm) uses it too. */
+const syscall_fn syscall_table[SYS_NCALLS] = {
     [SYS_EXIT] = sys_exit,       [SYS_YIELD] = sys_yield,     [SYS_SLEEP] = sys_sleep,
     [SYS_GETPID] = sys_getpid,   [SYS_MMAP] = sys_mmap,       [SYS_MUNMAP] = sys_munmap,
     [SYS_WRITE] = sys_write,     [SYS_SPAWN] = sys_spawn,     [SYS_WAIT] = sys_wait,
     [SYS_MODINFO] = sys_modinfo, [SYS_KILL] = sys_kill,       [SYS_MEMINFO] = sys_meminfo,
-    [SYS_GETARGS] = sys_getargs,
+    [SYS_GETARGS] = sys_getargs, [SYS_SEND] = ipc_send,       [SYS_RECV] = ipc_recv,
+    [SYS_CALL] = ipc_call,       [SYS_REPLY] = ipc_reply,     [SYS_REPLYRECV] = ipc_replyrecv,
+    [SYS_ICC_ALLOC] = sys_icc_alloc, [SYS_ICC_FREE] = sys_icc_free,
+    [SYS_ICC_PHYS] = sys_icc_phys, [SYS_ICC_INFO] = sys_icc_info,
+    [SYS_IRQ_BIND] = ipc_irq_bind, [SYS_IRQ_ACK] = ipc_irq_ack, [SYS_IOPERM] = sys_ioperm,
 };
+
+/* Calls that take a peer pid in eax bits 8-31 (1); the others want them 0. */
+const uint8_t syscall_takes_peer[SYS_NCALLS] = {
+    [SYS_SEND] = 1, [SYS_RECV] = 1, [SYS_CALL] = 1, [SYS_REPLY] = 1, [SYS_REPLYRECV] = 1,
+};
+
+/* The call number in eax, or -1 for none. */
+static int32_t call_number(uint32_t eax)
+{
+    uint32_t nr = eax & 0xFF;
+    if (nr >= SYS_NCALLS || (eax != nr && !syscall_takes_peer[nr]))
+        return -1;
+    return (int32_t)nr;
+}
 
 void syscall_dispatch(struct trap_frame *tf)
 {
-    uint32_t nr = tf->eax;
-    if (tf->error == SYSENTER_MARK)
-        syscall_count_sysenter++;
-    else
-        syscall_count_int80++;
-    if (nr >= SYS_NCALLS || !syscalls[nr]) {
-        tf->eax = (uint32_t)-ANT_ENOSYS;
-        return;
-    }
-    tf->eax = (uint32_t)syscalls[nr](tf->ebx, tf->esi, tf->edi, tf->ebp);
+    int32_t nr = call_number(tf->eax);
+    syscall_count_int80++;
+    tf->eax = nr < 0 ? (uint32_t)-ANT_ENOSYS : (uint32_t)syscall_table[nr](tf);
+}
+
+/* sysenter_entry found no valid return address on the user stack. */
+void sysenter_bad_stack(struct trap_frame *tf)
+{
+    proc_fault(VEC_GP, "sysenter with a bad stack pointer", 0, tf->user_esp);
 }
 
 void syscall_init(void)
 {
     extern void sysenter_entry(void);
     pool_total = pool_free_count();
+    for (int i = 0; i < SYS_NCALLS; i++)
+        if (!syscall_table[i])
+            panic("syscall_init: call %d has no handler", i);
     if (!(boot_info.flags & BOOT_CPU_SEP))
         return;
     wrmsr(MSR_SYSENTER_CS, SEL_KCODE);

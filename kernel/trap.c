@@ -85,13 +85,28 @@ void pic_eoi(int irq)
     outb(PIC1, PIC_EOI);
 }
 
+void irq_mask(int irq, int masked)
+{
+    uint32_t fl = irq_save();
+    if (masked)
+        pic_mask |= (uint16_t)(1 << irq);
+    else
+        pic_mask &= (uint16_t)~(1 << irq);
+    pic_write_mask();
+    irq_restore(fl);
+}
+
 void irq_set_handler(int irq, irq_handler handler)
 {
     uint32_t fl = irq_save();
     irq_handlers[irq] = handler;
-    pic_mask &= (uint16_t)~(1 << irq);
-    pic_write_mask();
+    irq_mask(irq, !handler);
     irq_restore(fl);
+}
+
+int irq_in_use(int irq)
+{
+    return irq_handlers[irq] != 0;
 }
 
 void trap_init(void)

@@ -14,6 +14,10 @@ struct trap_frame {
 };
 _Static_assert(offsetof(struct trap_frame, vector) == 48, "trapstubs.asm layout");
 _Static_assert(offsetof(struct trap_frame, eip) == 56, "trapstubs.asm layout");
+_Static_assert(offsetof(struct trap_frame, edx) == 20, "trapstubs.asm layout");
+_Static_assert(offsetof(struct trap_frame, eax) == 28, "trapstubs.asm layout");
+_Static_assert(offsetof(struct trap_frame, error) == 52, "trapstubs.asm layout");
+_Static_assert(offsetof(struct trap_frame, user_esp) == 68, "trapstubs.asm layout");
 _Static_assert(sizeof(struct trap_frame) == 76, "trapstubs.asm layout");
 
 #define VEC_DIVIDE  0
@@ -31,8 +35,13 @@ _Static_assert(sizeof(struct trap_frame) == 76, "trapstubs.asm layout");
 typedef void (*irq_handler)(struct trap_frame *tf);
 
 void trap_init(void);
-/* Route IRQ line irq (0-15) to handler and unmask it at the PIC. */
+/* Route IRQ line irq (0-15) to handler and unmask it at the PIC; a NULL
+ * handler masks the line. */
 void irq_set_handler(int irq, irq_handler handler);
+/* Mask (1) or unmask (0) one line at the PIC. */
+void irq_mask(int irq, int masked);
+/* Has the line a handler? */
+int irq_in_use(int irq);
 /* Acknowledge an interrupt at the PICs. */
 void pic_eoi(int irq);
 /* Set the EIP to resume at when kernel code faults at fault_eip, if any. */

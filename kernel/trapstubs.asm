@@ -1,6 +1,15 @@
 ; Interrupt and exception entry: one macro stamps out all 256 stubs, which
 ; push a uniform frame (struct trap_frame in trap.h) and call trap_dispatch.
 %include "x86_bits.inc"
+%include "layout.inc"
+%include "syscall.inc"
+
+; struct trap_frame (trap.h) offsets
+%define TF_EDX 20
+%define TF_EAX 28
+%define TF_ERROR 52
+%define TF_EIP 56
+%define TF_USER_ESP 68
 
 extern trap_dispatch
 
@@ -66,9 +75,22 @@ trap_stubs:
 
 
 ; sysenter: the CPU loaded CS/SS from the MSRs, EIP = sysenter_entry and
-; ESP = &tss.esp0. Build the same frame as int 0x80 on this thread's kernel
-; stack (user EIP came in EDX, user ESP in ECX), dispatch, and leave with
-; sysexit. EFLAGS.IF is off here and set again just before sysexit.
+; ESP = the slot holding this thread's kernel stack top. The user passed
+; its ESP in ECX, with the return address on top of that stack (the stub
+; got there by a call). Build the same frame as int 0x80 (struct
+; trap_frame), except that the segment slots are not filled: DS and ES are
+; reset to the flat user selector, FS and GS are left alone. Dispatch
+; straight through the table, and leave by sysexit, or by iret when the
+; call cleared the frame's SYSENTER_MARK to return a value in EDX.
+; EFLAGS.IF is off throughout and set again in the instruction before the
+; way out.
+extern syscall_table
+extern syscall_takes_peer
+extern syscall_count_sysenter
+extern sched_need_resched
+extern sched_preempt_point
+extern sysenter_bad_stack
+
 section .text
 global sysenter_entry
 sysenter_entry:
@@ -76,32 +98,66 @@ sysenter_entry:
     push EFLAGS_RESERVED1       ; clear NT, TF, AC, DF a program may have set:
     popfd                       ; NT would make a later iret switch tasks
     push SEL_UDATA              ; ss
-    push ecx                    ; user esp
+    push ecx                    ; user esp: fixed up below
     push EFLAGS_IF | EFLAGS_RESERVED1
     push SEL_UCODE              ; cs
-    push edx                    ; user eip
+    push 0                      ; eip: from the user stack, below
     push 1                      ; "error code": SYSENTER_MARK
     push 0x80                   ; vector
-    push ds
-    push es
-    push fs
-    push gs
+    sub esp, 16                 ; gs, fs, es, ds: not saved on this path
     pushad
-    mov ax, SEL_KDATA
-    mov ds, ax
-    mov es, ax
-    push esp
-    call trap_dispatch
+    mov edx, SEL_UDATA          ; a program may have loaded null selectors
+    mov ds, edx
+    mov es, edx
+    inc dword [syscall_count_sysenter]
+    cmp ecx, USER_END - 4       ; the return address must be user memory
+    ja .bad_stack
+.load_return:
+    mov edx, [ecx]              ; may fault: __ex_table sends it to .bad_stack
+    mov [esp + TF_EIP], edx
+    add dword [esp + TF_USER_ESP], 4
+    cmp eax, SYS_NCALLS
+    jae .peer
+.call:
+    push esp                    ; struct trap_frame *
+    call [syscall_table + eax * 4]
     add esp, 4
+    mov [esp + TF_EAX], eax
+    cmp dword [sched_need_resched], 0
+    jne .preempt
+.leave:
+    cmp dword [esp + TF_ERROR], 1
+    jne .leave_iret
     popad
-    pop gs
-    pop fs
-    pop es
-    pop ds
-    add esp, 8                  ; vector, error code
-    mov edx, [esp]              ; user eip
-    mov ecx, [esp + 12]         ; user esp
+    add esp, 24                 ; segment slots, vector, error
+    pop edx                     ; user eip
+    add esp, 8                  ; cs, eflags
+    pop ecx                     ; user esp
     sti
     sysexit
+.leave_iret:
+    popad
+    add esp, 24
+    iretd
+.peer:                          ; eax bits 8-31 name a peer: IPC calls only
+    movzx ecx, al
+    cmp ecx, SYS_NCALLS
+    jae .nosys
+    cmp byte [syscall_takes_peer + ecx], 0
+    je .nosys
+    mov eax, ecx
+    jmp .call
+.nosys:
+    mov dword [esp + TF_EAX], -ANT_ENOSYS
+    jmp .leave
+.preempt:
+    call sched_preempt_point
+    jmp .leave
+.bad_stack:
+    push esp
+    call sysenter_bad_stack     ; kills the program: does not return
+
+section .ex_table progbits alloc noexec nowrite align=4
+    dd .load_return, .bad_stack
 
 section .note.GNU-stack noalloc noexec nowrite progbits

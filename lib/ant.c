@@ -54,6 +54,46 @@ int32_t ant_wait(int32_t pid, int32_t *status)
     return ant_syscall(SYS_WAIT, (uint32_t)pid, (uint32_t)status, 0, 0);
 }
 
+static int32_t ipc(uint32_t nr, int32_t pid, struct ant_msg *m)
+{
+    if (pid < 0 || pid > 0xFFFFFF)
+        return -ANT_ESRCH;
+    uint32_t eax = nr | (uint32_t)pid << 8;
+    return ant_has_sysenter() ? ant_ipc_sysenter(eax, m) : ant_ipc_int80(eax, m);
+}
+
+int32_t ant_send(int32_t pid, const struct ant_msg *m)
+{
+    struct ant_msg copy = *m;           /* the registers come back clobbered */
+    return ipc(SYS_SEND, pid, &copy);
+}
+
+int32_t ant_recv(int32_t from, struct ant_msg *m) { return ipc(SYS_RECV, from, m); }
+int32_t ant_call(int32_t pid, struct ant_msg *m) { return ipc(SYS_CALL, pid, m); }
+int32_t ant_replyrecv(int32_t pid, struct ant_msg *m) { return ipc(SYS_REPLYRECV, pid, m); }
+
+int32_t ant_reply(int32_t pid, const struct ant_msg *m)
+{
+    struct ant_msg copy = *m;
+    return ipc(SYS_REPLY, pid, &copy);
+}
+
+int32_t ant_icc_alloc(uint32_t npages, void **addr)
+{
+    int32_t r = ant_syscall(SYS_ICC_ALLOC, npages, 0, 0, 0);
+    if (r < 0 && r > -4096)             /* an address in 2GB-3GB is "negative" too */
+        return r;
+    *addr = (void *)(uint32_t)r;
+    return 0;
+}
+
+int32_t ant_icc_free(void *addr, uint32_t npages) { return ant_syscall(SYS_ICC_FREE, (uint32_t)addr, npages, 0, 0); }
+int32_t ant_icc_phys(const void *addr, uint32_t *pa) { return ant_syscall(SYS_ICC_PHYS, (uint32_t)addr, (uint32_t)pa, 0, 0); }
+int32_t ant_icc_info(struct ant_iccinfo *info) { return ant_syscall(SYS_ICC_INFO, (uint32_t)info, 0, 0, 0); }
+int32_t ant_irq_bind(int irq) { return ant_syscall(SYS_IRQ_BIND, (uint32_t)irq, 0, 0, 0); }
+int32_t ant_irq_ack(int irq) { return ant_syscall(SYS_IRQ_ACK, (uint32_t)irq, 0, 0, 0); }
+int32_t ant_ioperm(uint32_t first, uint32_t count) { return ant_syscall(SYS_IOPERM, first, count, 0, 0); }
+
 struct outbuf {
     char buf[256];
     uint32_t n;
@@ -86,7 +126,7 @@ const char *ant_strerror(int32_t err)
 {
     static const char *const names[] = {
         "ok", "EINVAL", "EFAULT", "ENOMEM", "ENOSYS", "ESRCH",
-        "ECHILD", "ENOEXEC", "ENOENT", "EBUSY", "EAGAIN",
+        "ECHILD", "ENOEXEC", "ENOENT", "EBUSY", "EAGAIN", "EPERM", "ENOSPC",
     };
     if (err < 0)
         err = -err;

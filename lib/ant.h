@@ -26,6 +26,38 @@ int32_t ant_kill(int32_t pid);
 int32_t ant_modinfo(uint32_t index, struct ant_modinfo *info);
 int32_t ant_meminfo(struct ant_meminfo *info);
 
+/* IPC (include/ant/syscall.h). A message: four words and an optional run
+ * of ICC pages (ANT_ICC_RUN(addr, npages), 0 for none). */
+struct ant_msg {
+    uint32_t w[4];
+    uint32_t run;
+};
+int32_t ant_ipc_int80(uint32_t eax, struct ant_msg *m);
+int32_t ant_ipc_sysenter(uint32_t eax, struct ant_msg *m);
+/* Send m to pid; returns 0 once pid has received it. */
+int32_t ant_send(int32_t pid, const struct ant_msg *m);
+/* Receive from pid (0: anyone) into m; returns the sender's pid (0: an
+ * interrupt, IRQ number in w[0]). */
+int32_t ant_recv(int32_t from, struct ant_msg *m);
+/* Send m to pid and receive its reply into m; returns pid. */
+int32_t ant_call(int32_t pid, struct ant_msg *m);
+/* Reply m to pid, which is waiting in ant_call on me. */
+int32_t ant_reply(int32_t pid, const struct ant_msg *m);
+/* Reply m to pid (if pid > 0), then receive from anyone into m. */
+int32_t ant_replyrecv(int32_t pid, struct ant_msg *m);
+
+/* ICC pages: a zeroed run of npages at *addr, owned by me. */
+int32_t ant_icc_alloc(uint32_t npages, void **addr);
+int32_t ant_icc_free(void *addr, uint32_t npages);
+/* Physical address of an ICC address I own (for DMA). */
+int32_t ant_icc_phys(const void *addr, uint32_t *pa);
+int32_t ant_icc_info(struct ant_iccinfo *info);
+/* Drivers (processes started with ANT_SPAWN_PRIV): IRQs as messages from
+ * pid 0, and ring-3 access to I/O ports. */
+int32_t ant_irq_bind(int irq);
+int32_t ant_irq_ack(int irq);
+int32_t ant_ioperm(uint32_t first, uint32_t count);
+
 int ant_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The name of an error code (a positive ANT_E* or its negation). */
 const char *ant_strerror(int32_t err);

@@ -1,9 +1,15 @@
-; The two ways into the inner core (ABI in include/ant/syscall.h):
+; The ways into the inner core (ABI in include/ant/syscall.h):
 ;   int32_t ant_syscall_int80(nr, a1, a2, a3, a4)
 ;   int32_t ant_syscall_sysenter(nr, a1, a2, a3, a4)
+;   int32_t ant_ipc_int80(eax, struct ant_msg *m)      m: in and out
+;   int32_t ant_ipc_sysenter(eax, struct ant_msg *m)
+; For sysenter, ECX holds the stack pointer with the return address on top:
+; `call .enter` puts it there, and the inner core returns to it.
 section .text
 global ant_syscall_int80
 global ant_syscall_sysenter
+global ant_ipc_int80
+global ant_ipc_sysenter
 
 ant_syscall_int80:
     push ebp
@@ -32,14 +38,48 @@ ant_syscall_sysenter:
     mov esi, [esp + 28]
     mov edi, [esp + 32]
     mov ebp, [esp + 36]
-    mov ecx, esp                ; sysexit returns to this stack...
-    mov edx, .back              ; ...and this instruction
-    sysenter
-.back:
+    call sysenter_call
     pop edi
     pop esi
     pop ebx
     pop ebp
     ret
+
+sysenter_call:
+    mov ecx, esp
+    sysenter
+
+; struct ant_msg { w[4]; run; }: loaded into ebx, esi, edi, ebp, edx and
+; stored back from them.
+%macro IPC_STUB 2
+%1:
+    push ebp
+    push ebx
+    push esi
+    push edi
+    mov eax, [esp + 20]
+    mov ecx, [esp + 24]
+    push ecx
+    mov ebx, [ecx]
+    mov esi, [ecx + 4]
+    mov edi, [ecx + 8]
+    mov ebp, [ecx + 12]
+    mov edx, [ecx + 16]
+    %2
+    pop ecx
+    mov [ecx], ebx
+    mov [ecx + 4], esi
+    mov [ecx + 8], edi
+    mov [ecx + 12], ebp
+    mov [ecx + 16], edx
+    pop edi
+    pop esi
+    pop ebx
+    pop ebp
+    ret
+%endmacro
+
+IPC_STUB ant_ipc_int80, int 0x80
+IPC_STUB ant_ipc_sysenter, call sysenter_call
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -12,7 +12,9 @@
  *  0xC2000000-0xC2FFFFFF      any frame           4KB RW G  temporary windows
  *  0xD0000000-0xDFFFFFFF      pool frames         4KB RW G  kernel stacks
  *  0xE0000000-0xEFFFFFFF      boot modules        4KB RW G  program images from GRUB
- *  0xF0000000-0xFFFFFFFF      pool frames         4KB RW G  other dynamic areas
+ *  0xF0000000-0xF7FFFFFF      pool frames         4KB RW G  other dynamic areas
+ *  0xF8000000-0xFBFFFFFF      ICC page tables     4KB RW G  process p's ICC PTEs as one
+ *                                                           array at 0xF8000000 + slot * 1MB
  *
  * Every kernel PDE (768-1023) is filled at boot and never changes: the text
  * and data PDEs are 4MB pages, the other 254 point at page tables that live
@@ -40,6 +42,8 @@
 #define MODULES_VIRT    0xE0000000  /* boot modules, resident */
 #define MODULES_SIZE    0x10000000
 #define KDYN_VIRT       0xF0000000  /* other dynamic kernel pages */
+#define ICC_PT_VIRT     0xF8000000  /* each process's ICC page tables, 1MB a slot */
+#define ICC_PT_SLOT     0x00100000
 
 #define USER_START      0x00001000
 #define ICC_VIRT        0x80000000  /* ICC page v is physical v - ICC_VIRT + icc_base */

@@ -3,9 +3,22 @@
  * program. One table: number, arguments, result.
  *
  * Registers, for both entries (int 0x80, and sysenter where the CPU has it):
- *   eax = call number; ebx, esi, edi, ebp = arguments 1-4;
+ *   eax = call number (bits 0-7) and, for the IPC calls, a peer process id
+ *         (bits 8-31; 0 = none/anyone); other calls want bits 8-31 zero;
+ *   ebx, esi, edi, ebp = arguments 1-4 (for IPC: message words w0-w3);
+ *   edx = the ICC run of an IPC message (ANT_ICC_RUN below, 0 = none);
  *   result in eax: >= 0 success, < 0 a negated ANT_E* error code.
- *   ecx and edx are clobbered (sysenter needs them for the return).
+ *   ecx is clobbered; edx too, except that IPC calls return a run in it.
+ * sysenter: ecx = the user stack pointer, whose top word is the address to
+ * return to (the stub reaches sysenter with a `call`); the inner core
+ * returns there with that word popped.
+ *
+ * IPC is synchronous and addressed by process id (one thread a process).
+ * A message is w0-w3 plus an optional run of ICC pages, which moves from
+ * the sender's address space to the receiver's: unmapped from one, mapped
+ * at the same addresses in the other, no byte copied. The receiver gets
+ * eax = sender pid (0: the inner core, an interrupt: w0 = IRQ number),
+ * w0-w3 in ebx, esi, edi, ebp and the run in edx.
  */
 #ifndef ANT_SYSCALL_H
 #define ANT_SYSCALL_H
@@ -24,7 +37,19 @@
 #define SYS_KILL    10  /* pid (a child)                  0 */
 #define SYS_MEMINFO 11  /* struct ant_meminfo *           0 */
 #define SYS_GETARGS 12  /* buf, len                       length of the args string */
-#define SYS_NCALLS  13
+#define SYS_SEND    13  /* eax |= dest<<8; w0-w3; run    0 once received */
+#define SYS_RECV    14  /* eax |= from<<8 (0: anyone)      sender pid; w0-w3; run */
+#define SYS_CALL    15  /* eax |= dest<<8; w0-w3; run    send, then the reply: as RECV */
+#define SYS_REPLY   16  /* eax |= caller<<8; w0-w3; run  0 (never blocks) */
+#define SYS_REPLYRECV 17 /* eax |= caller<<8 (0: none)    reply, then as RECV from anyone */
+#define SYS_ICC_ALLOC 18 /* npages                        address of a zeroed run */
+#define SYS_ICC_FREE 19 /* addr, npages                  0 */
+#define SYS_ICC_PHYS 20 /* addr                          physical address (owner only) */
+#define SYS_ICC_INFO 21 /* struct ant_iccinfo *           0 */
+#define SYS_IRQ_BIND 22 /* irq (1-15 but 2), privileged   0: IRQs arrive as messages */
+#define SYS_IRQ_ACK 23  /* irq                            0: the line is unmasked again */
+#define SYS_IOPERM  24  /* first port, count (< 0x400)   0: ring-3 access to the ports */
+#define SYS_NCALLS  25
 
 /* Errors: returned negated. */
 #define ANT_EINVAL  1   /* an argument is out of range or malformed */
@@ -37,6 +62,20 @@
 #define ANT_ENOENT  8   /* no module of that name */
 #define ANT_EBUSY   9   /* the address range is in use */
 #define ANT_EAGAIN  10  /* a table is full: try later */
+#define ANT_EPERM   11  /* not the owner of a page, or not privileged */
+#define ANT_ENOSPC  12  /* no free run of ICC pages that long */
+
+/* An ICC run in one word: a page address in the ICC area with the page
+ * count less one in the low 12 bits (1 to 4096 pages, 16MB). 0 = none. */
+#define ANT_ICC_VIRT 0x80000000u
+#define ANT_ICC_RUN_MAX 4096
+#define ANT_ICC_RUN(addr, npages) ((unsigned)(addr) | ((unsigned)(npages) - 1))
+#define ANT_ICC_RUN_ADDR(run) ((unsigned)(run) & 0xFFFFF000u)
+#define ANT_ICC_RUN_PAGES(run) (((unsigned)(run) & 0xFFFu) + 1)
+
+/* SYS_SPAWN: or into prio to give the child I/O rights (ioperm, irq_bind);
+ * only a process that has them can pass them on. */
+#define ANT_SPAWN_PRIV 0x100
 
 /* SYS_MMAP prot bits */
 #define ANT_PROT_WRITE 0x2
@@ -59,6 +98,14 @@ struct ant_meminfo {
     unsigned pool_total;        /* frames the pool started with */
     unsigned my_pages;          /* frames held by the caller (pages and tables) */
     unsigned procs;             /* live processes */
+};
+
+struct ant_iccinfo {
+    unsigned base;              /* physical address of the ICC region */
+    unsigned total;             /* ICC pages */
+    unsigned free;              /* ICC pages no process owns */
+    unsigned mine;              /* ICC pages the caller owns */
+    int check;                  /* 0: the ICC invariant holds, else -1 */
 };
 
 #endif

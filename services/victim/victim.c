@@ -34,10 +34,10 @@ static inline __attribute__((always_inline)) int sysenter_with_flags(const uint3
 {
     int32_t r;
     __asm__ volatile("pushl %%ebp\n\t"
+                     "pushl $1f\n\t"             /* where the kernel returns */
                      "pushfl\n\t"
                      "orl %2, (%%esp)\n\t"
                      "leal 4(%%esp), %%ecx\n\t"   /* esp once popfl has run */
-                     "movl $1f, %%edx\n\t"
                      "popfl\n\t"
                      "sysenter\n"
                      "1:\tpopl %%ebp"

@@ -48,7 +48,7 @@ KTEST(proc_create_destroy_1000)
 {
     uint32_t before = pool_free_count(), threads = sched_thread_count();
     for (int i = 0; i < 1000; i++) {
-        int32_t pid = proc_spawn("victim", "exit0", NPRIO - 1, &kernel_proc);
+        int32_t pid = proc_spawn("victim", "exit0", NPRIO - 1, &kernel_proc, 0);
         KASSERT(pid > 0);
         struct proc *p = proc_find((uint32_t)pid);
         KASSERT(p && p->state == P_ALIVE);
@@ -63,10 +63,10 @@ KTEST(proc_create_destroy_1000)
 KTEST(spawn_refuses_bad_images)
 {
     uint32_t before = pool_free_count();
-    KASSERT(proc_spawn("nosuchmodule", "", 4, &kernel_proc) == -ANT_ENOENT);
+    KASSERT(proc_spawn("nosuchmodule", "", 4, &kernel_proc, 0) == -ANT_ENOENT);
     if (module_find("testmod"))
-        KASSERT(proc_spawn("testmod", "", 4, &kernel_proc) == -ANT_ENOEXEC);
-    KASSERT(proc_spawn("victim", "", NPRIO, &kernel_proc) == -ANT_EINVAL);
+        KASSERT(proc_spawn("testmod", "", 4, &kernel_proc, 0) == -ANT_ENOEXEC);
+    KASSERT(proc_spawn("victim", "", NPRIO, &kernel_proc, 0) == -ANT_EINVAL);
     KASSERT(pool_free_count() == before);
 }
 
@@ -77,7 +77,7 @@ KTEST(equal_priority_no_starvation)
     if (!module_find("victim"))
         KFAIL("the victim module is not loaded");
     for (int i = 0; i < 3; i++) {
-        pid[i] = proc_spawn("victim", "spin", 5, &kernel_proc);
+        pid[i] = proc_spawn("victim", "spin", 5, &kernel_proc, 0);
         KASSERT(pid[i] > 0);
         p[i] = proc_find((uint32_t)pid[i]);
     }
@@ -98,7 +98,7 @@ KTEST(equal_priority_no_starvation)
 
 KTEST(priority_preempts_lower)
 {
-    int32_t status, pid = proc_spawn("victim", "spin", NPRIO - 1, &kernel_proc);
+    int32_t status, pid = proc_spawn("victim", "spin", NPRIO - 1, &kernel_proc, 0);
     KASSERT(pid > 0);
     uint32_t t0 = current->cpu_ticks;
     sched_sleep(3);                        /* the more urgent sleeper comes back */

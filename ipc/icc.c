@@ -1,0 +1,303 @@
+/*
+ * The ICC data area. Ownership is kept in the frame table (the ICC frames'
+ * owner field: a process tag, 0 = free) and a bitmap of free pages finds
+ * runs. Each process's ICC page tables are also mapped in kernel space, one
+ * 1MB slot per process at ICC_PT_VIRT, so that its ICC PTEs form one flat
+ * array: moving a page is two PTE stores and an owner update, with no
+ * window to map and no table walk.
+ */
+#include "ipc/icc.h"
+#include "include/ant/syscall.h"
+#include "kernel/panic.h"
+#include "kernel/proc.h"
+#include "kernel/x86.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "mm/kspace.h"
+#include "mm/layout.h"
+#include "mm/mm.h"
+#include "mm/pool.h"
+
+#define ICC_MAX_PAGES (ICC_MAX / PAGE_SIZE)
+#define ICC_PDE_FIRST (ICC_VIRT >> BIGPAGE_SHIFT)
+#define ICC_PTE_BITS (PTE_P | PTE_W | PTE_U)
+#define FLUSH_ONE_BY_ONE 8          /* more pages than this: reload CR3 */
+
+static uint32_t free_map[ICC_MAX_PAGES / 32];  /* bit set: page free */
+static uint32_t npages, nfree, rover;
+static struct frame *owner_of;      /* frame-table entries of the region */
+
+uint32_t icc_total(void) { return npages; }
+uint32_t icc_free_count(void) { return nfree; }
+
+uint32_t icc_phys(uint32_t va)
+{
+    return va - ICC_VIRT + mm.icc_base;
+}
+
+/* p's ICC PTEs, indexed by page number in the area. */
+static inline uint32_t *ptes_of(const struct proc *p)
+{
+    return (uint32_t *)(ICC_PT_VIRT + (uint32_t)(p->tag - 1) * ICC_PT_SLOT);
+}
+
+static inline int has_table(const struct proc *p, uint32_t t)
+{
+    return (p->icc_tables[t / 32] >> (t % 32)) & 1;
+}
+
+static inline uint32_t pte_for(uint32_t page)
+{
+    return (mm.icc_base + (page << PAGE_SHIFT)) | ICC_PTE_BITS;
+}
+
+static inline int page_free(uint32_t i)
+{
+    return (free_map[i / 32] >> (i % 32)) & 1;
+}
+
+static void set_free(uint32_t first, uint32_t n, int free)
+{
+    for (uint32_t i = first; i < first + n; i++) {
+        if (free)
+            free_map[i / 32] |= 1u << (i % 32);
+        else
+            free_map[i / 32] &= ~(1u << (i % 32));
+    }
+    nfree = free ? nfree + n : nfree - n;
+}
+
+void icc_init(void)
+{
+    npages = mm.icc_size / PAGE_SIZE;
+    owner_of = frame_of(mm.icc_base);
+    if (!owner_of || npages > ICC_MAX_PAGES)
+        panic("icc_init: ICC region %08x+%x outside the frame table", mm.icc_base, mm.icc_size);
+    for (uint32_t i = 0; i < npages; i++) {
+        if (owner_of[i].state != FRAME_ICC)
+            panic("icc_init: frame %u of the region is not ICC", i);
+        owner_of[i].owner = 0;
+    }
+    set_free(0, npages, 1);
+}
+
+/* Page number of a run that lies inside the area, or -1. */
+static int32_t run_first(uint32_t va, uint32_t n)
+{
+    if (va < ICC_VIRT || (va & (PAGE_SIZE - 1)) || !n || n > npages)
+        return -1;
+    uint32_t first = (va - ICC_VIRT) >> PAGE_SHIFT;
+    return first < npages && n <= npages - first ? (int32_t)first : -1;
+}
+
+static int owned_by(const struct proc *p, uint32_t first, uint32_t n)
+{
+    const struct frame *f = owner_of + first;
+    for (uint32_t i = 0; i < n; i++)
+        if (f[i].owner != p->tag)
+            return 0;
+    return 1;
+}
+
+int icc_run_owned(const struct proc *p, uint32_t run)
+{
+    int32_t first = run_first(ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
+    if (first < 0)
+        return -ANT_EINVAL;
+    return owned_by(p, (uint32_t)first, ANT_ICC_RUN_PAGES(run)) ? 0 : -ANT_EPERM;
+}
+
+/* Give p the page tables for pages [first, first+n). */
+static int prepare(struct proc *p, uint32_t first, uint32_t n)
+{
+    for (uint32_t t = first / 1024; t <= (first + n - 1) / 1024; t++) {
+        if (has_table(p, t))
+            continue;
+        uint32_t pt = pool_alloc(FRAME_USER, p->tag);
+        if (!pt)
+            return -ANT_ENOMEM;
+        frame_zero(pt);
+        uint32_t *pd = window_map(p->vm.pd);
+        pd[ICC_PDE_FIRST + t] = pt | PTE_P | PTE_W | PTE_U;
+        window_unmap(pd);
+        kspace_map((uint32_t)(ptes_of(p) + t * 1024), pt);
+        p->icc_tables[t / 32] |= 1u << (t % 32);
+        p->vm.pages++;
+    }
+    return 0;
+}
+
+int icc_prepare(struct proc *to, uint32_t run)
+{
+    return prepare(to, (ANT_ICC_RUN_ADDR(run) - ICC_VIRT) >> PAGE_SHIFT, ANT_ICC_RUN_PAGES(run));
+}
+
+/* After unmapping pages [first, first+n) of p: drop stale TLB entries. */
+static void flush(const struct proc *p, uint32_t first, uint32_t n)
+{
+    if (read_cr3() != p->vm.pd)
+        return;                     /* not live: its next CR3 load flushes */
+    if (n > FLUSH_ONE_BY_ONE) {
+        write_cr3(p->vm.pd);        /* ICC pages are never global */
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        invlpg(ICC_VIRT + ((first + i) << PAGE_SHIFT));
+}
+
+void icc_move(struct proc *from, struct proc *to, uint32_t run)
+{
+    uint32_t first = (ANT_ICC_RUN_ADDR(run) - ICC_VIRT) >> PAGE_SHIFT;
+    uint32_t n = ANT_ICC_RUN_PAGES(run);
+    uint32_t *src = ptes_of(from) + first, *dst = ptes_of(to) + first;
+    struct frame *f = owner_of + first;
+    uint16_t tag = to->tag;
+    for (uint32_t i = 0; i < n; i++) {
+        src[i] = 0;
+        dst[i] = pte_for(first + i);
+        f[i].owner = tag;
+    }
+    from->icc_pages -= n;
+    to->icc_pages += n;
+    flush(from, first, n);
+}
+
+/* A free run of n pages, next fit from the rover; -1 if none. */
+static int32_t find_run(uint32_t n)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t start = pass ? 0 : rover, end = pass ? rover + n - 1 : npages, len = 0;
+        if (end > npages)
+            end = npages;
+        for (uint32_t i = start; i < end; i++) {
+            if (!(i % 32) && !free_map[i / 32] && i + 32 <= end) {
+                i += 31;            /* a whole word taken */
+                len = 0;
+                continue;
+            }
+            len = page_free(i) ? len + 1 : 0;
+            if (len == n)
+                return (int32_t)(i + 1 - n);
+        }
+    }
+    return -1;
+}
+
+int icc_alloc(struct proc *p, uint32_t n, uint32_t *va)
+{
+    if (!n || n > ANT_ICC_RUN_MAX)
+        return -ANT_EINVAL;
+    if (n > nfree)
+        return -ANT_ENOSPC;
+    int32_t first = find_run(n);
+    if (first < 0)
+        return -ANT_ENOSPC;
+    int err = prepare(p, (uint32_t)first, n);
+    if (err)
+        return err;
+    uint32_t *pte = ptes_of(p) + first;
+    set_free((uint32_t)first, n, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t page = (uint32_t)first + i;
+        void *w = window_map(icc_phys(ICC_VIRT + (page << PAGE_SHIFT)));
+        memset(w, 0, PAGE_SIZE);    /* nothing of its last owner shows */
+        window_unmap(w);
+        owner_of[page].owner = p->tag;
+        pte[i] = pte_for(page);
+    }
+    p->icc_pages += n;
+    rover = (uint32_t)first + n < npages ? (uint32_t)first + n : 0;
+    *va = ICC_VIRT + ((uint32_t)first << PAGE_SHIFT);
+    return 0;
+}
+
+int icc_free(struct proc *p, uint32_t va, uint32_t n)
+{
+    int32_t first = run_first(va, n);
+    if (first < 0)
+        return -ANT_EINVAL;
+    if (!owned_by(p, (uint32_t)first, n))
+        return -ANT_EPERM;
+    uint32_t *pte = ptes_of(p) + first;
+    for (uint32_t i = 0; i < n; i++) {
+        pte[i] = 0;
+        owner_of[first + i].owner = 0;
+    }
+    set_free((uint32_t)first, n, 1);
+    p->icc_pages -= n;
+    flush(p, (uint32_t)first, n);
+    return 0;
+}
+
+void icc_release_all(struct proc *p)
+{
+    uint32_t released = 0;
+    for (uint32_t t = 0; t < ICC_MAX_PAGES / 1024; t++) {
+        if (!has_table(p, t))
+            continue;
+        uint32_t *pte = ptes_of(p) + t * 1024;
+        for (uint32_t j = 0; j < 1024; j++) {
+            if (!(pte[j] & PTE_P))
+                continue;
+            uint32_t page = t * 1024 + j;
+            if (page >= npages || owner_of[page].owner != p->tag)
+                panic("icc: pid %u maps ICC page %u it does not own", p->pid, page);
+            owner_of[page].owner = 0;
+            set_free(page, 1, 1);
+            pte[j] = 0;
+            released++;
+        }
+        kspace_unmap((uint32_t)pte);    /* the table itself goes with the space */
+        p->icc_tables[t / 32] &= ~(1u << (t % 32));
+    }
+    if (released != p->icc_pages)
+        panic("icc: pid %u owned %u ICC pages but %u were mapped", p->pid, p->icc_pages, released);
+    p->icc_pages = 0;
+}
+
+static int fail(char *why, size_t len, const char *fmt, uint32_t a, uint32_t b)
+{
+    fmt_snprintf(why, len, fmt, a, b);
+    return -1;
+}
+
+int icc_check(char *why, size_t len)
+{
+    uint32_t owned[MAX_PROCS] = { 0 }, free_pages = 0;
+    for (uint32_t i = 0; i < npages; i++) {
+        uint16_t o = owner_of[i].owner;
+        if (owner_of[i].state != FRAME_ICC)
+            return fail(why, len, "page %u: frame state %u is not ICC", i, owner_of[i].state);
+        if ((o == 0) != page_free(i))
+            return fail(why, len, "page %u: owner %u disagrees with the free map", i, o);
+        if (!o) {
+            free_pages++;
+        } else if (o > MAX_PROCS || proc_table[o - 1].state != P_ALIVE) {
+            return fail(why, len, "page %u: owner tag %u is not a live process", i, o);
+        } else {
+            owned[o - 1]++;
+        }
+        for (int k = 0; k < MAX_PROCS; k++) {
+            const struct proc *q = &proc_table[k];
+            uint32_t t = i / 1024, pte = 0;
+            if (q->state != P_ALIVE)
+                continue;
+            if (has_table(q, t))
+                pte = ptes_of(q)[i];
+            if (q->tag == o && (pte & ~(uint32_t)(PTE_A | PTE_D)) != pte_for(i))
+                return fail(why, len, "page %u: not mapped by the formula in its owner (pte %x)", i, pte);
+            if (q->tag != o && (pte & PTE_P))
+                return fail(why, len, "page %u: mapped by tag %u, not its owner", i, q->tag);
+        }
+    }
+    if (free_pages != nfree)
+        return fail(why, len, "%u pages free but the count says %u", free_pages, nfree);
+    for (int k = 0; k < MAX_PROCS; k++) {
+        const struct proc *q = &proc_table[k];
+        if (q->state == P_ALIVE && owned[k] != q->icc_pages)
+            return fail(why, len, "tag %u owns %u pages, its count says otherwise", q->tag, owned[k]);
+        if (q->state != P_ALIVE && q->icc_pages)
+            return fail(why, len, "dead tag %u still counts %u pages", q->tag, q->icc_pages);
+    }
+    return 0;
+}

@@ -1,0 +1,345 @@
+/*
+ * Synchronous IPC. A message goes from the sender's saved user registers
+ * to the receiver's: four words and an ICC run, whose pages are re-mapped
+ * from one address space to the other (ipc/icc.c). Nothing is buffered in
+ * the kernel: a sender whose receiver is not waiting blocks on the
+ * receiver's send queue, and its message stays in its own registers (and
+ * its pages in its own space) until the receiver takes it.
+ *
+ * Fast path: when the receiver is already waiting and has the sender's
+ * priority, the sender switches straight to it (sched_switch_to), with no
+ * scheduler pass. Call + reply-and-receive is then two kernel entries and
+ * two address-space switches.
+ *
+ * The kernel runs with interrupts off, so nothing here needs a lock.
+ */
+#include "ipc/ipc.h"
+#include "include/ant/syscall.h"
+#include "ipc/icc.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/trap.h"
+
+struct ipc_stats ipc_stats;
+static struct proc *irq_owner[16];
+
+static void sendq_push(struct thread *r, struct thread *s)
+{
+    s->sendq_next = 0;
+    if (r->sendq_tail)
+        r->sendq_tail->sendq_next = s;
+    else
+        r->sendq_head = s;
+    r->sendq_tail = s;
+}
+
+/* Take the first sender from `from` (0: anyone) off r's queue. */
+static struct thread *sendq_take(struct thread *r, uint32_t from)
+{
+    struct thread *prev = 0;
+    for (struct thread *s = r->sendq_head; s; prev = s, s = s->sendq_next) {
+        if (from && s->proc->pid != from)
+            continue;
+        if (prev)
+            prev->sendq_next = s->sendq_next;
+        else
+            r->sendq_head = s->sendq_next;
+        if (r->sendq_tail == s)
+            r->sendq_tail = prev;
+        s->sendq_next = 0;
+        return s;
+    }
+    return 0;
+}
+
+static inline int accepts(const struct thread *r, uint32_t pid)
+{
+    return r->ipc_state == IPC_RECV && (!r->ipc_peer || r->ipc_peer == pid);
+}
+
+/* Move the message in frame sf (of process sp, whose run was checked) to
+ * r's registers. Fails only for lack of a page table: nothing changes. */
+static int transfer(struct proc *sp, const struct trap_frame *sf, struct thread *r)
+{
+    uint32_t run = sf->edx;
+    struct trap_frame *rf = THREAD_UFRAME(r);
+    if (run) {
+        int err = icc_prepare(r->proc, run);
+        if (err)
+            return err;
+        icc_move(sp, r->proc, run);
+        ipc_stats.pages += ANT_ICC_RUN_PAGES(run);
+    }
+    rf->ebx = sf->ebx;
+    rf->esi = sf->esi;
+    rf->edi = sf->edi;
+    rf->ebp = sf->ebp;
+    rf->edx = run;
+    return 0;
+}
+
+/* The destination of a send or call in tf, and its run checked. */
+static int check_send(const struct trap_frame *tf, struct thread **dst)
+{
+    uint32_t pid = tf->eax >> 8;
+    struct proc *p = pid ? proc_alive(pid) : 0;
+    if (!p)
+        return -ANT_ESRCH;
+    if (p == current->proc)
+        return -ANT_EINVAL;         /* it would wait for itself */
+    if (tf->edx) {
+        int err = icc_run_owned(current->proc, tf->edx);
+        if (err)
+            return err;
+    }
+    *dst = p->thread;
+    return 0;
+}
+
+/* The caller blocked in a call on me, or NULL. */
+static struct thread *caller(uint32_t pid)
+{
+    struct proc *p = pid ? proc_alive(pid) : 0;
+    struct thread *c = p ? p->thread : 0;
+    if (!c || c->ipc_state != IPC_REPLY_WAIT || c->ipc_peer != current->proc->pid)
+        return 0;
+    return c;
+}
+
+static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
+{
+    for (;;) {
+        if (me->irq_pending && !from) {
+            uint32_t irq = (uint32_t)__builtin_ctz(me->irq_pending);
+            me->irq_pending &= (uint16_t)~(1u << irq);
+            tf->ebx = irq;
+            tf->esi = tf->edi = tf->ebp = tf->edx = 0;
+            return 0;
+        }
+        struct thread *s = sendq_take(me, from);
+        if (!s)
+            break;
+        int err = transfer(s->proc, THREAD_UFRAME(s), me);
+        if (err) {                  /* the sender learns; I wait on */
+            s->ipc_state = IPC_NONE;
+            sched_wake(s, err);
+            continue;
+        }
+        ipc_stats.queued++;
+        if (s->ipc_state == IPC_CALL) {
+            s->ipc_state = IPC_REPLY_WAIT;      /* ipc_peer is already me */
+        } else {
+            s->ipc_state = IPC_NONE;
+            sched_wake(s, 0);
+        }
+        return (int32_t)s->proc->pid;
+    }
+    me->ipc_state = IPC_RECV;
+    me->ipc_peer = from;
+    return sched_block();
+}
+
+int32_t ipc_send(struct trap_frame *tf)
+{
+    struct thread *me = current, *r;
+    int err = check_send(tf, &r);
+    if (err)
+        return err;
+    uint32_t pid = me->proc->pid;
+    if (!accepts(r, pid)) {
+        me->ipc_state = IPC_SEND;
+        me->ipc_peer = r->proc->pid;
+        sendq_push(r, me);
+        return sched_block();
+    }
+    err = transfer(me->proc, tf, r);
+    if (err)
+        return err;
+    r->ipc_state = IPC_NONE;
+    if (r->prio == me->prio) {
+        ipc_stats.direct++;
+        r->wait_result = (int32_t)pid;
+        sched_requeue_current();
+        sched_switch_to(r);
+    } else {
+        sched_wake(r, (int32_t)pid);
+    }
+    return 0;
+}
+
+int32_t ipc_call(struct trap_frame *tf)
+{
+    struct thread *me = current, *r;
+    tf->error = 0;                  /* leave by iret: edx carries the run */
+    int err = check_send(tf, &r);
+    if (err)
+        return err;
+    uint32_t pid = me->proc->pid;
+    me->ipc_peer = r->proc->pid;
+    if (!accepts(r, pid)) {
+        me->ipc_state = IPC_CALL;
+        sendq_push(r, me);
+        return sched_block();
+    }
+    err = transfer(me->proc, tf, r);
+    if (err)
+        return err;
+    r->ipc_state = IPC_NONE;
+    me->ipc_state = IPC_REPLY_WAIT;
+    if (r->prio != me->prio) {
+        sched_wake(r, (int32_t)pid);
+        return sched_block();
+    }
+    ipc_stats.direct++;
+    r->wait_result = (int32_t)pid;
+    me->state = T_BLOCKED;
+    sched_switch_to(r);
+    return me->wait_result;
+}
+
+int32_t ipc_recv(struct trap_frame *tf)
+{
+    uint32_t from = tf->eax >> 8;
+    tf->error = 0;
+    if (from && from == current->proc->pid)
+        return -ANT_EINVAL;
+    if (from && !proc_alive(from))
+        return -ANT_ESRCH;
+    return receive(current, tf, from);
+}
+
+/* Check and deliver a reply in tf; the caller is left blocked. */
+static int reply_to(struct trap_frame *tf, struct thread **out)
+{
+    struct thread *c = caller(tf->eax >> 8);
+    if (!c)
+        return -ANT_ESRCH;
+    if (tf->edx) {
+        int err = icc_run_owned(current->proc, tf->edx);
+        if (err)
+            return err;
+    }
+    int err = transfer(current->proc, tf, c);
+    if (err)
+        return err;
+    c->ipc_state = IPC_NONE;
+    *out = c;
+    return 0;
+}
+
+int32_t ipc_reply(struct trap_frame *tf)
+{
+    struct thread *c;
+    int err = reply_to(tf, &c);
+    if (err)
+        return err;
+    sched_wake(c, (int32_t)current->proc->pid);
+    return 0;
+}
+
+int32_t ipc_replyrecv(struct trap_frame *tf)
+{
+    struct thread *me = current, *c;
+    tf->error = 0;
+    if (!(tf->eax >> 8))
+        return receive(me, tf, 0);
+    int err = reply_to(tf, &c);
+    if (err)
+        return err;
+    if (c->prio == me->prio && !me->irq_pending && !me->sendq_head) {
+        ipc_stats.direct++;
+        c->wait_result = (int32_t)me->proc->pid;
+        me->ipc_state = IPC_RECV;
+        me->ipc_peer = 0;
+        me->state = T_BLOCKED;
+        sched_switch_to(c);
+        return me->wait_result;
+    }
+    sched_wake(c, (int32_t)me->proc->pid);
+    return receive(me, tf, 0);
+}
+
+/* A bound interrupt: keep the line masked until the driver acknowledges,
+ * and hand the driver a message from pid 0 with w0 = the IRQ number. */
+static void irq_message(struct trap_frame *tf)
+{
+    int irq = (int)tf->vector - VEC_IRQ0;
+    struct proc *p = irq_owner[irq];
+    irq_mask(irq, 1);
+    if (!p)
+        return;
+    struct thread *t = p->thread;
+    ipc_stats.irqs++;
+    if (t->ipc_state == IPC_RECV && !t->ipc_peer) {
+        struct trap_frame *rf = THREAD_UFRAME(t);
+        rf->ebx = (uint32_t)irq;
+        rf->esi = rf->edi = rf->ebp = rf->edx = 0;
+        t->ipc_state = IPC_NONE;
+        sched_wake(t, 0);
+    } else {
+        t->irq_pending |= (uint16_t)(1u << irq);
+    }
+}
+
+int32_t ipc_irq_bind(struct trap_frame *tf)
+{
+    uint32_t irq = tf->ebx;
+    struct proc *me = current->proc;
+    if (!me->priv)
+        return -ANT_EPERM;
+    if (irq < 1 || irq > 15 || irq == 2)
+        return -ANT_EINVAL;
+    if (irq_owner[irq] == me)
+        return 0;
+    if (irq_owner[irq] || irq_in_use((int)irq))
+        return -ANT_EBUSY;
+    irq_owner[irq] = me;
+    irq_set_handler((int)irq, irq_message);
+    return 0;
+}
+
+int32_t ipc_irq_ack(struct trap_frame *tf)
+{
+    uint32_t irq = tf->ebx;
+    if (irq > 15)
+        return -ANT_EINVAL;
+    if (irq_owner[irq] != current->proc)
+        return -ANT_EPERM;
+    irq_mask((int)irq, 0);
+    return 0;
+}
+
+static void release(struct thread *t, int32_t err)
+{
+    t->ipc_state = IPC_NONE;
+    sched_wake(t, err);
+}
+
+void ipc_exit(struct proc *p)
+{
+    struct thread *t = p->thread, *s;
+    if (t) {
+        if (t->ipc_state == IPC_SEND || t->ipc_state == IPC_CALL) {
+            struct proc *dp = proc_alive(t->ipc_peer);
+            if (dp)
+                sendq_take(dp->thread, p->pid);
+        }
+        t->ipc_state = IPC_NONE;
+        t->irq_pending = 0;
+        while ((s = sendq_take(t, 0)))
+            release(s, -ANT_ESRCH);     /* they keep their pages */
+    }
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *u = thread_at(i);
+        if (u->state == T_BLOCKED && u->ipc_peer == p->pid &&
+            (u->ipc_state == IPC_REPLY_WAIT || u->ipc_state == IPC_RECV))
+            release(u, -ANT_ESRCH);
+    }
+    for (int irq = 0; irq < 16; irq++) {
+        if (irq_owner[irq] == p) {
+            irq_owner[irq] = 0;
+            irq_set_handler(irq, 0);
+        }
+    }
+    icc_release_all(p);
+}

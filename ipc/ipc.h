@@ -1,0 +1,36 @@
+/*
+ * Synchronous IPC between processes (addressed by pid; one thread each),
+ * and interrupts delivered as messages. The message registers are the
+ * thread's saved user registers (THREAD_UFRAME): w0-w3 in ebx, esi, edi,
+ * ebp and an ICC run in edx; the ABI is in include/ant/syscall.h.
+ */
+#ifndef IPC_IPC_H
+#define IPC_IPC_H
+#include <stdint.h>
+
+struct proc;
+struct trap_frame;
+
+/* The system calls: each takes the caller's frame, returns eax. */
+int32_t ipc_send(struct trap_frame *tf);
+int32_t ipc_recv(struct trap_frame *tf);
+int32_t ipc_call(struct trap_frame *tf);
+int32_t ipc_reply(struct trap_frame *tf);
+int32_t ipc_replyrecv(struct trap_frame *tf);
+int32_t ipc_irq_bind(struct trap_frame *tf);
+int32_t ipc_irq_ack(struct trap_frame *tf);
+
+/* p is dying: release every thread waiting on it with -ANT_ESRCH, take its
+ * thread off any send queue, unbind its IRQs, free its ICC pages. */
+void ipc_exit(struct proc *p);
+
+/* Messages delivered, counted by kind (for tests and statistics). */
+struct ipc_stats {
+    uint32_t direct;            /* fast path: straight switch to the receiver */
+    uint32_t queued;            /* the sender waited for its receiver */
+    uint32_t irqs;              /* interrupt messages */
+    uint32_t pages;             /* ICC pages moved */
+};
+extern struct ipc_stats ipc_stats;
+
+#endif
