@@ -263,41 +263,48 @@ static int fail(char *why, size_t len, const char *fmt, uint32_t a, uint32_t b)
 
 int icc_check(char *why, size_t len)
 {
-    uint32_t owned[MAX_PROCS] = { 0 }, free_pages = 0;
+    uint32_t owned[MAX_PROCS] = { 0 }, mapped[MAX_PROCS] = { 0 }, free_pages = 0;
     for (uint32_t i = 0; i < npages; i++) {
         uint16_t o = owner_of[i].owner;
         if (owner_of[i].state != FRAME_ICC)
             return fail(why, len, "page %u: frame state %u is not ICC", i, owner_of[i].state);
         if ((o == 0) != page_free(i))
             return fail(why, len, "page %u: owner %u disagrees with the free map", i, o);
-        if (!o) {
+        if (!o)
             free_pages++;
-        } else if (o > MAX_PROCS || proc_table[o - 1].state != P_ALIVE) {
+        else if (o > MAX_PROCS || proc_table[o - 1].state != P_ALIVE)
             return fail(why, len, "page %u: owner tag %u is not a live process", i, o);
-        } else {
+        else
             owned[o - 1]++;
-        }
-        for (int k = 0; k < MAX_PROCS; k++) {
-            const struct proc *q = &proc_table[k];
-            uint32_t t = i / 1024, pte = 0;
-            if (q->state != P_ALIVE)
-                continue;
-            if (has_table(q, t))
-                pte = ptes_of(q)[i];
-            if (q->tag == o && (pte & ~(uint32_t)(PTE_A | PTE_D)) != pte_for(i))
-                return fail(why, len, "page %u: not mapped by the formula in its owner (pte %x)", i, pte);
-            if (q->tag != o && (pte & PTE_P))
-                return fail(why, len, "page %u: mapped by tag %u, not its owner", i, q->tag);
-        }
     }
     if (free_pages != nfree)
         return fail(why, len, "%u pages free but the count says %u", free_pages, nfree);
+    /* Every present ICC PTE of every process: its own page, by the formula. */
     for (int k = 0; k < MAX_PROCS; k++) {
         const struct proc *q = &proc_table[k];
-        if (q->state == P_ALIVE && owned[k] != q->icc_pages)
-            return fail(why, len, "tag %u owns %u pages, its count says otherwise", q->tag, owned[k]);
-        if (q->state != P_ALIVE && q->icc_pages)
-            return fail(why, len, "dead tag %u still counts %u pages", q->tag, q->icc_pages);
+        if (q->state != P_ALIVE) {
+            if (q->icc_pages)
+                return fail(why, len, "dead tag %u still counts %u pages", q->tag, q->icc_pages);
+            continue;
+        }
+        for (uint32_t t = 0; t < ICC_MAX_PAGES / 1024; t++) {
+            if (!has_table(q, t))
+                continue;
+            const uint32_t *pte = ptes_of(q) + t * 1024;
+            for (uint32_t j = 0; j < 1024; j++) {
+                uint32_t page = t * 1024 + j;
+                if (!(pte[j] & PTE_P))
+                    continue;
+                if (page >= npages || owner_of[page].owner != q->tag)
+                    return fail(why, len, "page %u: mapped by tag %u, not its owner", page, q->tag);
+                if ((pte[j] & ~(uint32_t)(PTE_A | PTE_D)) != pte_for(page))
+                    return fail(why, len, "page %u: not mapped by the formula (pte %x)", page, pte[j]);
+                mapped[k]++;
+            }
+        }
+        /* mapped pages are owned ones; as many as owned: all are mapped */
+        if (mapped[k] != owned[k] || owned[k] != q->icc_pages)
+            return fail(why, len, "tag %u: owns %u pages, maps or counts others", q->tag, owned[k]);
     }
     return 0;
 }

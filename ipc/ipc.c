@@ -287,8 +287,8 @@ int32_t ipc_irq_bind(struct trap_frame *tf)
     struct proc *me = current->proc;
     if (!me->priv)
         return -ANT_EPERM;
-    if (irq < 1 || irq > 15 || irq == 2)
-        return -ANT_EINVAL;
+    if (irq > 15 || irq == 2)
+        return -ANT_EINVAL;             /* 2: the cascade; 0 (the timer) is busy */
     if (irq_owner[irq] == me)
         return 0;
     if (irq_owner[irq] || irq_in_use((int)irq))

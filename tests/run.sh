@@ -70,7 +70,9 @@ suite_boot() {                   # suite_boot NAME QEMU-ARGS...
     boot "$@"
     count_lines "$log" ktest "$name"
     count_lines "$log" utest "$name/user"
-    if [ $rc = $EXIT_PASS ] && grep -q "^ktest: done" "$log" && grep -q "^utest: done" "$log"; then
+    count_lines "$log" ipctest "$name/ipc"
+    if [ $rc = $EXIT_PASS ] && grep -q "^ktest: done" "$log" && grep -q "^utest: done" "$log" &&
+        grep -q "^ipctest: done" "$log"; then
         result "$name/boot" 1
     else
         result "$name/boot" 0 "$(why_exit)"
@@ -111,6 +113,7 @@ vga_text() {
 ISO=$B/ant-test.iso
 MODS="$B/user/init.elf init,$B/user/hello.elf hello,$B/user/utest.elf utest"
 MODS="$MODS,$B/user/victim.elf victim,$B/testmod.bin testmod"
+MODS="$MODS,$B/user/ipctest.elf ipctest,$B/user/ipcpeer.elf ipcpeer"
 KERNEL=(-kernel "$B/kernel.elf" -initrd "$MODS")
 head -c 3000 "$B/user/init.elf" > "$LOGS/init-truncated.elf"
 

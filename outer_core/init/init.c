@@ -16,9 +16,9 @@ static void list_modules(void)
 }
 
 /* Start a program and wait for it; returns its exit status, or -1. */
-static int32_t run(const char *name, const char *args)
+static int32_t run(const char *name, const char *args, uint32_t prio)
 {
-    int32_t status = -1, pid = ant_spawn(name, args, 4);
+    int32_t status = -1, pid = ant_spawn(name, args, prio);
     if (pid < 0) {
         ant_printf("init: cannot start %s: %s\n", name, ant_strerror(pid));
         return -1;
@@ -33,11 +33,13 @@ int main(const char *args)
     ant_printf("init: AnT/i386 process manager, pid %d\n", ant_getpid());
     list_modules();
     if (!strcmp(args, "test")) {
-        int32_t status = run("utest", "");
+        int32_t status = run("utest", "", 4);
         ant_printf("init: utest ended with status %d\n", status);
-        return status == 0 ? 0 : 1;
+        int32_t ipc = run("ipctest", "", 4 | ANT_SPAWN_PRIV);
+        ant_printf("init: ipctest ended with status %d\n", ipc);
+        return status == 0 && ipc == 0 ? 0 : 1;
     }
-    run("hello", "");
+    run("hello", "", 4);
     ant_printf("init: all programs ended; the system is idle\n");
     for (;;)
         ant_sleep(100000);

@@ -6,8 +6,15 @@
  *   relay PID       pass every message on to PID, pages and all
  *   bounce          receive a message and send it straight back to its sender
  *   hold            receive one message with pages, then sleep holding them
- *   check MAGIC     receive runs, check every word of every page is MAGIC
- *                   plus its page index, reply 1 if so, 0 if not
+ *   check MAGIC     serve calls with runs: reply w0 = 1 if every word of
+ *                   every page is MAGIC plus its page index, else 0; w1 =
+ *                   the value behind the pointer in the run's first word;
+ *                   w2 = the physical address of the run; pages go back
+ *   caller PID      call PID once; exit with the negated result
+ *   touch SINK      allocate a page, send it to SINK, then read it: must die
+ *   stress COORD    a worker of the ICC stress test (see stress() below)
+ *   rtc N           an RTC driver: N periodic interrupts as messages
+ *   inb             read an I/O port without permission: must die
  */
 #include "lib/ant.h"
 #include "lib/string.h"
@@ -70,15 +77,159 @@ static void check(uint32_t magic)
             from = ant_recv(0, &m);
             continue;
         }
-        uint32_t ok = m.run != 0;
+        uint32_t ok = m.run != 0, behind = 0, pa = 0;
         if (m.run) {
-            const uint32_t *p = (const uint32_t *)ANT_ICC_RUN_ADDR(m.run);
+            uint32_t *p = (uint32_t *)ANT_ICC_RUN_ADDR(m.run);
+            uint32_t first = p[0];
+            p[0] = magic;               /* the pointer's slot: checked apart */
             for (uint32_t i = 0; i < ANT_ICC_RUN_PAGES(m.run) * 1024; i++)
                 ok &= p[i] == magic + i / 1024;
+            p[0] = first;
+            if (first >= ANT_ICC_RUN_ADDR(m.run) &&
+                first < ANT_ICC_RUN_ADDR(m.run) + ANT_ICC_RUN_PAGES(m.run) * 4096 - 3)
+                behind = *(const uint32_t *)first;
+            ant_icc_phys(p, &pa);
         }
         m.w[0] = ok;
+        m.w[1] = behind;
+        m.w[2] = pa;
         from = ant_replyrecv(from, &m);
     }
+}
+
+static int touch_after_send(int32_t sink)
+{
+    struct ant_msg m = { { 0 }, 0 };
+    volatile uint32_t *p;
+    if (ant_icc_alloc(1, (void **)&p))
+        return 3;
+    p[0] = 42;
+    m.run = ANT_ICC_RUN(p, 1);
+    if (ant_send(sink, &m))
+        return 4;
+    return p[0] == 42 ? 0 : 1;          /* must fault before returning */
+}
+
+/* The stress test: the coordinator sends each worker the four workers'
+ * pids, then one token, a message with a run of pages. Its holder checks
+ * the tag stamped in each page, now and then trades the run for a fresh
+ * one of another size, stamps a new tag and sends it to a random other
+ * worker. w0 counts pages passed; past the goal in w1 the token goes back
+ * to the coordinator. One token, so synchronous sends cannot deadlock. */
+static uint32_t rng;
+static uint32_t rnd(void)
+{
+    rng = rng * 1103515245u + 12345u;
+    return rng >> 16;
+}
+
+static void stamp(uint32_t run, uint32_t tag)
+{
+    uint32_t *p = (uint32_t *)ANT_ICC_RUN_ADDR(run);
+    for (uint32_t i = 0; i < ANT_ICC_RUN_PAGES(run); i++)
+        p[i * 1024] = p[i * 1024 + 1023] = tag + i;
+}
+
+static int stamped(uint32_t run, uint32_t tag)
+{
+    const uint32_t *p = (const uint32_t *)ANT_ICC_RUN_ADDR(run);
+    for (uint32_t i = 0; i < ANT_ICC_RUN_PAGES(run); i++)
+        if (p[i * 1024] != tag + i || p[i * 1024 + 1023] != tag + i)
+            return 0;
+    return 1;
+}
+
+static int stress(int32_t coord)
+{
+    struct ant_msg m;
+    int32_t peers[4], me = ant_getpid();
+    if (ant_recv(coord, &m) != coord)
+        return 3;
+    for (int i = 0; i < 4; i++)
+        peers[i] = (int32_t)m.w[i];
+    rng = (uint32_t)me * 2654435761u;
+    for (;;) {
+        if (ant_recv(0, &m) <= 0 || !m.run)
+            return 4;
+        if (!stamped(m.run, m.w[2])) {
+            ant_printf("ipcpeer: stress: pid %d got a page with a wrong tag\n", me);
+            return 5;
+        }
+        m.w[0] += ANT_ICC_RUN_PAGES(m.run);
+        m.w[3]++;
+        if (m.w[0] >= m.w[1]) {
+            if (ant_send(coord, &m))
+                return 6;
+            continue;
+        }
+        if (rnd() % 32 == 0) {
+            void *fresh;
+            uint32_t n = 1 + rnd() % 128;
+            if (ant_icc_free((void *)ANT_ICC_RUN_ADDR(m.run), ANT_ICC_RUN_PAGES(m.run)) ||
+                ant_icc_alloc(n, &fresh))
+                return 7;
+            m.run = ANT_ICC_RUN(fresh, n);
+        }
+        m.w[2] = rnd() << 8;
+        stamp(m.run, m.w[2]);
+        int32_t to;
+        do
+            to = peers[rnd() % 4];
+        while (to == me);
+        if (ant_send(to, &m))
+            return 8;
+    }
+}
+
+static inline uint8_t port_in(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void port_out(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static uint8_t cmos_read(uint8_t reg)
+{
+    port_out(0x70, reg);
+    return port_in(0x71);
+}
+
+static void cmos_write(uint8_t reg, uint8_t v)
+{
+    port_out(0x70, reg);
+    port_out(0x71, v);
+}
+
+/* Periodic RTC interrupts (IRQ 8) as messages: each is acknowledged by
+ * reading register C and then ant_irq_ack. Exit 0 after n of them. */
+static int rtc(int32_t n)
+{
+    struct ant_msg m;
+    if (ant_ioperm(0x70, 2) || ant_irq_bind(8))
+        return 3;
+    cmos_write(0x0A, (uint8_t)((cmos_read(0x0A) & 0xF0) | 6));   /* 1024 Hz */
+    cmos_write(0x0B, (uint8_t)(cmos_read(0x0B) | 0x40));         /* periodic on */
+    cmos_read(0x0C);
+    int32_t got = 0;
+    while (got < n) {
+        int32_t from = ant_recv(0, &m);
+        if (from != 0 || m.w[0] != 8)
+            return 4;
+        got++;
+        cmos_read(0x0C);
+        if (ant_irq_ack(8))
+            return 5;
+        if (got == n / 2)
+            ant_sleep(2);               /* the next IRQ comes while not receiving */
+    }
+    cmos_write(0x0B, (uint8_t)(cmos_read(0x0B) & ~0x40));
+    cmos_read(0x0C);
+    return 0;
 }
 
 int main(const char *args)
@@ -93,6 +244,17 @@ int main(const char *args)
         bounce();
     else if (!strncmp(args, "check ", 6))
         check((uint32_t)number(args + 6));
+    else if (!strncmp(args, "caller ", 7)) {
+        struct ant_msg m = { { 0 }, 0 };
+        return -ant_call(number(args + 7), &m);
+    } else if (!strncmp(args, "touch ", 6))
+        return touch_after_send(number(args + 6));
+    else if (!strncmp(args, "stress ", 7))
+        return stress(number(args + 7));
+    else if (!strncmp(args, "rtc ", 4))
+        return rtc(number(args + 4));
+    else if (!strcmp(args, "inb"))
+        return port_in(0x71) == 0xEE ? 0 : 1;   /* must fault first */
     else if (!strcmp(args, "hold")) {
         struct ant_msg m;
         ant_recv(0, &m);

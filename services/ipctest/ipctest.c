@@ -1,0 +1,493 @@
+/*
+ * ipctest: the IPC and ICC test suite, run by init in a test boot after
+ * utest. One line a test ("ipctest: PASS name" / "ipctest: FAIL name: why");
+ * the exit status is the number of failures. The other ends are `ipcpeer`
+ * children. After every test the ICC invariant must hold and no ICC page
+ * or pool frame may have leaked.
+ */
+#include "lib/ant.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+#define CHECK(c)                                                             \
+    do {                                                                     \
+        if (!(c)) {                                                          \
+            fail(__LINE__, #c);                                              \
+            return;                                                          \
+        }                                                                    \
+    } while (0)
+
+#define PEER_PRIO 4
+
+static int failed_now, passed, failed;
+static char why[160];
+
+static void fail(int line, const char *what)
+{
+    if (!failed_now)
+        fmt_snprintf(why, sizeof why, "line %d: %s", line, what);
+    failed_now = 1;
+}
+
+static struct ant_iccinfo icc(void)
+{
+    struct ant_iccinfo info;
+    memset(&info, 0, sizeof info);
+    if (ant_icc_info(&info))
+        info.check = -2;
+    return info;
+}
+
+/* Frames in the pool plus those I hold: constant unless someone leaks
+ * (my own ICC page tables stay with me once made). */
+static uint32_t pool_free(void)
+{
+    struct ant_meminfo mi;
+    return ant_meminfo(&mi) == 0 ? mi.pool_free + mi.my_pages : 0;
+}
+
+static void run(const char *name, void (*fn)(void))
+{
+    struct ant_iccinfo before = icc();
+    uint32_t pool_before = pool_free();
+    failed_now = 0;
+    fn();
+    struct ant_iccinfo after = icc();
+    if (!failed_now && after.check)
+        fail(__LINE__, "ICC invariant broken after the test");
+    if (!failed_now && (after.free != before.free || after.mine != before.mine))
+        fail(__LINE__, "ICC pages leaked");
+    if (!failed_now && pool_free() != pool_before)
+        fail(__LINE__, "pool frames leaked");
+    if (failed_now) {
+        ant_printf("ipctest: FAIL %s: %s\n", name, why);
+        failed++;
+    } else {
+        ant_printf("ipctest: PASS %s\n", name);
+        passed++;
+    }
+}
+
+static int32_t peer(const char *args)
+{
+    return ant_spawn("ipcpeer", args, PEER_PRIO);
+}
+
+static int32_t peer_arg(const char *what, int32_t n)
+{
+    char args[64];
+    fmt_snprintf(args, sizeof args, "%s %d", what, n);
+    return peer(args);
+}
+
+/* Kill a peer and collect it; its status must be the kill's. */
+static int stop(int32_t pid)
+{
+    int32_t st;
+    return ant_kill(pid) == 0 && ant_wait(pid, &st) == pid && st == ANT_KILLED_BY_KILL;
+}
+
+static int32_t status_of(int32_t pid)
+{
+    int32_t st = -1;
+    return ant_wait(pid, &st) == pid ? st : -1;
+}
+
+static void fill(uint32_t *p, uint32_t npages, uint32_t magic)
+{
+    for (uint32_t i = 0; i < npages * 1024; i++)
+        p[i] = magic + i / 1024;
+}
+
+static void t_inline_call_reply(void)
+{
+    int32_t echo = peer("echo");
+    CHECK(echo > 0);
+    for (uint32_t k = 0; k < 1000; k++) {
+        struct ant_msg m = { { k, k * 2, 0xFFFFFFFF, 0x80000000 }, 0 };
+        CHECK(ant_call(echo, &m) == echo);
+        CHECK(m.w[0] == k + 1 && m.w[1] == k * 2 + 1 && m.w[2] == 0 && m.w[3] == 0x80000001);
+        CHECK(m.run == 0);
+    }
+    CHECK(stop(echo));
+}
+
+static void t_send_recv_and_errors(void)
+{
+    struct ant_msg m = { { 1, 2, 3, 4 }, 0 };
+    int32_t me = ant_getpid(), bounce = peer("bounce");
+    CHECK(bounce > 0);
+    CHECK(ant_send(bounce, &m) == 0);
+    memset(&m, 0, sizeof m);
+    CHECK(ant_recv(bounce, &m) == bounce);
+    CHECK(m.w[0] == 1 && m.w[1] == 2 && m.w[2] == 3 && m.w[3] == 4 && m.run == 0);
+    CHECK(ant_send(me, &m) == -ANT_EINVAL);          /* it would wait for itself */
+    CHECK(ant_call(me, &m) == -ANT_EINVAL);
+    CHECK(ant_recv(me, &m) == -ANT_EINVAL);
+    CHECK(ant_send(0, &m) == -ANT_ESRCH);             /* the inner core is no peer */
+    CHECK(ant_send(0xFFFFFF, &m) == -ANT_ESRCH);
+    CHECK(ant_send(-1, &m) == -ANT_ESRCH);
+    CHECK(ant_recv(0xFFFFFE, &m) == -ANT_ESRCH);
+    CHECK(ant_reply(bounce, &m) == -ANT_ESRCH);       /* not waiting for my reply */
+    CHECK(ant_replyrecv(bounce, &m) == -ANT_ESRCH);
+    /* bits 8-31 of eax name a peer only for the IPC calls */
+    CHECK(ant_syscall_int80(SYS_GETPID | 0x100, 0, 0, 0, 0) == -ANT_ENOSYS);
+    CHECK(ant_syscall(SYS_GETPID | 0x100, 0, 0, 0, 0) == -ANT_ENOSYS);
+    CHECK(ant_syscall(SYS_NCALLS | 0x100, 0, 0, 0, 0) == -ANT_ENOSYS);
+    CHECK(stop(bounce));
+}
+
+static void t_both_entries(void)
+{
+    int32_t echo = peer("echo");
+    CHECK(echo > 0);
+    struct ant_msg m = { { 7, 0, 0, 0 }, 0 };
+    CHECK(ant_ipc_int80(SYS_CALL | (uint32_t)echo << 8, &m) == echo && m.w[0] == 8);
+    if (ant_has_sysenter())
+        CHECK(ant_ipc_sysenter(SYS_CALL | (uint32_t)echo << 8, &m) == echo && m.w[0] == 9);
+    CHECK(stop(echo));
+}
+
+/* A -> B: B sees the bytes A wrote, a pointer inside the buffer still
+ * works there, the physical page is the same (no copy), and the run comes
+ * back with the reply. */
+static void t_transfer_bytes_and_pointers(void)
+{
+    uint32_t *p, pa_before, magic = 0x51510000;
+    struct ant_iccinfo base = icc();
+    int32_t chk = peer_arg("check", (int32_t)magic);
+    CHECK(chk > 0);
+    CHECK(ant_icc_alloc(2, (void **)&p) == 0);
+    CHECK((uint32_t)p >= ANT_ICC_VIRT && (uint32_t)p < 0xC0000000);
+    CHECK(ant_icc_phys(p, &pa_before) == 0);
+    CHECK(pa_before == base.base + ((uint32_t)p - ANT_ICC_VIRT));   /* the formula */
+    fill(p, 2, magic);
+    p[0] = (uint32_t)&p[1500];          /* a pointer into the second page */
+    p[1500] = 0xCAFEF00D;
+    struct ant_msg m = { { 0 }, ANT_ICC_RUN(p, 2) };
+    CHECK(ant_call(chk, &m) == chk);
+    CHECK(m.w[0] == 0);                 /* p[1500] was changed, so not all MAGIC */
+    CHECK(m.w[1] == 0xCAFEF00D);        /* the pointer worked in B */
+    CHECK(m.w[2] == pa_before);         /* same frame in B */
+    CHECK(m.run == ANT_ICC_RUN(p, 2));  /* and back to me */
+    p[1500] = magic + 1;
+    m.w[0] = 0;
+    m.run = ANT_ICC_RUN(p, 2);
+    CHECK(ant_call(chk, &m) == chk && m.w[0] == 1);
+    CHECK(ant_icc_free(p, 2) == 0);
+    CHECK(stop(chk));
+}
+
+/* After sending, the sender's access faults (its mapping is gone). */
+static void t_sender_loses_access(void)
+{
+    int32_t sink = peer("sink");
+    CHECK(sink > 0);
+    int32_t t = peer_arg("touch", sink);
+    CHECK(t > 0);
+    CHECK(status_of(t) == ANT_KILLED_BASE + 14);
+    CHECK(stop(sink));
+}
+
+/* Runs of 1, 2, 17 and 256 pages, content checked in the receiver. */
+static void t_runs_of_sizes(void)
+{
+    static const uint32_t sizes[] = { 1, 2, 17, 256 };
+    uint32_t magic = 0x70000000;
+    int32_t chk = peer_arg("check", (int32_t)magic);
+    CHECK(chk > 0);
+    for (int k = 0; k < 4; k++) {
+        uint32_t *p, n = sizes[k];
+        struct ant_iccinfo before = icc();
+        CHECK(ant_icc_alloc(n, (void **)&p) == 0);
+        CHECK(icc().free == before.free - n && icc().mine == before.mine + n);
+        fill(p, n, magic);
+        struct ant_msg m = { { 0 }, ANT_ICC_RUN(p, n) };
+        CHECK(ant_call(chk, &m) == chk);
+        CHECK(m.w[0] == 1);
+        CHECK(m.run == ANT_ICC_RUN(p, n));
+        CHECK(p[n * 1024 - 1] == magic + n - 1);    /* mine again */
+        CHECK(ant_icc_free(p, n) == 0);
+        CHECK(icc().free == before.free);
+    }
+    CHECK(stop(chk));
+}
+
+/* A -> B -> C -> A, pages and all, through the same frames. */
+static void t_chain(void)
+{
+    int32_t me = ant_getpid();
+    int32_t c = peer_arg("relay", me);
+    CHECK(c > 0);
+    int32_t b = peer_arg("relay", c);
+    CHECK(b > 0);
+    uint32_t *p, pa, pa_after;
+    CHECK(ant_icc_alloc(17, (void **)&p) == 0);
+    CHECK(ant_icc_phys(&p[16 * 1024], &pa) == 0);
+    for (uint32_t round = 0; round < 50; round++) {
+        fill(p, 17, round << 16);
+        struct ant_msg m = { { round, 0, 0, 0 }, ANT_ICC_RUN(p, 17) };
+        CHECK(ant_send(b, &m) == 0);
+        CHECK(ant_icc_phys(p, &pa_after) == -ANT_EPERM);    /* not mine now */
+        memset(&m, 0, sizeof m);
+        CHECK(ant_recv(c, &m) == c);
+        CHECK(m.w[0] == round && m.run == ANT_ICC_RUN(p, 17));
+        CHECK(p[0] == round << 16 && p[17 * 1024 - 1] == (round << 16) + 16);
+    }
+    CHECK(ant_icc_phys(&p[16 * 1024], &pa_after) == 0 && pa_after == pa);
+    CHECK(ant_icc_free(p, 17) == 0);
+    CHECK(stop(b) && stop(c));
+}
+
+/* Every refused send changes nothing: same counts, invariant holds, the
+ * pages stay mine and readable, the peer gets nothing. */
+static void t_refusals(void)
+{
+    int32_t echo = peer("echo");
+    CHECK(echo > 0);
+    uint32_t *p, *q;
+    CHECK(ant_icc_alloc(2, (void **)&p) == 0);
+    p[0] = 1234;
+    struct ant_iccinfo before = icc();
+    static const struct {
+        uint32_t run;
+        int32_t err;
+    } bad[] = {
+        { ANT_ICC_RUN(0x00400000, 1), -ANT_EINVAL },    /* a private page */
+        { ANT_ICC_RUN(0xC0000000, 1), -ANT_EINVAL },    /* a kernel address */
+        { ANT_ICC_RUN(0xFFFFF000, 1), -ANT_EINVAL },
+        { ANT_ICC_RUN(0xBFFFF000, 1), -ANT_EINVAL },    /* past the region */
+    };
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct ant_msg m = { { 0 }, bad[i].run };
+        CHECK(ant_call(echo, &m) == bad[i].err);
+        CHECK(ant_send(echo, &m) == bad[i].err);
+    }
+    uint32_t end = ANT_ICC_VIRT + before.total * 4096;
+    struct ant_msg m = { { 0 }, ANT_ICC_RUN(end - 4096, 2) };           /* runs off the end */
+    CHECK(ant_send(echo, &m) == -ANT_EINVAL);
+    m.run = ANT_ICC_RUN(ANT_ICC_VIRT, ANT_ICC_RUN_MAX);                  /* more than exist? */
+    CHECK(ant_send(echo, &m) == (before.total < ANT_ICC_RUN_MAX ? -ANT_EINVAL : -ANT_EPERM));
+    m.run = ANT_ICC_RUN(p, 4);                                           /* half owned */
+    CHECK(ant_send(echo, &m) == -ANT_EPERM);
+    m.run = ANT_ICC_RUN((uint32_t)p - 4096, 2);                          /* the other half */
+    if ((uint32_t)p > ANT_ICC_VIRT)
+        CHECK(ant_call(echo, &m) == -ANT_EPERM);
+    m.run = ANT_ICC_RUN(p, 1) | 0;
+    CHECK(ant_reply(echo, &m) == -ANT_ESRCH);                            /* nobody waits */
+    /* a page someone else owns: give one to a holder, then try to send it */
+    int32_t holder = peer("hold");
+    CHECK(holder > 0);
+    CHECK(ant_icc_alloc(1, (void **)&q) == 0);
+    m.run = ANT_ICC_RUN(q, 1);
+    CHECK(ant_send(holder, &m) == 0);
+    CHECK(ant_send(echo, &m) == -ANT_EPERM);
+    CHECK(ant_icc_free(q, 1) == -ANT_EPERM);
+    CHECK(ant_icc_phys(q, &end) == -ANT_EPERM);
+    /* free pages are nobody's */
+    CHECK(stop(holder));
+    CHECK(ant_icc_free(q, 1) == -ANT_EPERM);
+    m.run = ANT_ICC_RUN(q, 1);
+    CHECK(ant_send(echo, &m) == -ANT_EPERM);
+    struct ant_iccinfo after = icc();
+    CHECK(after.free == before.free && after.mine == before.mine && after.check == 0);
+    CHECK(p[0] == 1234);
+    /* the allocator's own refusals */
+    void *r;
+    CHECK(ant_icc_alloc(0, &r) == -ANT_EINVAL);
+    CHECK(ant_icc_alloc(ANT_ICC_RUN_MAX + 1, &r) == -ANT_EINVAL);
+    if (before.total < ANT_ICC_RUN_MAX)
+        CHECK(ant_icc_alloc(before.total + 1, &r) == -ANT_ENOSPC);
+    CHECK(ant_icc_free(p, 0) == -ANT_EINVAL);
+    CHECK(ant_icc_free((void *)((uint32_t)p + 1), 1) == -ANT_EINVAL);
+    CHECK(ant_icc_info((struct ant_iccinfo *)0xC0000000) == -ANT_EFAULT);
+    CHECK(ant_icc_phys(p, (uint32_t *)0xC0000000) == -ANT_EFAULT);
+    CHECK(ant_icc_free(p, 2) == 0);
+    CHECK(icc().free == before.free + 2);
+    m.run = 0;
+    CHECK(ant_call(echo, &m) == echo);      /* and the peer is fine */
+    CHECK(stop(echo));
+}
+
+/* Allocate every free page, then one more: refused; free them all. */
+static void t_exhaust_icc(void)
+{
+    struct ant_iccinfo before = icc();
+    uint32_t got = 0;
+    void *runs[64];
+    uint32_t sizes[64];
+    int n = 0;
+    uint32_t want = before.free / 32 + 1;
+    while (n < 64) {
+        void *r;
+        if (ant_icc_alloc(want, &r)) {
+            if (want == 1)
+                break;
+            want /= 2;
+            continue;
+        }
+        runs[n] = r;
+        sizes[n++] = want;
+        got += want;
+    }
+    CHECK(got == before.free);
+    CHECK(icc().free == 0 && icc().check == 0);
+    void *r;
+    CHECK(ant_icc_alloc(1, &r) == -ANT_ENOSPC);
+    while (n--)
+        CHECK(ant_icc_free(runs[n], sizes[n]) == 0);
+    CHECK(icc().free == before.free);
+}
+
+/* Death of the sender (blocked, its message never received), of the
+ * receiver (holding pages), of a middle man (holding pages in a blocked
+ * send): no page is lost, and callers blocked on the dead get ESRCH. */
+static void t_deaths(void)
+{
+    struct ant_iccinfo base = icc();
+    void *p;
+    /* sender: blocked in send to a peer that never receives */
+    int32_t holder = peer("hold"), s;
+    CHECK(holder > 0);
+    struct ant_msg m = { { 0 }, 0 };
+    CHECK(ant_send(holder, &m) == 0);               /* now it only sleeps */
+    s = peer_arg("touch", holder);                  /* allocates, blocks in send */
+    CHECK(s > 0);
+    CHECK(ant_sleep(2) == 0);
+    CHECK(icc().free == base.free - 1 && icc().check == 0);
+    CHECK(stop(s));
+    CHECK(icc().free == base.free && icc().check == 0);
+    CHECK(stop(holder));
+
+    /* receiver: holds 5 pages it was given */
+    holder = peer("hold");
+    CHECK(holder > 0);
+    CHECK(ant_icc_alloc(5, &p) == 0);
+    m.run = ANT_ICC_RUN(p, 5);
+    CHECK(ant_send(holder, &m) == 0);
+    CHECK(icc().mine == base.mine && icc().free == base.free - 5);
+    CHECK(stop(holder));
+    CHECK(icc().free == base.free && icc().check == 0);
+
+    /* middle man: relays to a peer that never receives again */
+    holder = peer("hold");
+    CHECK(holder > 0);
+    m.run = 0;
+    CHECK(ant_send(holder, &m) == 0);
+    int32_t mid = peer_arg("relay", holder);
+    CHECK(mid > 0);
+    CHECK(ant_icc_alloc(3, &p) == 0);
+    m.run = ANT_ICC_RUN(p, 3);
+    CHECK(ant_send(mid, &m) == 0);                  /* mid now blocks sending on */
+    CHECK(ant_sleep(1) == 0);
+    CHECK(icc().free == base.free - 3 && icc().check == 0);
+    CHECK(stop(mid));
+    CHECK(icc().free == base.free && icc().check == 0);
+    CHECK(stop(holder));
+
+    /* a receive from a process that dies is released with ESRCH */
+    int32_t v = ant_spawn("victim", "exit0", PEER_PRIO);
+    CHECK(v > 0);
+    CHECK(ant_recv(v, &m) == -ANT_ESRCH);
+    CHECK(status_of(v) == 0);
+}
+
+/* A caller blocked in a call on a server that dies is released with ESRCH:
+ * the server takes the call and never replies, then is killed. */
+static void t_call_to_dying_server(void)
+{
+    int32_t holder = peer("hold");
+    CHECK(holder > 0);
+    int32_t c = peer_arg("caller", holder);
+    CHECK(c > 0);
+    CHECK(ant_sleep(2) == 0);
+    CHECK(stop(holder));
+    CHECK(status_of(c) == ANT_ESRCH);               /* its call returned -ESRCH */
+    struct ant_msg m = { { 0 }, 0 };
+    CHECK(ant_call(holder, &m) == -ANT_ESRCH);      /* and calls to the dead fail */
+}
+
+/* Four workers pass one token with a run of pages in random patterns until
+ * 1,000,000 pages have moved; the invariant holds at the end. */
+static void t_stress_million_pages(void)
+{
+    struct ant_iccinfo base = icc();
+    int32_t w[4], me = ant_getpid();
+    for (int i = 0; i < 4; i++) {
+        w[i] = peer_arg("stress", me);
+        CHECK(w[i] > 0);
+    }
+    struct ant_msg m = { { (uint32_t)w[0], (uint32_t)w[1], (uint32_t)w[2], (uint32_t)w[3] }, 0 };
+    for (int i = 0; i < 4; i++)
+        CHECK(ant_send(w[i], &m) == 0);
+    uint32_t *p;
+    CHECK(ant_icc_alloc(64, (void **)&p) == 0);
+    for (uint32_t i = 0; i < 64; i++)
+        p[i * 1024] = p[i * 1024 + 1023] = 0x1000 + i;
+    m.w[0] = 0;
+    m.w[1] = 1000000;
+    m.w[2] = 0x1000;
+    m.w[3] = 0;
+    m.run = ANT_ICC_RUN(p, 64);
+    CHECK(ant_send(w[1], &m) == 0);
+    int32_t from = ant_recv(0, &m);
+    CHECK(from == w[0] || from == w[1] || from == w[2] || from == w[3]);
+    CHECK(m.w[0] >= 1000000 && m.run != 0);
+    ant_printf("ipctest: stress: %u pages moved in %u messages\n", m.w[0], m.w[3]);
+    CHECK(icc().check == 0);
+    CHECK(icc().free == base.free - ANT_ICC_RUN_PAGES(m.run));
+    CHECK(ant_icc_free((void *)ANT_ICC_RUN_ADDR(m.run), ANT_ICC_RUN_PAGES(m.run)) == 0);
+    for (int i = 0; i < 4; i++)
+        CHECK(stop(w[i]));
+}
+
+/* Interrupts as messages: an RTC driver in ring 3 takes 20 of them. */
+static void t_irq_messages(void)
+{
+    int32_t d = ant_spawn("ipcpeer", "rtc 20", PEER_PRIO | ANT_SPAWN_PRIV);
+    CHECK(d > 0);
+    CHECK(status_of(d) == 0);
+}
+
+static void t_irq_and_port_rights(void)
+{
+    CHECK(ant_irq_bind(0) == -ANT_EBUSY);           /* the inner core's timer */
+    CHECK(ant_irq_bind(2) == -ANT_EINVAL);          /* the cascade */
+    CHECK(ant_irq_bind(16) == -ANT_EINVAL);
+    CHECK(ant_irq_bind(-1) == -ANT_EINVAL);
+    CHECK(ant_irq_ack(9) == -ANT_EPERM);            /* not mine */
+    CHECK(ant_irq_ack(99) == -ANT_EINVAL);
+    CHECK(ant_ioperm(0x400, 1) == -ANT_EINVAL);
+    CHECK(ant_ioperm(0x3FF, 2) == -ANT_EINVAL);
+    CHECK(ant_ioperm(0x70, 0) == -ANT_EINVAL);
+    /* a child without rights gets none, and cannot be given any */
+    int32_t c = ant_spawn("ipcpeer", "rtc 1", PEER_PRIO);
+    CHECK(c > 0);
+    CHECK(status_of(c) == 3);                       /* ioperm said EPERM */
+    c = ant_spawn("ipcpeer", "inb", PEER_PRIO);
+    CHECK(c > 0);
+    CHECK(status_of(c) == ANT_KILLED_BASE + 13);    /* the port faults */
+}
+
+int main(const char *args)
+{
+    (void)args;
+    struct ant_iccinfo info = icc();
+    ant_printf("ipctest: ICC region at %08x, %u pages, %u free\n", info.base, info.total, info.free);
+    run("inline_call_reply", t_inline_call_reply);
+    run("send_recv_and_errors", t_send_recv_and_errors);
+    run("both_entries", t_both_entries);
+    run("transfer_bytes_and_pointers", t_transfer_bytes_and_pointers);
+    run("sender_loses_access", t_sender_loses_access);
+    run("runs_of_1_2_17_256", t_runs_of_sizes);
+    run("chain_a_b_c_a", t_chain);
+    run("refusals_change_nothing", t_refusals);
+    run("exhaust_icc", t_exhaust_icc);
+    run("deaths_lose_no_page", t_deaths);
+    run("call_to_dead_server", t_call_to_dying_server);
+    run("irq_and_port_rights", t_irq_and_port_rights);
+    run("irq_messages", t_irq_messages);
+    run("stress_million_pages", t_stress_million_pages);
+    ant_printf("ipctest: done: %d passed, %d failed\n", passed, failed);
+    return failed;
+}
