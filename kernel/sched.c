@@ -109,6 +109,10 @@ static struct thread *thread_alloc(int prio)
             return 0;
         }
         kspace_map(kstack_base(t) + (uint32_t)i * PAGE_SIZE, pa);
+        /* Zeroed: nothing of the frame's last user shows, and an emulator
+         * forgets code it may once have run from it (QEMU otherwise takes
+         * a slow path for every store to a page it translated code from). */
+        memset((void *)(kstack_base(t) + (uint32_t)i * PAGE_SIZE), 0, PAGE_SIZE);
     }
     t->kstack_top = kstack_base(t) + KSTACK_PAGES * PAGE_SIZE;
     t->prio = (uint8_t)prio;
