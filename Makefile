@@ -1,5 +1,6 @@
 # AnT/i386. `make` builds the kernel and the bootable image; `make run` boots
-# it in QEMU with the console on this terminal; `make test` runs every test.
+# it in QEMU with the console on this terminal; `make test` runs every test;
+# `make bench` measures the IPC paths.
 
 CC      := gcc
 LD      := ld
@@ -107,6 +108,11 @@ host-tests: $(B)/host/test_host
 test: deps
 	@$(MAKE) --no-print-directory $(B)/kernel.elf $(B)/ant.iso $(B)/ant-test.iso $(MODULES) $(B)/host/test_host
 	tests/run.sh
+
+# Figures of the IPC and ICC fast paths, in guest instructions (QEMU -icount).
+bench: deps
+	@$(MAKE) --no-print-directory $(B)/kernel.elf $(USER_PROGS)
+	scripts/bench.sh
 
 clean:
 	rm -rf $(B)

@@ -96,7 +96,8 @@ static void early_putu(uint32_t v, int *col)
         early_putc(buf[--n], col);
 }
 
-/* Print "AnT: <msg><number><tail>" and stop; a test boot exits QEMU failed. */
+/* Print "AnT: <msg><number><tail>" and stop; a test or scripted boot
+ * (test= or init=, as stop_exits_qemu later) exits QEMU failed. */
 static void __attribute__((noreturn))
 early_fail(struct early *e, const char *msg, uint32_t num, const char *tail)
 {
@@ -146,12 +147,16 @@ static uint32_t early_strlen(const char *s)
     return n;
 }
 
-/* Does the command line hold a word starting with "test="? */
-static int early_has_test(const char *s)
+/* Does the command line hold a word starting with prefix? */
+static int early_has_word(const char *s, const char *prefix)
 {
     for (const char *p = s; *p; p++) {
-        if ((p == s || p[-1] == ' ') && p[0] == 't' && p[1] == 'e' &&
-            p[2] == 's' && p[3] == 't' && p[4] == '=')
+        if (p != s && p[-1] != ' ')
+            continue;
+        uint32_t i = 0;
+        while (prefix[i] && p[i] == prefix[i])
+            i++;
+        if (!prefix[i])
             return 1;
     }
     return 0;
@@ -358,7 +363,8 @@ uint64_t early_main(uint32_t magic, const struct mb_info *mbi)
     struct early e;
     early_zero(&e, sizeof e);
     if (magic == MB_BOOT_MAGIC && (mbi->flags & MBI_CMDLINE))
-        e.test_mode = early_has_test((const char *)mbi->cmdline);
+        e.test_mode = early_has_word((const char *)mbi->cmdline, "test=") ||
+                      early_has_word((const char *)mbi->cmdline, "init=");
     if (magic != MB_BOOT_MAGIC)
         early_fail(&e, "not started by a Multiboot loader (bad magic).", 0, 0);
     if (!early_has_cpuid())

@@ -32,9 +32,25 @@ static int set_test(struct kconfig *cfg, const char *val, size_t len)
     return 0;
 }
 
+/* One word for init (e.g. "bench"): printable, no spaces (those end the
+ * word), shorter than the buffer. */
+static int set_init(struct kconfig *cfg, const char *val, size_t len)
+{
+    if (len == 0 || len >= CMDLINE_INIT_MAX)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        if (val[i] <= ' ' || val[i] > '~')
+            return -1;
+    for (size_t i = 0; i < len; i++)
+        cfg->init[i] = val[i];
+    cfg->init[len] = 0;
+    return 0;
+}
+
 static const struct option options[] = {
     { "icc_size", set_icc_size },
     { "test", set_test },
+    { "init", set_init },
 };
 
 static int name_is(const char *word, size_t len, const char *name)

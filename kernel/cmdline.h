@@ -5,12 +5,14 @@
 #include <stdint.h>
 
 #define CMDLINE_TEST_MAX 64
+#define CMDLINE_INIT_MAX 64
 #define ICC_SIZE_MIN   (64 * 1024)
 #define ICC_SIZE_LIMIT (1024u * 1024 * 1024)
 
 struct kconfig {
     uint64_t icc_size;              /* bytes; 0 means "choose from RAM size" */
     char test[CMDLINE_TEST_MAX];    /* test selector; empty: normal boot */
+    char init[CMDLINE_INIT_MAX];    /* init's argument string; empty: the default */
 };
 
 /* The options this boot was started with (kernel/main.c). */

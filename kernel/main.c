@@ -39,11 +39,19 @@ static void report_cpu(void)
         kprintf("boot: WARNING: boot information cut short (flags %x)\n", boot_info.flags);
 }
 
+/* init's argument string: init= if given, else "test" on a test boot. */
+static const char *init_args(void)
+{
+    if (boot_config.init[0])
+        return boot_config.init;
+    return test_boot ? "test" : "";
+}
+
 /* Start the first outer-core process and wait for it to end. */
 static int32_t run_init(void)
 {
     int32_t status = -1;
-    int32_t pid = proc_spawn(INIT_NAME, test_boot ? "test" : "", PRIO_DEFAULT - 1, &kernel_proc, 1);
+    int32_t pid = proc_spawn(INIT_NAME, init_args(), PRIO_DEFAULT - 1, &kernel_proc, 1);
     if (pid == -ANT_ENOENT)
         kprintf("boot: no '%s' module: GRUB must load the process manager as "
                 "'module /boot/init.elf %s'\n", INIT_NAME, INIT_NAME);
@@ -64,6 +72,7 @@ void kernel_main(void)
     kprintf("AnT/i386 inner core\n");
     cmdline_parse(boot_info.cmdline, &boot_config, report_option);
     test_boot = boot_config.test[0] != 0;
+    stop_exits_qemu = test_boot || boot_config.init[0];  /* a scripted boot */
     report_cpu();
     gdt_init();                                /* flat segments and the TSS */
     trap_init();                               /* IDT, exceptions, PICs */
@@ -80,5 +89,5 @@ void kernel_main(void)
     if (test_boot)
         system_stop(ok && status == 0);
     kprintf("boot: init ended with status %d; system halted\n", status);
-    system_stop(0);
+    system_stop(status == 0);
 }

@@ -1,6 +1,6 @@
 /* Panics: print what happened and where on both consoles, then stop. A
- * test boot leaves QEMU through isa-debug-exit, so a panic is a failure the
- * harness sees at once, never a hang. */
+ * test or scripted boot leaves QEMU through isa-debug-exit, so a panic is a
+ * failure the harness sees at once, never a hang. */
 #include "kernel/panic.h"
 #include "kernel/console.h"
 #include "kernel/trap.h"
@@ -8,13 +8,14 @@
 #include "mm/layout.h"
 
 int test_boot;
+int stop_exits_qemu;
 
 extern const char __text_start[], __text_end[];   /* linker.ld */
 
 void system_stop(int passed)
 {
     cli();
-    if (test_boot)
+    if (stop_exits_qemu)
         outb(PORT_DEBUG_EXIT, passed ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
     for (;;)
         hlt();

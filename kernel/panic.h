@@ -9,9 +9,13 @@ struct trap_frame;
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* The same for an unexpected trap in the kernel, with the registers. */
 void panic_trap(const struct trap_frame *tf, const char *what) __attribute__((noreturn));
-/* Stop: in a test boot, exit QEMU with pass or fail; otherwise halt. */
+/* Stop: exit QEMU with pass or fail if stop_exits_qemu; otherwise halt. */
 void system_stop(int passed) __attribute__((noreturn));
 /* Is this a test boot (test= on the command line)? */
 extern int test_boot;
+/* Does stopping leave QEMU through isa-debug-exit? Set for boots that a
+ * script drives (test= or init= on the command line), so they end with a
+ * status instead of a halted machine; other boots only halt. */
+extern int stop_exits_qemu;
 
 #endif

@@ -11,7 +11,18 @@ done
 echo 'int main(void){return 0;}' > /tmp/ant-m32-$$.c
 gcc -m32 -o /tmp/ant-m32-$$ /tmp/ant-m32-$$.c >/dev/null 2>&1 || missing="$missing gcc-multilib"
 rm -f /tmp/ant-m32-$$ /tmp/ant-m32-$$.c
-[ -z "$missing" ] && exit 0
+# gnuplot only draws make bench's plot: without it, say so and carry on.
+if [ -z "$missing" ]; then
+    command -v gnuplot >/dev/null 2>&1 && exit 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "deps: installing gnuplot-nox (for the plot of make bench)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null ||
+            echo "deps: apt-get could not install gnuplot-nox: make bench will not plot"
+    else
+        echo "deps: gnuplot is missing: make bench will not plot (apt-get install gnuplot-nox)"
+    fi
+    exit 0
+fi
 
 echo "deps: missing:$missing"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -146,6 +146,11 @@ message_boot missing-init $EXIT_FAIL "no 'init' module" -m 32 -kernel "$B/kernel
     -initrd "$B/testmod.bin testmod" -append "test=user_half_empty"
 message_boot corrupt-init $EXIT_FAIL "'init' is not a valid program: segment" -m 32 -kernel "$B/kernel.elf" \
     -initrd "$LOGS/init-truncated.elf init" -append "test=user_half_empty"
+# init= names init's task; a boot with it ends QEMU with init's verdict.
+message_boot init-bench $EXIT_PASS "^bench: done" -m 128 -kernel "$B/kernel.elf" \
+    -initrd "$B/user/init.elf init,$B/user/bench.elf bench" -append "init=bench"
+expect_line init-bench/figures "$log" "^bench: ipc_roundtrip instructions [0-9]"
+message_boot init-unknown-word $EXIT_FAIL "init: unknown argument 'nosuch'" -m 32 "${KERNEL[@]}" -append "init=nosuch"
 message_boot unknown-test-selector $EXIT_FAIL "no test is called 'nosuchtest'" -m 32 "${KERNEL[@]}" -append "test=nosuchtest"
 
 echo "$passed passed, $failed failed"

@@ -41,6 +41,7 @@ HTEST(cmdline_empty_keeps_defaults)
     CHECK_EQ_U(rep.n, 0);
     CHECK_EQ_U(cfg.icc_size, 0);
     CHECK_STR(cfg.test, "");
+    CHECK_STR(cfg.init, "");
 }
 
 HTEST(cmdline_only_spaces)
@@ -224,6 +225,88 @@ HTEST(cmdline_test_selector_length_limit)
     line[at + CMDLINE_TEST_MAX - 1] = 'a';            /* 64: too long */
     line[at + CMDLINE_TEST_MAX] = 0;
     CHECK(test_rejected(line));
+}
+
+/* ---- init= ---- */
+
+HTEST(cmdline_init_word_accepted)
+{
+    CHECK_EQ_U(parse("/boot/ant.elf init=bench"), 0);
+    CHECK_EQ_U(rep.n, 0);
+    CHECK_STR(cfg.init, "bench");
+    CHECK_STR(cfg.test, "");
+}
+
+HTEST(cmdline_init_with_test_both_kept)
+{
+    CHECK_EQ_U(parse("k test=all init=bench"), 0);
+    CHECK_STR(cfg.test, "all");
+    CHECK_STR(cfg.init, "bench");
+}
+
+HTEST(cmdline_init_any_printable_word)
+{
+    CHECK_EQ_U(parse("k init=Run:hello,x=1/2-B_~!"), 0);
+    CHECK_STR(cfg.init, "Run:hello,x=1/2-B_~!");
+}
+
+HTEST(cmdline_init_word_ends_at_space_or_tab)
+{
+    CHECK_EQ_U(parse("k init=bench\tplain"), 1);
+    CHECK_STR(cfg.init, "bench");
+    CHECK_STR(rep.word[0], "plain");
+}
+
+HTEST(cmdline_init_last_value_wins)
+{
+    CHECK_EQ_U(parse("k init=a init=bench"), 0);
+    CHECK_STR(cfg.init, "bench");
+}
+
+static int init_rejected(const char *line)
+{
+    return parse(line) == 1 && rep.n == 1 && cfg.init[0] == 0 &&
+           strcmp(rep.why[0], "malformed value") == 0 &&
+           strcmp(rep.word[0], line + 2) == 0;
+}
+
+HTEST(cmdline_init_empty_rejected)
+{
+    CHECK(init_rejected("k init="));
+}
+
+HTEST(cmdline_init_control_and_high_bytes_rejected)
+{
+    CHECK(init_rejected("k init=a\x01" "b"));
+    CHECK(init_rejected("k init=a\x7f"));
+    CHECK(init_rejected("k init=caf\xc3\xa9"));
+}
+
+HTEST(cmdline_init_bad_value_keeps_earlier_one)
+{
+    CHECK_EQ_U(parse("k init=bench init="), 1);
+    CHECK_STR(cfg.init, "bench");
+}
+
+HTEST(cmdline_init_length_limit)
+{
+    char line[128] = "k init=";
+    size_t at = strlen(line);
+    memset(line + at, 'b', CMDLINE_INIT_MAX - 1);     /* 63: fits */
+    line[at + CMDLINE_INIT_MAX - 1] = 0;
+    CHECK_EQ_U(parse(line), 0);
+    CHECK_EQ_U(strlen(cfg.init), CMDLINE_INIT_MAX - 1);
+    line[at + CMDLINE_INIT_MAX - 1] = 'b';            /* 64: too long */
+    line[at + CMDLINE_INIT_MAX] = 0;
+    CHECK(init_rejected(line));
+}
+
+HTEST(cmdline_init_name_must_match_exactly)
+{
+    CHECK_EQ_U(parse("k inits=a INIT=a ini=a"), 3);
+    for (int i = 0; i < 3; i++)
+        CHECK_STR(rep.why[i], "unknown option");
+    CHECK_STR(cfg.init, "");
 }
 
 /* ---- unknown options and reporting ---- */

@@ -1,0 +1,488 @@
+/*
+ * bench: what the inner core's fast paths cost, in guest instructions.
+ *
+ * make bench boots it under `qemu-system-i386 -icount shift=0`, where the
+ * guest TSC advances by one for every instruction executed, so `rdtsc`
+ * counts instructions and every figure repeats exactly from run to run.
+ * Each figure is printed as one line, "bench: NAME instructions VALUE":
+ * the average over many operations after a warm-up, rounded.
+ *
+ * The program is its own peer. Started with no argument it measures;
+ * started by itself, at its own priority, it is the other end:
+ *   sink     receive from anyone forever; a message's w0 is the sender's
+ *            TSC just before the send, so the sink times each one-way
+ *            message up to the return of its receive; any pages go
+ *            straight back to the sender (untimed); on OP_REPORT it sends
+ *            the totals to the sender and starts again
+ *   server   answer calls with reply-and-receive, w0 + 1, no pages
+ *
+ * The IPC figures use the tightest user-side sequence (the inline stub
+ * below), not the library's general one; the *_lib figures show what
+ * ant_getpid and ant_call cost as they are.
+ */
+#include "lib/ant.h"
+#include "lib/string.h"
+
+#define WARMUP 100
+#define SYSCALL_OPS 10000
+#define IPC_OPS 10000
+#define ICC_OPS 1000
+#define COPY_OPS 100
+#define COPY_SRC 0x10000000u        /* two private buffers of 256 pages */
+#define COPY_DST 0x10100000u
+#define COPY_MAX_PAGES 256
+#define PAGE 4096u
+#define PAGE_MARK 0xB0000000u       /* first word of page i of a run: MARK + i */
+
+/* What w1 of a message to the sink asks for. */
+enum { OP_WARM, OP_TIMED, OP_REPORT };
+
+/* The figures, in the order they are printed. */
+enum {
+    F_LOOP, F_NULL, F_NULL_INT80, F_NULL_LIB, F_ONEWAY, F_ROUNDTRIP, F_ROUNDTRIP_LIB,
+    F_ICC_1, F_ICC_16, F_ICC_256, F_COPY_1, F_COPY_16, F_COPY_256, NFIGURES
+};
+
+static const char *const figure_name[NFIGURES] = {
+    "empty_loop", "null_syscall", "null_syscall_int80", "null_syscall_lib",
+    "ipc_oneway", "ipc_roundtrip", "ipc_roundtrip_lib",
+    "icc_transfer_1p", "icc_transfer_16p", "icc_transfer_256p",
+    "copy_1p", "copy_16p", "copy_256p",
+};
+
+static uint32_t figure[NFIGURES];
+static int have[NFIGURES];
+static int failures;
+
+/* The sysenter stub: ECX = ESP, whose top word (pushed by the call) is the
+ * address the inner core returns to, popping it. */
+__asm__(".text\n"
+        "bench_sysenter:\n\t"
+        "movl %esp, %ecx\n\t"
+        "sysenter\n");
+
+static inline uint32_t tsc(void)
+{
+    uint32_t lo;
+    __asm__ volatile("rdtsc" : "=a"(lo) : : "edx");
+    return lo;
+}
+
+/* A message of the bench: w0-w2 and a run (w3 is not used). */
+struct bmsg {
+    uint32_t w0, w1, w2, run;
+};
+
+/*
+ * One IPC call through sysenter: EAX = call | peer << 8, w0-w2 in EBX,
+ * ESI, EDI, the run in EDX. EBP (w3) is kept around the call, because a
+ * receive loads the sender's w3 into it. Receiving calls return the
+ * message in the same registers; after a plain send, EDX is clobbered.
+ */
+static inline int32_t ipc(uint32_t call, int32_t peer, struct bmsg *m)
+{
+    int32_t r = (int32_t)(call | (uint32_t)peer << 8);
+    __asm__ volatile("push %%ebp\n\t"
+                     "call bench_sysenter\n\t"
+                     "pop %%ebp"
+                     : "+a"(r), "+b"(m->w0), "+S"(m->w1), "+D"(m->w2), "+d"(m->run)
+                     :
+                     : "ecx", "memory", "cc");
+    return r;
+}
+
+static void fail(const char *what, int32_t err)
+{
+    ant_printf("bench: FAIL %s: %s (%d)\n", what, ant_strerror(err), err);
+    failures++;
+}
+
+/* Record and print a figure: total instructions over n operations. */
+static void report(int f, uint64_t total, uint32_t n)
+{
+    figure[f] = (uint32_t)((total + n / 2) / n);
+    have[f] = 1;
+    ant_printf("bench: %s instructions %u\n", figure_name[f], figure[f]);
+}
+
+/* ---- system calls: loops in assembly, so their shape is known ---- */
+
+/* n turns of `dec; jnz`: the loop the system-call loops are built on. */
+static uint32_t empty_loop(uint32_t n)
+{
+    uint32_t t0 = tsc();
+    __asm__ volatile("1:\n\t"
+                     "decl %0\n\t"
+                     "jnz 1b"
+                     : "+S"(n) : : "cc");
+    return tsc() - t0;
+}
+
+/* n getpid calls by sysenter: mov eax; call stub (mov ecx, esp; sysenter). */
+static uint32_t getpid_sysenter_loop(uint32_t n, int32_t *last)
+{
+    int32_t r;
+    uint32_t t0 = tsc();
+    __asm__ volatile("1:\n\t"
+                     "movl %[nr], %%eax\n\t"
+                     "call bench_sysenter\n\t"
+                     "decl %[n]\n\t"
+                     "jnz 1b"
+                     : [n] "+S"(n), "=&a"(r)
+                     : [nr] "i"(SYS_GETPID)
+                     : "ecx", "edx", "memory", "cc");
+    uint32_t t = tsc() - t0;
+    *last = r;
+    return t;
+}
+
+/* n getpid calls by int 0x80. */
+static uint32_t getpid_int80_loop(uint32_t n, int32_t *last)
+{
+    int32_t r;
+    uint32_t t0 = tsc();
+    __asm__ volatile("1:\n\t"
+                     "movl %[nr], %%eax\n\t"
+                     "int $0x80\n\t"
+                     "decl %[n]\n\t"
+                     "jnz 1b"
+                     : [n] "+S"(n), "=&a"(r)
+                     : [nr] "i"(SYS_GETPID)
+                     : "ecx", "edx", "memory", "cc");
+    uint32_t t = tsc() - t0;
+    *last = r;
+    return t;
+}
+
+/* n calls of the library's ant_getpid. */
+static uint32_t getpid_lib_loop(uint32_t n, int32_t *last)
+{
+    int32_t r;
+    uint32_t t0 = tsc();
+    __asm__ volatile("1:\n\t"
+                     "call ant_getpid\n\t"
+                     "decl %[n]\n\t"
+                     "jnz 1b"
+                     : [n] "+S"(n), "=&a"(r)
+                     :
+                     : "ecx", "edx", "memory", "cc");
+    uint32_t t = tsc() - t0;
+    *last = r;
+    return t;
+}
+
+/* Time one loop kind, less the empty loop of the same length. */
+static void syscall_figure(int f, uint32_t (*loop)(uint32_t, int32_t *), uint32_t empty)
+{
+    int32_t pid = ant_getpid(), last = 0;
+    loop(WARMUP, &last);
+    uint32_t t = loop(SYSCALL_OPS, &last);
+    if (last != pid) {
+        fail(figure_name[f], last);
+        return;
+    }
+    report(f, t > empty ? t - empty : 0, SYSCALL_OPS);
+}
+
+static void measure_syscalls(void)
+{
+    empty_loop(WARMUP);
+    uint32_t empty = empty_loop(SYSCALL_OPS);
+    report(F_LOOP, empty, SYSCALL_OPS);
+    ant_printf("bench: note: the null_syscall figures have the empty_loop "
+               "(dec; jnz), measured in this run, subtracted\n");
+    syscall_figure(F_NULL, getpid_sysenter_loop, empty);
+    syscall_figure(F_NULL_INT80, getpid_int80_loop, empty);
+    syscall_figure(F_NULL_LIB, getpid_lib_loop, empty);
+}
+
+/* ---- the peers ---- */
+
+static void __attribute__((noreturn)) sink(void)
+{
+    uint64_t sum = 0;
+    uint32_t count = 0;
+    for (;;) {
+        struct bmsg m = { 0, 0, 0, 0 };
+        int32_t from = ipc(SYS_RECV, 0, &m);
+        uint32_t t1 = tsc();
+        if (from <= 0)
+            continue;
+        if (m.w1 == OP_TIMED) {
+            sum += t1 - m.w0;
+            count++;
+        }
+        if (m.run) {                        /* the pages go back, untimed */
+            struct bmsg back = { 0, 0, 0, m.run };
+            ipc(SYS_SEND, from, &back);
+        }
+        if (m.w1 == OP_REPORT) {
+            struct bmsg totals = { (uint32_t)sum, (uint32_t)(sum >> 32), count, 0 };
+            ipc(SYS_SEND, from, &totals);
+            sum = 0;
+            count = 0;
+        }
+    }
+}
+
+static void __attribute__((noreturn)) server(void)
+{
+    struct bmsg m = { 0, 0, 0, 0 };
+    int32_t from = ipc(SYS_RECV, 0, &m);
+    for (;;) {
+        if (from <= 0) {
+            from = ipc(SYS_RECV, 0, &m);
+            continue;
+        }
+        m.w0++;
+        m.run = 0;
+        from = ipc(SYS_REPLYRECV, from, &m);
+    }
+}
+
+/* Ask the sink for its totals since the last report: the average. */
+static int sink_average(int32_t sink_pid, int f, uint32_t n)
+{
+    struct bmsg m = { 0, OP_REPORT, 0, 0 };
+    int32_t r = ipc(SYS_SEND, sink_pid, &m);
+    if (r)
+        return r;
+    m = (struct bmsg){ 0, 0, 0, 0 };
+    r = ipc(SYS_RECV, sink_pid, &m);
+    if (r != sink_pid)
+        return r < 0 ? r : -ANT_EINVAL;
+    if (m.w2 != n)
+        return -ANT_EINVAL;             /* the sink did not see them all */
+    report(f, (uint64_t)m.w1 << 32 | m.w0, n);
+    return 0;
+}
+
+/* ---- IPC ---- */
+
+/* n one-way messages to the sink, each stamped with the TSC at its send;
+ * with a run, take the pages back after each and let the sink get back
+ * into its receive before the next. */
+static int32_t send_stamped(int32_t sink_pid, uint32_t op, uint32_t run, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        struct bmsg m = { 0, op, 0, run };
+        m.w0 = tsc();
+        int32_t r = ipc(SYS_SEND, sink_pid, &m);
+        if (r)
+            return r;
+        if (!run)
+            continue;
+        m = (struct bmsg){ 0, 0, 0, 0 };
+        r = ipc(SYS_RECV, sink_pid, &m);
+        if (r != sink_pid)
+            return r < 0 ? r : -ANT_EINVAL;
+        if (m.run != run)
+            return -ANT_EINVAL;
+        ant_yield();
+    }
+    return 0;
+}
+
+static void measure_oneway(int32_t sink_pid)
+{
+    int32_t r = send_stamped(sink_pid, OP_WARM, 0, WARMUP);
+    if (!r)
+        r = send_stamped(sink_pid, OP_TIMED, 0, IPC_OPS);
+    if (!r)
+        r = sink_average(sink_pid, F_ONEWAY, IPC_OPS);
+    if (r)
+        fail("ipc_oneway", r);
+}
+
+/* n calls to the server with the inline stub; the total in *total. */
+static int32_t calls(int32_t server_pid, uint32_t n, uint64_t *total)
+{
+    *total = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct bmsg m = { i, 0, 0, 0 };
+        uint32_t t0 = tsc();
+        int32_t r = ipc(SYS_CALL, server_pid, &m);
+        uint32_t t1 = tsc();
+        if (r != server_pid || m.w0 != i + 1)
+            return r < 0 ? r : -ANT_EINVAL;
+        *total += t1 - t0;
+    }
+    return 0;
+}
+
+/* The same through the library's ant_call. */
+static int32_t lib_calls(int32_t server_pid, uint32_t n, uint64_t *total)
+{
+    *total = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct ant_msg m = { { i, 0, 0, 0 }, 0 };
+        uint32_t t0 = tsc();
+        int32_t r = ant_call(server_pid, &m);
+        uint32_t t1 = tsc();
+        if (r != server_pid || m.w[0] != i + 1)
+            return r < 0 ? r : -ANT_EINVAL;
+        *total += t1 - t0;
+    }
+    return 0;
+}
+
+static void roundtrip_figure(int f, int32_t (*run)(int32_t, uint32_t, uint64_t *), int32_t server_pid)
+{
+    uint64_t total;
+    int32_t r = run(server_pid, WARMUP, &total);
+    if (!r)
+        r = run(server_pid, IPC_OPS, &total);
+    if (r)
+        fail(figure_name[f], r);
+    else
+        report(f, total, IPC_OPS);
+}
+
+/* ---- ICC pages against copying ---- */
+
+static void measure_icc(int32_t sink_pid, int f, uint32_t npages)
+{
+    void *addr;
+    int32_t r = ant_icc_alloc(npages, &addr);
+    if (r) {
+        fail(figure_name[f], r);
+        return;
+    }
+    uint32_t *p = addr, run = ANT_ICC_RUN(addr, npages);
+    for (uint32_t i = 0; i < npages; i++)
+        p[i * PAGE / 4] = PAGE_MARK + i;
+    r = send_stamped(sink_pid, OP_WARM, run, WARMUP);
+    if (!r)
+        r = send_stamped(sink_pid, OP_TIMED, run, ICC_OPS);
+    if (!r)
+        r = sink_average(sink_pid, f, ICC_OPS);
+    for (uint32_t i = 0; !r && i < npages; i++)
+        if (p[i * PAGE / 4] != PAGE_MARK + i)
+            r = -ANT_EINVAL;            /* not the same pages back */
+    if (r)
+        fail(figure_name[f], r);
+    ant_icc_free(addr, npages);
+}
+
+/* n copies of dwords words with rep movsd, counting the register set-up. */
+static uint32_t copy_loop(uint32_t dwords, uint32_t n)
+{
+    uint32_t t0 = tsc();
+    for (uint32_t i = 0; i < n; i++) {
+        void *d = (void *)COPY_DST;
+        const void *s = (const void *)COPY_SRC;
+        uint32_t c = dwords;
+        __asm__ volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(c) : : "memory");
+    }
+    return tsc() - t0;
+}
+
+static void measure_copies(void)
+{
+    uint32_t len = COPY_MAX_PAGES * PAGE;
+    int32_t r = ant_mmap(COPY_SRC, len, ANT_PROT_WRITE);
+    if (!r)
+        r = ant_mmap(COPY_DST, len, ANT_PROT_WRITE);
+    if (r) {
+        fail("copy", r);
+        return;
+    }
+    for (uint32_t off = 0; off < len; off += PAGE) {   /* touch every page */
+        *(volatile uint32_t *)(COPY_SRC + off) = PAGE_MARK + off / PAGE;
+        *(volatile uint32_t *)(COPY_DST + off) = 0;
+    }
+    static const uint32_t pages[3] = { 1, 16, 256 };
+    for (int k = 0; k < 3; k++) {
+        uint32_t dwords = pages[k] * PAGE / 4;
+        copy_loop(dwords, WARMUP / 10);
+        report(F_COPY_1 + k, copy_loop(dwords, COPY_OPS), COPY_OPS);
+    }
+    if (*(volatile uint32_t *)(COPY_DST + len - PAGE) != PAGE_MARK + COPY_MAX_PAGES - 1)
+        fail("copy", -ANT_EINVAL);
+    ant_munmap(COPY_SRC, len);
+    ant_munmap(COPY_DST, len);
+}
+
+/* ---- summary ---- */
+
+/* " label a/b", the ratio with one decimal, e.g. " 256p 21.4x"; "-" if
+ * either figure is missing. */
+static void ratio(const char *label, int a, int b)
+{
+    ant_printf(" %s%s", label, label[0] ? " " : "");
+    if (!have[a] || !have[b] || !figure[b]) {
+        ant_printf("-");
+        return;
+    }
+    uint32_t tenths = (uint32_t)(((uint64_t)figure[a] * 10 + figure[b] / 2) / figure[b]);
+    ant_printf("%u.%ux", tenths / 10, tenths % 10);
+}
+
+static void summary(void)
+{
+    ant_printf("bench: summary: copy/icc_transfer:");
+    ratio("1p", F_COPY_1, F_ICC_1);
+    ratio("16p", F_COPY_16, F_ICC_16);
+    ratio("256p", F_COPY_256, F_ICC_256);
+    ant_printf("; ipc_roundtrip/null_syscall:");
+    ratio("", F_ROUNDTRIP, F_NULL);
+    ant_printf("; ipc_roundtrip/ipc_oneway:");
+    ratio("", F_ROUNDTRIP, F_ONEWAY);
+    ant_printf("\n");
+}
+
+static int32_t start_peer(const char *what)
+{
+    int32_t pid = ant_spawn("bench", what, 4);     /* my own priority */
+    if (pid < 0)
+        fail(what, pid);
+    return pid;
+}
+
+static void stop_peer(int32_t pid)
+{
+    int32_t status;
+    if (pid > 0 && ant_kill(pid) == 0)
+        ant_wait(pid, &status);
+}
+
+static int measure(void)
+{
+    ant_printf("bench: rdtsc ticks per operation: guest instructions under QEMU -icount shift=0\n");
+    if (!ant_has_sysenter()) {
+        ant_printf("bench: FAIL this CPU has no sysenter\n");
+        return 1;
+    }
+    measure_syscalls();
+    int32_t sink_pid = start_peer("sink"), server_pid = start_peer("server");
+    if (sink_pid > 0)
+        measure_oneway(sink_pid);
+    if (server_pid > 0) {
+        roundtrip_figure(F_ROUNDTRIP, calls, server_pid);
+        roundtrip_figure(F_ROUNDTRIP_LIB, lib_calls, server_pid);
+    }
+    if (sink_pid > 0) {
+        measure_icc(sink_pid, F_ICC_1, 1);
+        measure_icc(sink_pid, F_ICC_16, 16);
+        measure_icc(sink_pid, F_ICC_256, 256);
+    }
+    measure_copies();
+    stop_peer(sink_pid);
+    stop_peer(server_pid);
+    summary();
+    ant_printf("bench: %s\n", failures ? "FAILED" : "done");
+    return failures ? 1 : 0;
+}
+
+int main(const char *args)
+{
+    if (!strcmp(args, "sink"))
+        sink();
+    if (!strcmp(args, "server"))
+        server();
+    if (args[0]) {
+        ant_printf("bench: unknown argument '%s'\n", args);
+        return 2;
+    }
+    return measure();
+}
