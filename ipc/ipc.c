@@ -20,7 +20,6 @@
 #include "kernel/sched.h"
 #include "kernel/trap.h"
 
-struct ipc_stats ipc_stats;
 static struct proc *irq_owner[16];
 
 static void sendq_push(struct thread *r, struct thread *s)
@@ -68,7 +67,6 @@ static int transfer(struct proc *sp, const struct trap_frame *sf, struct thread 
         if (err)
             return err;
         icc_move(sp, r->proc, run);
-        ipc_stats.pages += ANT_ICC_RUN_PAGES(run);
     }
     rf->ebx = sf->ebx;
     rf->esi = sf->esi;
@@ -125,7 +123,6 @@ static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
             sched_wake(s, err);
             continue;
         }
-        ipc_stats.queued++;
         if (s->ipc_state == IPC_CALL) {
             s->ipc_state = IPC_REPLY_WAIT;      /* ipc_peer is already me */
         } else {
@@ -157,20 +154,22 @@ int32_t ipc_send(struct trap_frame *tf)
         return err;
     r->ipc_state = IPC_NONE;
     if (r->prio == me->prio) {
-        ipc_stats.direct++;
         r->wait_result = (int32_t)pid;
         sched_requeue_current();
-        sched_switch_to(r);
+        sched_switch_to(me, r);
     } else {
         sched_wake(r, (int32_t)pid);
     }
     return 0;
 }
 
-int32_t ipc_call(struct trap_frame *tf)
+/* The fast paths below are small leaf-like functions that hand everything
+ * unusual to these, so they need few registers and no frame pointer. */
+#define FAST_PATH __attribute__((optimize("omit-frame-pointer")))
+
+static __attribute__((noinline)) int32_t call_slow(struct trap_frame *tf)
 {
     struct thread *me = current, *r;
-    tf->error = 0;                  /* leave by iret: edx carries the run */
     int err = check_send(tf, &r);
     if (err)
         return err;
@@ -190,11 +189,44 @@ int32_t ipc_call(struct trap_frame *tf)
         sched_wake(r, (int32_t)pid);
         return sched_block();
     }
-    ipc_stats.direct++;
     r->wait_result = (int32_t)pid;
     me->state = T_BLOCKED;
-    sched_switch_to(r);
+    sched_switch_to(me, r);
     return me->wait_result;
+}
+
+/* The registers of a message without pages, straight across. */
+static inline void copy_words(struct trap_frame *to, const struct trap_frame *from)
+{
+    to->ebx = from->ebx;
+    to->esi = from->esi;
+    to->edi = from->edi;
+    to->ebp = from->ebp;
+    to->edx = 0;
+}
+
+FAST_PATH int32_t ipc_call(struct trap_frame *tf)
+{
+    struct thread *me = current;
+    uint32_t pid = tf->eax >> 8;
+    struct proc *p = &proc_table[pid % MAX_PROCS];
+    tf->error = 0;                  /* leave by iret: edx carries the run */
+    if (p->pid == pid && p->state == P_ALIVE && !tf->edx) {
+        struct thread *r = p->thread;   /* fast path: waiting, no pages, same priority */
+        uint32_t mine = me->proc->pid;
+        if (r->ipc_state == IPC_RECV && (!r->ipc_peer || r->ipc_peer == mine) &&
+            r->prio == me->prio) {
+            copy_words(THREAD_UFRAME(r), tf);
+            r->ipc_state = IPC_NONE;
+            r->wait_result = (int32_t)mine;
+            me->ipc_state = IPC_REPLY_WAIT;
+            me->ipc_peer = pid;
+            me->state = T_BLOCKED;
+            sched_switch_to(me, r);
+            return me->wait_result;
+        }
+    }
+    return call_slow(tf);
 }
 
 int32_t ipc_recv(struct trap_frame *tf)
@@ -237,26 +269,47 @@ int32_t ipc_reply(struct trap_frame *tf)
     return 0;
 }
 
-int32_t ipc_replyrecv(struct trap_frame *tf)
+static __attribute__((noinline)) int32_t replyrecv_slow(struct trap_frame *tf)
 {
     struct thread *me = current, *c;
-    tf->error = 0;
-    if (!(tf->eax >> 8))
-        return receive(me, tf, 0);
     int err = reply_to(tf, &c);
     if (err)
         return err;
     if (c->prio == me->prio && !me->irq_pending && !me->sendq_head) {
-        ipc_stats.direct++;
         c->wait_result = (int32_t)me->proc->pid;
         me->ipc_state = IPC_RECV;
         me->ipc_peer = 0;
         me->state = T_BLOCKED;
-        sched_switch_to(c);
+        sched_switch_to(me, c);
         return me->wait_result;
     }
     sched_wake(c, (int32_t)me->proc->pid);
     return receive(me, tf, 0);
+}
+
+FAST_PATH int32_t ipc_replyrecv(struct trap_frame *tf)
+{
+    struct thread *me = current;
+    uint32_t pid = tf->eax >> 8;
+    struct proc *p = &proc_table[pid % MAX_PROCS];
+    tf->error = 0;
+    if (!pid)
+        return receive(me, tf, 0);
+    if (p->pid == pid && p->state == P_ALIVE && !tf->edx && !me->sendq_head && !me->irq_pending) {
+        struct thread *c = p->thread;   /* fast path: no pages, nothing else to receive */
+        uint32_t mine = me->proc->pid;
+        if (c->ipc_state == IPC_REPLY_WAIT && c->ipc_peer == mine && c->prio == me->prio) {
+            copy_words(THREAD_UFRAME(c), tf);
+            c->ipc_state = IPC_NONE;
+            c->wait_result = (int32_t)mine;
+            me->ipc_state = IPC_RECV;
+            me->ipc_peer = 0;
+            me->state = T_BLOCKED;
+            sched_switch_to(me, c);
+            return me->wait_result;
+        }
+    }
+    return replyrecv_slow(tf);
 }
 
 /* A bound interrupt: keep the line masked until the driver acknowledges,
@@ -269,7 +322,6 @@ static void irq_message(struct trap_frame *tf)
     if (!p)
         return;
     struct thread *t = p->thread;
-    ipc_stats.irqs++;
     if (t->ipc_state == IPC_RECV && !t->ipc_peer) {
         struct trap_frame *rf = THREAD_UFRAME(t);
         rf->ebx = (uint32_t)irq;

@@ -24,13 +24,5 @@ int32_t ipc_irq_ack(struct trap_frame *tf);
  * thread off any send queue, unbind its IRQs, free its ICC pages. */
 void ipc_exit(struct proc *p);
 
-/* Messages delivered, counted by kind (for tests and statistics). */
-struct ipc_stats {
-    uint32_t direct;            /* fast path: straight switch to the receiver */
-    uint32_t queued;            /* the sender waited for its receiver */
-    uint32_t irqs;              /* interrupt messages */
-    uint32_t pages;             /* ICC pages moved */
-};
-extern struct ipc_stats ipc_stats;
 
 #endif

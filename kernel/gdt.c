@@ -3,13 +3,6 @@
 #include "kernel/gdt.h"
 #include "kernel/x86.h"
 
-struct tss {
-    uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
-    uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
-    uint32_t es, cs, ss, ds, fs, gs, ldt;
-    uint16_t trap, iomap_base;
-};
-_Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
 
 #define SEG_CODE  0x9A             /* present, ring 0, code, readable */
 #define SEG_DATA  0x92             /* present, ring 0, data, writable */
@@ -19,26 +12,14 @@ _Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
 
 static uint64_t gdt[6];
 
-/* The TSS with an I/O permission bitmap for ports 0 to IOMAP_PORTS-1 (a set
- * bit denies); ports past the segment limit are denied too. The bitmap is
- * in force only while a process with I/O rights runs: otherwise iomap_base
- * points past the limit and ring 3 gets no port at all. */
-static struct {
-    struct tss tss;
-    uint8_t iomap[IOMAP_BYTES];
-    uint8_t end;                   /* 0xFF: the CPU may read one byte past */
-} __attribute__((packed)) tss_io;
+/* The I/O bitmap is in force only while a process with I/O rights runs:
+ * otherwise iomap_base points past the limit and ring 3 gets no port. */
+struct tss_io tss_io;
 #define IOMAP_OFF ((uint16_t)sizeof(struct tss))
 #define IOMAP_NONE ((uint16_t)sizeof tss_io)
 static const uint8_t *iomap_loaded;
 
-/* sysenter starts with ESP = &sysenter_stack.esp0. The scratch below it is
- * where a debug trap lands if a program entered with the trap flag set
- * (sysenter does not clear TF); trap_dispatch clears it and resumes. */
-static struct {
-    uint32_t scratch[256];
-    uint32_t esp0;                 /* copy of tss_io.tss.esp0 */
-} sysenter_stack;
+struct sysenter_stack sysenter_stack;
 
 static uint64_t descriptor(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
@@ -78,11 +59,6 @@ uint32_t *tss_esp0_slot(void)
     return &sysenter_stack.esp0;
 }
 
-void tss_set_kernel_stack(uint32_t esp0)
-{
-    tss_io.tss.esp0 = esp0;
-    sysenter_stack.esp0 = esp0;
-}
 
 void tss_set_iomap(const uint8_t *map)
 {

@@ -4,14 +4,44 @@
 #include <stdint.h>
 
 void gdt_init(void);
-/* The ring-0 stack the CPU switches to on a trap from ring 3. */
-void tss_set_kernel_stack(uint32_t esp0);
-/* The slot holding a copy of esp0 that the sysenter entry reads. */
-uint32_t *tss_esp0_slot(void);
-
 /* I/O permission bitmaps cover ports 0 to IOMAP_PORTS-1; a set bit denies. */
 #define IOMAP_PORTS 0x400
 #define IOMAP_BYTES (IOMAP_PORTS / 8)
+
+struct tss {
+    uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+    uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint32_t es, cs, ss, ds, fs, gs, ldt;
+    uint16_t trap, iomap_base;
+};
+_Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
+
+/* The one TSS, with an I/O permission bitmap (ports past the segment
+ * limit are denied too). */
+struct tss_io {
+    struct tss tss;
+    uint8_t iomap[IOMAP_BYTES];
+    uint8_t end;                   /* 0xFF: the CPU may read one byte past */
+} __attribute__((packed));
+extern struct tss_io tss_io;
+
+/* sysenter starts with ESP = &sysenter_stack.esp0. The scratch below it is
+ * where a debug trap lands if a program entered with the trap flag set
+ * (sysenter does not clear TF); trap_dispatch clears it and resumes. */
+struct sysenter_stack {
+    uint32_t scratch[256];
+    uint32_t esp0;                 /* copy of tss_io.tss.esp0 */
+};
+extern struct sysenter_stack sysenter_stack;
+
+/* The ring-0 stack the CPU switches to on a trap from ring 3 or sysenter. */
+static inline void tss_set_kernel_stack(uint32_t esp0)
+{
+    tss_io.tss.esp0 = esp0;
+    sysenter_stack.esp0 = esp0;
+}
+/* The slot holding a copy of esp0 that the sysenter entry reads. */
+uint32_t *tss_esp0_slot(void);
 /* Give ring 3 the ports map allows (a process's bitmap), or none (NULL). */
 void tss_set_iomap(const uint8_t *map);
 /* The bitmap map was edited: load it afresh next time. */

@@ -31,7 +31,7 @@ struct proc {
     uint8_t iomap[IOMAP_BYTES]; /* its I/O permission bitmap (set bit: denied) */
     uint32_t icc_pages;         /* ICC pages it owns */
     uint32_t icc_tables[8];     /* which of its 256 ICC page tables exist */
-};
+} __attribute__((aligned(512)));    /* a power of two: cheap proc_table[i] */
 
 /* Slot pid % MAX_PROCS holds process pid, if it is alive: O(1) lookup. */
 extern struct proc proc_table[MAX_PROCS];

@@ -22,11 +22,11 @@ struct runqueue {
 
 static struct thread threads[MAX_THREADS];
 static struct runqueue rq[NPRIO];
-static struct thread *idle_thread, *reap_pending;
+static struct thread *idle_thread;
+struct thread *sched_reap_pending;
 int sched_need_resched;
 struct thread *current;
 
-void switch_context(uint32_t *save_esp, uint32_t new_esp);
 void thread_start_user(void);              /* trapstubs.asm */
 void thread_kernel_run(void (*fn)(void *), void *arg);
 void sched_after_switch(void);
@@ -125,7 +125,6 @@ static void push_switch_frame(struct thread *t, uint32_t sp, void (*entry)(void)
 {
     uint32_t *s = (uint32_t *)sp;
     *--s = (uint32_t)entry;                /* return address */
-    *--s = EFLAGS_RESERVED1;               /* eflags: interrupts off */
     for (int i = 0; i < 4; i++)
         *--s = 0;                          /* ebp, ebx, esi, edi */
     t->esp = (uint32_t)s;
@@ -162,14 +161,18 @@ struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, in
     return t;
 }
 
+void sched_reap(void)
+{
+    free_kstack(sched_reap_pending);
+    sched_reap_pending->state = T_FREE;
+    sched_reap_pending = 0;
+}
+
 /* Run on the new thread's stack right after every switch. */
 void sched_after_switch(void)
 {
-    if (reap_pending) {
-        free_kstack(reap_pending);
-        reap_pending->state = T_FREE;
-        reap_pending = 0;
-    }
+    if (sched_reap_pending)
+        sched_reap();
 }
 
 /* First C code of a kernel thread (from thread_start_kernel). */
@@ -179,20 +182,6 @@ void thread_kernel_run(void (*fn)(void *), void *arg)
     sti();
     fn(arg);
     sched_exit_thread();
-}
-
-/* Leave prev (the current thread) for next: kernel stack, address space,
- * I/O permissions, registers. Returns when prev runs again. */
-static void switch_threads(struct thread *prev, struct thread *next)
-{
-    tss_set_kernel_stack(next->kstack_top);
-    if (next->proc->vm.pd != prev->proc->vm.pd)
-        write_cr3(next->proc->vm.pd);
-    if (next->proc->io_on != prev->proc->io_on || next->proc->io_on)
-        tss_set_iomap(next->proc->io_on ? next->proc->iomap : 0);
-    current = next;
-    switch_context(&prev->esp, next->esp);
-    sched_after_switch();
 }
 
 static void schedule(void)
@@ -208,16 +197,9 @@ static void schedule(void)
     }
     if (next != idle_thread)
         next->state = T_RUNNING;
-    switch_threads(prev, next);
+    sched_switch_threads(prev, next, 0);
 }
 
-void sched_switch_to(struct thread *t)
-{
-    t->state = T_RUNNING;
-    t->wake_tick = 0;
-    t->quantum = current->quantum ? current->quantum : QUANTUM_TICKS;
-    switch_threads(current, t);
-}
 
 void sched_requeue_current(void)
 {
@@ -292,7 +274,7 @@ void sched_exit_thread(void)
 {
     cli();
     current->state = T_DEAD;
-    reap_pending = current;
+    sched_reap_pending = current;
     schedule();
     panic("sched_exit_thread: a dead thread ran again");
 }

@@ -2,6 +2,9 @@
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 #include <stdint.h>
+#include "kernel/gdt.h"
+#include "kernel/proc.h"
+#include "kernel/x86.h"
 
 #define NPRIO 8                 /* 0 is the most urgent */
 #define PRIO_DEFAULT 4
@@ -56,10 +59,40 @@ struct thread *thread_create_kernel(void (*fn)(void *), void *arg, int prio);
 struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, int prio);
 /* A more urgent thread is ready: switch on the way back to user mode. */
 extern int sched_need_resched;
-/* Switch straight to t, a thread blocked until now, with no scheduler
- * pass; t gets what is left of the current quantum. The caller has already
- * blocked or requeued the current thread; returns when it runs again. */
-void sched_switch_to(struct thread *t);
+void switch_context(uint32_t *save_esp, uint32_t new_esp);     /* switch.asm */
+extern struct thread *sched_reap_pending;  /* a dead thread whose stack to free */
+void sched_reap(void);
+
+/* Leave prev (the current thread) for next: kernel stack, address space
+ * (other_space: known to differ), I/O permissions, registers. Returns when
+ * prev runs again. Inline: the IPC fast path is built on it. */
+static inline __attribute__((always_inline)) void sched_switch_threads(struct thread *prev,
+                                                                       struct thread *next,
+                                                                       int other_space)
+{
+    struct proc *np = next->proc, *pp = prev->proc;
+    tss_set_kernel_stack(next->kstack_top);
+    if (other_space || np->vm.pd != pp->vm.pd)
+        write_cr3(np->vm.pd);
+    if (np->io_on | pp->io_on)
+        tss_set_iomap(np->io_on ? np->iomap : 0);
+    current = next;
+    switch_context(&prev->esp, next->esp);
+    if (sched_reap_pending)
+        sched_reap();
+}
+
+/* Switch from me (the current thread) straight to t, a thread of another
+ * process blocked until now, with no scheduler pass; t gets what is left
+ * of my quantum.
+ * The caller has already blocked or requeued me; returns when I run again. */
+static inline __attribute__((always_inline)) void sched_switch_to(struct thread *me,
+                                                                  struct thread *t)
+{
+    t->state = T_RUNNING;
+    t->quantum = me->quantum;
+    sched_switch_threads(me, t, 1);
+}
 /* Put the current thread at the tail of its run queue (still running). */
 void sched_requeue_current(void);
 /* Make t runnable. */

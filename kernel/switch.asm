@@ -1,13 +1,16 @@
-; switch_context(uint32_t *save_esp, uint32_t new_esp): save EFLAGS and the
-; callee-saved registers on this kernel stack, store its pointer, load the other thread's
+; switch_context(uint32_t *save_esp, uint32_t new_esp): save the callee-saved
+; registers on this kernel stack, store its pointer, load the other thread's
 ; stack and return on it. A new thread's stack is built to return into
-; thread_entry_user / thread_entry_kernel (sched.c).
+; thread_start_user / thread_kernel_run (sched.c).
+; EFLAGS is not saved: every switch happens inside the kernel with
+; interrupts off and NT, TF and DF clear, which both kernel entries
+; guarantee (interrupt gates clear NT and TF; sysenter_entry loads a clean
+; EFLAGS; the entries clear DF), so every thread sees the same flags here.
 section .text
 global switch_context
 switch_context:
     mov eax, [esp + 4]
     mov edx, [esp + 8]
-    pushfd
     push ebp
     push ebx
     push esi
@@ -18,7 +21,6 @@ switch_context:
     pop esi
     pop ebx
     pop ebp
-    popfd
     ret
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -25,7 +25,6 @@
 
 typedef int32_t (*syscall_fn)(struct trap_frame *tf);
 
-uint32_t syscall_count_int80, syscall_count_sysenter;
 static uint32_t pool_total;
 
 static struct proc *me(void)
@@ -260,25 +259,34 @@ const syscall_fn syscall_table[SYS_NCALLS] = {
     [SYS_IRQ_BIND] = ipc_irq_bind, [SYS_IRQ_ACK] = ipc_irq_ack, [SYS_IOPERM] = sys_ioperm,
 };
 
-/* Calls that take a peer pid in eax bits 8-31 (1); the others want them 0. */
-const uint8_t syscall_takes_peer[SYS_NCALLS] = {
-    [SYS_SEND] = 1, [SYS_RECV] = 1, [SYS_CALL] = 1, [SYS_REPLY] = 1, [SYS_REPLYRECV] = 1,
-};
-
-/* The call number in eax, or -1 for none. */
-static int32_t call_number(uint32_t eax)
+static int32_t sys_nosys(struct trap_frame *tf)
 {
-    uint32_t nr = eax & 0xFF;
-    if (nr >= SYS_NCALLS || (eax != nr && !syscall_takes_peer[nr]))
-        return -1;
-    return (int32_t)nr;
+    (void)tf;
+    return -ANT_ENOSYS;
 }
+
+/* When eax bits 8-31 are not zero (a peer pid): only the IPC calls. */
+const syscall_fn syscall_peer_table[SYS_NCALLS] = {
+    [SYS_EXIT] = sys_nosys,      [SYS_YIELD] = sys_nosys,     [SYS_SLEEP] = sys_nosys,
+    [SYS_GETPID] = sys_nosys,    [SYS_MMAP] = sys_nosys,      [SYS_MUNMAP] = sys_nosys,
+    [SYS_WRITE] = sys_nosys,     [SYS_SPAWN] = sys_nosys,     [SYS_WAIT] = sys_nosys,
+    [SYS_MODINFO] = sys_nosys,   [SYS_KILL] = sys_nosys,      [SYS_MEMINFO] = sys_nosys,
+    [SYS_GETARGS] = sys_nosys,   [SYS_SEND] = ipc_send,       [SYS_RECV] = ipc_recv,
+    [SYS_CALL] = ipc_call,       [SYS_REPLY] = ipc_reply,     [SYS_REPLYRECV] = ipc_replyrecv,
+    [SYS_ICC_ALLOC] = sys_nosys, [SYS_ICC_FREE] = sys_nosys,  [SYS_ICC_PHYS] = sys_nosys,
+    [SYS_ICC_INFO] = sys_nosys,  [SYS_IRQ_BIND] = sys_nosys,  [SYS_IRQ_ACK] = sys_nosys,
+    [SYS_IOPERM] = sys_nosys,
+};
 
 void syscall_dispatch(struct trap_frame *tf)
 {
-    int32_t nr = call_number(tf->eax);
-    syscall_count_int80++;
-    tf->eax = nr < 0 ? (uint32_t)-ANT_ENOSYS : (uint32_t)syscall_table[nr](tf);
+    uint32_t eax = tf->eax, nr = eax & 0xFF;
+    if (eax < SYS_NCALLS)
+        tf->eax = (uint32_t)syscall_table[eax](tf);
+    else if (nr < SYS_NCALLS)
+        tf->eax = (uint32_t)syscall_peer_table[nr](tf);
+    else
+        tf->eax = (uint32_t)-ANT_ENOSYS;
 }
 
 /* sysenter_entry found no valid return address on the user stack. */
@@ -292,7 +300,7 @@ void syscall_init(void)
     extern void sysenter_entry(void);
     pool_total = pool_free_count();
     for (int i = 0; i < SYS_NCALLS; i++)
-        if (!syscall_table[i])
+        if (!syscall_table[i] || !syscall_peer_table[i])
             panic("syscall_init: call %d has no handler", i);
     if (!(boot_info.flags & BOOT_CPU_SEP))
         return;

@@ -10,7 +10,5 @@
 void syscall_init(void);
 /* Run the call in tf->eax with arguments from tf; result into tf->eax. */
 void syscall_dispatch(struct trap_frame *tf);
-/* Calls taken by each entry since boot (tests check both paths work). */
-extern uint32_t syscall_count_int80, syscall_count_sysenter;
 
 #endif

@@ -85,8 +85,7 @@ trap_stubs:
 ; EFLAGS.IF is off throughout and set again in the instruction before the
 ; way out.
 extern syscall_table
-extern syscall_takes_peer
-extern syscall_count_sysenter
+extern syscall_peer_table
 extern sched_need_resched
 extern sched_preempt_point
 extern sysenter_bad_stack
@@ -101,7 +100,10 @@ sysenter_entry:
     push ecx                    ; user esp: fixed up below
     push EFLAGS_IF | EFLAGS_RESERVED1
     push SEL_UCODE              ; cs
-    push 0                      ; eip: from the user stack, below
+    cmp ecx, USER_END - 4       ; the return address must be user memory
+    ja .bad_return
+.load_return:
+    push dword [ecx]            ; eip; may fault: __ex_table sends it on
     push 1                      ; "error code": SYSENTER_MARK
     push 0x80                   ; vector
     sub esp, 16                 ; gs, fs, es, ds: not saved on this path
@@ -109,18 +111,12 @@ sysenter_entry:
     mov edx, SEL_UDATA          ; a program may have loaded null selectors
     mov ds, edx
     mov es, edx
-    inc dword [syscall_count_sysenter]
-    cmp ecx, USER_END - 4       ; the return address must be user memory
-    ja .bad_stack
-.load_return:
-    mov edx, [ecx]              ; may fault: __ex_table sends it to .bad_stack
-    mov [esp + TF_EIP], edx
     add dword [esp + TF_USER_ESP], 4
     cmp eax, SYS_NCALLS
     jae .peer
-.call:
     push esp                    ; struct trap_frame *
     call [syscall_table + eax * 4]
+.called:
     add esp, 4
     mov [esp + TF_EAX], eax
     cmp dword [sched_need_resched], 0
@@ -143,21 +139,28 @@ sysenter_entry:
     movzx ecx, al
     cmp ecx, SYS_NCALLS
     jae .nosys
-    cmp byte [syscall_takes_peer + ecx], 0
-    je .nosys
-    mov eax, ecx
-    jmp .call
+    push esp
+    call [syscall_peer_table + ecx * 4]
+    jmp .called
 .nosys:
     mov dword [esp + TF_EAX], -ANT_ENOSYS
     jmp .leave
 .preempt:
     call sched_preempt_point
     jmp .leave
-.bad_stack:
+.bad_return:                    ; no return address: finish the frame, then
+    push 0                      ; the program is killed
+    push 1
+    push 0x80
+    sub esp, 16
+    pushad
+    mov edx, SEL_UDATA
+    mov ds, edx
+    mov es, edx
     push esp
-    call sysenter_bad_stack     ; kills the program: does not return
+    call sysenter_bad_stack     ; does not return
 
 section .ex_table progbits alloc noexec nowrite align=4
-    dd .load_return, .bad_stack
+    dd .load_return, .bad_return
 
 section .note.GNU-stack noalloc noexec nowrite progbits
