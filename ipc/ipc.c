@@ -384,8 +384,10 @@ void ipc_exit(struct proc *p)
     for (int i = 0; i < MAX_THREADS; i++) {
         struct thread *u = thread_at(i);
         if (u->state == T_BLOCKED && u->ipc_peer == p->pid &&
-            (u->ipc_state == IPC_REPLY_WAIT || u->ipc_state == IPC_RECV))
+            (u->ipc_state == IPC_REPLY_WAIT || u->ipc_state == IPC_RECV)) {
+            THREAD_UFRAME(u)->edx = 0;  /* a run it had sent is gone with p */
             release(u, -ANT_ESRCH);
+        }
     }
     for (int irq = 0; irq < 16; irq++) {
         if (irq_owner[irq] == p) {

@@ -5,7 +5,9 @@
 ; EFLAGS is not saved: every switch happens inside the kernel with
 ; interrupts off and NT, TF and DF clear, which both kernel entries
 ; guarantee (interrupt gates clear NT and TF; sysenter_entry loads a clean
-; EFLAGS; the entries clear DF), so every thread sees the same flags here.
+; EFLAGS; the entries clear DF). Flags that ring 0 ignores (AC, ID) may
+; pass from one thread to the next here; no way back to ring 3 keeps them
+; (iret loads the frame's EFLAGS, the sysexit path a clean value).
 section .text
 global switch_context
 switch_context:

@@ -103,7 +103,8 @@ sysenter_entry:
     cmp ecx, USER_END - 4       ; the return address must be user memory
     ja .bad_return
 .load_return:
-    push dword [ecx]            ; eip; may fault: __ex_table sends it on
+    push dword [ss:ecx]         ; eip (through SS: the user's DS may be null);
+                                ; may fault: __ex_table sends it on
     push 1                      ; "error code": SYSENTER_MARK
     push 0x80                   ; vector
     sub esp, 16                 ; gs, fs, es, ds: not saved on this path
@@ -129,6 +130,8 @@ sysenter_entry:
     pop edx                     ; user eip
     add esp, 8                  ; cs, eflags
     pop ecx                     ; user esp
+    push EFLAGS_RESERVED1       ; sysexit keeps EFLAGS: leave none of another
+    popfd                       ; thread's (AC, ID) to this program
     sti
     sysexit
 .leave_iret:

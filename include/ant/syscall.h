@@ -48,7 +48,7 @@
 #define SYS_ICC_INFO 21 /* struct ant_iccinfo *           0 */
 #define SYS_IRQ_BIND 22 /* irq (1-15 but 2), privileged   0: IRQs arrive as messages */
 #define SYS_IRQ_ACK 23  /* irq                            0: the line is unmasked again */
-#define SYS_IOPERM  24  /* first port, count (< 0x400)   0: ring-3 access to the ports */
+#define SYS_IOPERM  24  /* first port, count (< 0x400)   0: ring-3 access (not PIC, PIT, 0x92) */
 #define SYS_NCALLS  25
 
 /* Errors: returned negated. */
@@ -105,7 +105,8 @@ struct ant_iccinfo {
     unsigned total;             /* ICC pages */
     unsigned free;              /* ICC pages no process owns */
     unsigned mine;              /* ICC pages the caller owns */
-    int check;                  /* 0: the ICC invariant holds, else -1 */
+    int check;                  /* 0: the ICC invariant holds, -1: broken,
+                                   1: not checked (the caller is not privileged) */
 };
 
 #endif

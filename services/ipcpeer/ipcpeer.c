@@ -10,7 +10,10 @@
  *                   every page is MAGIC plus its page index, else 0; w1 =
  *                   the value behind the pointer in the run's first word;
  *                   w2 = the physical address of the run; pages go back
+ *   flags           set EFLAGS.AC and ID, then yield through int 0x80 forever
  *   caller PID      call PID once; exit with the negated result
+ *   callrun PID     call PID with a page; exit 0 if released with ESRCH,
+ *                   the run 0 and the page no longer mine
  *   touch SINK      allocate a page, send it to SINK, then read it: must die
  *   stress COORD    a worker of the ICC stress test (see stress() below)
  *   rtc N           an RTC driver: N periodic interrupts as messages
@@ -244,7 +247,20 @@ int main(const char *args)
         bounce();
     else if (!strncmp(args, "check ", 6))
         check((uint32_t)number(args + 6));
-    else if (!strncmp(args, "caller ", 7)) {
+    else if (!strcmp(args, "flags")) {       /* AC and ID set, yielding forever */
+        __asm__ volatile("pushfl; orl $0x240000, (%%esp); popfl" ::: "memory", "cc");
+        for (;;)
+            ant_syscall_int80(SYS_YIELD, 0, 0, 0, 0);
+    } else if (!strncmp(args, "callrun ", 8)) {
+        struct ant_msg m = { { 0 }, 0 };
+        void *p;
+        if (ant_icc_alloc(1, &p))
+            return 3;
+        m.run = ANT_ICC_RUN(p, 1);
+        uint32_t pa;
+        int32_t r = ant_call(number(args + 8), &m);
+        return r == -ANT_ESRCH && m.run == 0 && ant_icc_phys(p, &pa) == -ANT_EPERM ? 0 : 1;
+    } else if (!strncmp(args, "caller ", 7)) {
         struct ant_msg m = { { 0 }, 0 };
         return -ant_call(number(args + 7), &m);
     } else if (!strncmp(args, "touch ", 6))

@@ -403,8 +403,35 @@ static void t_call_to_dying_server(void)
     CHECK(ant_sleep(2) == 0);
     CHECK(stop(holder));
     CHECK(status_of(c) == ANT_ESRCH);               /* its call returned -ESRCH */
+    /* the same with a page: after ESRCH the run is 0, as the page is gone */
+    holder = peer("hold");
+    CHECK(holder > 0);
+    c = peer_arg("callrun", holder);
+    CHECK(c > 0);
+    CHECK(ant_sleep(2) == 0);
+    CHECK(stop(holder));
+    CHECK(status_of(c) == 0);
     struct ant_msg m = { { 0 }, 0 };
     CHECK(ant_call(holder, &m) == -ANT_ESRCH);      /* and calls to the dead fail */
+}
+
+/* The way out through sysexit leaves no flag of another thread behind: a
+ * peer running with AC and ID set yields to me again and again. */
+static void t_no_flags_from_other_threads(void)
+{
+    if (!ant_has_sysenter())
+        return;                                     /* nothing to check */
+    int32_t f = peer("flags");
+    CHECK(f > 0);
+    uint32_t seen = 0;
+    for (int i = 0; i < 500; i++) {
+        uint32_t fl;
+        CHECK(ant_syscall_sysenter(SYS_YIELD, 0, 0, 0, 0) == 0);
+        __asm__ volatile("pushfl; popl %0" : "=r"(fl));
+        seen |= fl;
+    }
+    CHECK(!(seen & 0x240000));
+    CHECK(stop(f));
 }
 
 /* Four workers pass one token with a run of pages in random patterns until
@@ -460,6 +487,9 @@ static void t_irq_and_port_rights(void)
     CHECK(ant_ioperm(0x400, 1) == -ANT_EINVAL);
     CHECK(ant_ioperm(0x3FF, 2) == -ANT_EINVAL);
     CHECK(ant_ioperm(0x70, 0) == -ANT_EINVAL);
+    CHECK(ant_ioperm(0x20, 2) == -ANT_EPERM);      /* the inner core's PIC */
+    CHECK(ant_ioperm(0x3F, 2) == -ANT_EPERM);      /* runs into the PIT */
+    CHECK(ant_ioperm(0x92, 1) == -ANT_EPERM);      /* fast reset */
     /* a child without rights gets none, and cannot be given any */
     int32_t c = ant_spawn("ipcpeer", "rtc 1", PEER_PRIO);
     CHECK(c > 0);
@@ -487,6 +517,7 @@ int main(const char *args)
     run("call_to_dead_server", t_call_to_dying_server);
     run("irq_and_port_rights", t_irq_and_port_rights);
     run("irq_messages", t_irq_messages);
+    run("no_flags_from_other_threads", t_no_flags_from_other_threads);
     run("stress_million_pages", t_stress_million_pages);
     ant_printf("ipctest: done: %d passed, %d failed\n", passed, failed);
     return failed;
