@@ -136,38 +136,9 @@ static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
     return sched_block();
 }
 
-int32_t ipc_send(struct trap_frame *tf)
-{
-    struct thread *me = current, *r;
-    int err = check_send(tf, &r);
-    if (err)
-        return err;
-    uint32_t pid = me->proc->pid;
-    if (!accepts(r, pid)) {
-        me->ipc_state = IPC_SEND;
-        me->ipc_peer = r->proc->pid;
-        sendq_push(r, me);
-        return sched_block();
-    }
-    err = transfer(me->proc, tf, r);
-    if (err)
-        return err;
-    r->ipc_state = IPC_NONE;
-    if (r->prio == me->prio) {
-        r->wait_result = (int32_t)pid;
-        sched_requeue_current();
-        sched_switch_to(me, r);
-    } else {
-        sched_wake(r, (int32_t)pid);
-    }
-    return 0;
-}
-
-/* The fast paths below are small leaf-like functions that hand everything
- * unusual to these, so they need few registers and no frame pointer. */
-#define FAST_PATH __attribute__((optimize("omit-frame-pointer")))
-
-static __attribute__((noinline)) int32_t call_slow(struct trap_frame *tf)
+/* Deliver the message in tf to its destination, or wait on its queue until
+ * it receives; with call, then wait for the reply. */
+static int32_t send_or_call(struct trap_frame *tf, int call)
 {
     struct thread *me = current, *r;
     int err = check_send(tf, &r);
@@ -176,7 +147,7 @@ static __attribute__((noinline)) int32_t call_slow(struct trap_frame *tf)
     uint32_t pid = me->proc->pid;
     me->ipc_peer = r->proc->pid;
     if (!accepts(r, pid)) {
-        me->ipc_state = IPC_CALL;
+        me->ipc_state = call ? IPC_CALL : IPC_SEND;
         sendq_push(r, me);
         return sched_block();
     }
@@ -184,16 +155,29 @@ static __attribute__((noinline)) int32_t call_slow(struct trap_frame *tf)
     if (err)
         return err;
     r->ipc_state = IPC_NONE;
-    me->ipc_state = IPC_REPLY_WAIT;
+    if (call)
+        me->ipc_state = IPC_REPLY_WAIT;
     if (r->prio != me->prio) {
         sched_wake(r, (int32_t)pid);
-        return sched_block();
+        return call ? sched_block() : 0;
     }
     r->wait_result = (int32_t)pid;
-    me->state = T_BLOCKED;
+    if (call)
+        me->state = T_BLOCKED;
+    else
+        sched_requeue_current();
     sched_switch_to(me, r);
-    return me->wait_result;
+    return call ? me->wait_result : 0;
 }
+
+int32_t ipc_send(struct trap_frame *tf)
+{
+    return send_or_call(tf, 0);
+}
+
+/* The fast paths below are small leaf-like functions that hand everything
+ * unusual to these, so they need few registers and no frame pointer. */
+#define FAST_PATH __attribute__((optimize("omit-frame-pointer")))
 
 /* The registers of a message without pages, straight across. */
 static inline void copy_words(struct trap_frame *to, const struct trap_frame *from)
@@ -226,7 +210,7 @@ FAST_PATH int32_t ipc_call(struct trap_frame *tf)
             return me->wait_result;
         }
     }
-    return call_slow(tf);
+    return send_or_call(tf, 1);
 }
 
 int32_t ipc_recv(struct trap_frame *tf)
