@@ -30,7 +30,8 @@ static int32_t number(const char *s)
     return n;
 }
 
-static void echo(void)
+/* A server: answer every call with handle's reply, forever. */
+static void serve(void (*handle)(struct ant_msg *m))
 {
     struct ant_msg m;
     int32_t from = ant_recv(0, &m);
@@ -39,10 +40,15 @@ static void echo(void)
             from = ant_recv(0, &m);
             continue;
         }
-        for (int i = 0; i < 4; i++)
-            m.w[i]++;
+        handle(&m);
         from = ant_replyrecv(from, &m);
     }
+}
+
+static void echo(struct ant_msg *m)
+{
+    for (int i = 0; i < 4; i++)
+        m->w[i]++;
 }
 
 static void sink(void)
@@ -71,33 +77,27 @@ static void bounce(void)
     }
 }
 
-static void check(uint32_t magic)
+static uint32_t check_magic;
+
+static void check(struct ant_msg *m)
 {
-    struct ant_msg m;
-    int32_t from = ant_recv(0, &m);
-    for (;;) {
-        if (from <= 0) {
-            from = ant_recv(0, &m);
-            continue;
-        }
-        uint32_t ok = m.run != 0, behind = 0, pa = 0;
-        if (m.run) {
-            uint32_t *p = (uint32_t *)ANT_ICC_RUN_ADDR(m.run);
-            uint32_t first = p[0];
-            p[0] = magic;               /* the pointer's slot: checked apart */
-            for (uint32_t i = 0; i < ANT_ICC_RUN_PAGES(m.run) * 1024; i++)
-                ok &= p[i] == magic + i / 1024;
-            p[0] = first;
-            if (first >= ANT_ICC_RUN_ADDR(m.run) &&
-                first < ANT_ICC_RUN_ADDR(m.run) + ANT_ICC_RUN_PAGES(m.run) * 4096 - 3)
-                behind = *(const uint32_t *)first;
-            ant_icc_phys(p, &pa);
-        }
-        m.w[0] = ok;
-        m.w[1] = behind;
-        m.w[2] = pa;
-        from = ant_replyrecv(from, &m);
+    uint32_t magic = check_magic;
+    uint32_t ok = m->run != 0, behind = 0, pa = 0;
+    if (m->run) {
+        uint32_t *p = (uint32_t *)ANT_ICC_RUN_ADDR(m->run);
+        uint32_t first = p[0];
+        p[0] = magic;               /* the pointer's slot: checked apart */
+        for (uint32_t i = 0; i < ANT_ICC_RUN_PAGES(m->run) * 1024; i++)
+            ok &= p[i] == magic + i / 1024;
+        p[0] = first;
+        if (first >= ANT_ICC_RUN_ADDR(m->run) &&
+            first < ANT_ICC_RUN_ADDR(m->run) + ANT_ICC_RUN_PAGES(m->run) * 4096 - 3)
+            behind = *(const uint32_t *)first;
+        ant_icc_phys(p, &pa);
     }
+    m->w[0] = ok;
+    m->w[1] = behind;
+    m->w[2] = pa;
 }
 
 static int touch_after_send(int32_t sink)
@@ -238,15 +238,17 @@ static int rtc(int32_t n)
 int main(const char *args)
 {
     if (!strcmp(args, "echo"))
-        echo();
+        serve(echo);
     else if (!strcmp(args, "sink"))
         sink();
     else if (!strncmp(args, "relay ", 6))
         relay(number(args + 6));
     else if (!strcmp(args, "bounce"))
         bounce();
-    else if (!strncmp(args, "check ", 6))
-        check((uint32_t)number(args + 6));
+    else if (!strncmp(args, "check ", 6)) {
+        check_magic = (uint32_t)number(args + 6);
+        serve(check);
+    }
     else if (!strcmp(args, "flags")) {       /* AC and ID set, yielding forever */
         __asm__ volatile("pushfl; orl $0x240000, (%%esp); popfl" ::: "memory", "cc");
         for (;;)

@@ -6,28 +6,11 @@
  * or pool frame may have leaked.
  */
 #include "lib/ant.h"
+#include "lib/check.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 
-#define CHECK(c)                                                             \
-    do {                                                                     \
-        if (!(c)) {                                                          \
-            fail(__LINE__, #c);                                              \
-            return;                                                          \
-        }                                                                    \
-    } while (0)
-
 #define PEER_PRIO 4
-
-static int failed_now, passed, failed;
-static char why[160];
-
-static void fail(int line, const char *what)
-{
-    if (!failed_now)
-        fmt_snprintf(why, sizeof why, "line %d: %s", line, what);
-    failed_now = 1;
-}
 
 static struct ant_iccinfo icc(void)
 {
@@ -46,26 +29,21 @@ static uint32_t pool_free(void)
     return ant_meminfo(&mi) == 0 ? mi.pool_free + mi.my_pages : 0;
 }
 
+/* A test, then what every test must leave as it found: the ICC invariant,
+ * the ICC counts, the pool. */
 static void run(const char *name, void (*fn)(void))
 {
     struct ant_iccinfo before = icc();
     uint32_t pool_before = pool_free();
-    failed_now = 0;
     fn();
     struct ant_iccinfo after = icc();
-    if (!failed_now && after.check)
-        fail(__LINE__, "ICC invariant broken after the test");
-    if (!failed_now && (after.free != before.free || after.mine != before.mine))
-        fail(__LINE__, "ICC pages leaked");
-    if (!failed_now && pool_free() != pool_before)
-        fail(__LINE__, "pool frames leaked");
-    if (failed_now) {
-        ant_printf("ipctest: FAIL %s: %s\n", name, why);
-        failed++;
-    } else {
-        ant_printf("ipctest: PASS %s\n", name);
-        passed++;
-    }
+    if (after.check)
+        check_fail(__LINE__, "ICC invariant broken after the test");
+    if (after.free != before.free || after.mine != before.mine)
+        check_fail(__LINE__, "ICC pages leaked");
+    if (pool_free() != pool_before)
+        check_fail(__LINE__, "pool frames leaked");
+    check_report("ipctest", name);
 }
 
 static int32_t peer(const char *args)
@@ -519,6 +497,6 @@ int main(const char *args)
     run("irq_messages", t_irq_messages);
     run("no_flags_from_other_threads", t_no_flags_from_other_threads);
     run("stress_million_pages", t_stress_million_pages);
-    ant_printf("ipctest: done: %d passed, %d failed\n", passed, failed);
-    return failed;
+    ant_printf("ipctest: done: %d passed, %d failed\n", check_passed, check_failed);
+    return check_failed;
 }

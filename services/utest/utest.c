@@ -5,52 +5,13 @@
  * fault kills the child and this suite checks how it died.
  */
 #include "lib/ant.h"
+#include "lib/check.h"
 #include "lib/string.h"
-
-#define CHECK(c)                                                             \
-    do {                                                                     \
-        if (!(c)) {                                                          \
-            fail(__LINE__, #c);                                              \
-            return;                                                          \
-        }                                                                    \
-    } while (0)
-
-static int failed_now, passed, failed;
-static char why[160];
-
-static void fail(int line, const char *what)
-{
-    int n = 0;
-    const char *prefix = "line ";
-    while (*prefix)
-        why[n++] = *prefix++;
-    char num[12];
-    int k = 0;
-    do {
-        num[k++] = (char)('0' + line % 10);
-        line /= 10;
-    } while (line);
-    while (k)
-        why[n++] = num[--k];
-    why[n++] = ':';
-    why[n++] = ' ';
-    for (; *what && n < (int)sizeof why - 1; what++)
-        why[n++] = *what;
-    why[n] = 0;
-    failed_now = 1;
-}
 
 static void run(const char *name, void (*fn)(void))
 {
-    failed_now = 0;
     fn();
-    if (failed_now) {
-        ant_printf("utest: FAIL %s: %s\n", name, why);
-        failed++;
-    } else {
-        ant_printf("utest: PASS %s\n", name);
-        passed++;
-    }
+    check_report("utest", name);
 }
 
 static uint32_t pool_free(void)
@@ -302,6 +263,6 @@ int main(const char *args)
     run("isolation_same_address", t_isolation_same_address);
     run("create_exit_1000", t_create_exit_1000);
     run("preemption_of_busy_loop", t_preemption_of_busy_loop);
-    ant_printf("utest: done: %d passed, %d failed\n", passed, failed);
-    return failed;
+    ant_printf("utest: done: %d passed, %d failed\n", check_passed, check_failed);
+    return check_failed;
 }
