@@ -24,7 +24,7 @@ INCS       := $(B)/inc/x86_bits.inc $(B)/inc/layout.inc $(B)/inc/syscall.inc
 # with the runtime in lib/. Each becomes a GRUB module named after its folder.
 USER_DIRS  := $(wildcard outer_core/*/ services/*/)
 USER_PROGS := $(foreach d,$(USER_DIRS),$(B)/user/$(notdir $(d:/=)).elf)
-LIBANT_OBJS := $(B)/lib/crt0.o $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/fmt.o $(B)/lib/string.o
+LIBANT_OBJS := $(B)/lib/crt0.o $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/svc.o $(B)/lib/fmt.o $(B)/lib/string.o
 MODULES    := $(USER_PROGS) $(B)/testmod.bin
 
 HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c kernel/cmdline.c kernel/elf.c lib/fmt.c
@@ -73,9 +73,26 @@ define user_prog
 $(B)/user/$(notdir $(1:/=)).elf: $(patsubst %.c,$(B)/%.o,$(wildcard $(1)*.c)) $(LIBANT_OBJS) lib/user.ld
 	@mkdir -p $$(@D)
 	$(LD) -m elf_i386 -T lib/user.ld -o $$@ $(B)/lib/crt0.o $(patsubst %.c,$(B)/%.o,$(wildcard $(1)*.c)) \
-	    $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/fmt.o $(B)/lib/string.o $(LIBGCC)
+	    $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/svc.o $(B)/lib/fmt.o $(B)/lib/string.o $(LIBGCC)
 endef
 $(foreach d,$(USER_DIRS),$(eval $(call user_prog,$(d))))
+
+# Second builds of the replaceable servers, for live replacement: the same
+# sources with SVC_VERSION=2, as modules NAME.v2 (`replace NAME` in the shell
+# swaps between the two).
+V2_SERVERS := console names
+V2_PROGS   := $(foreach s,$(V2_SERVERS),$(B)/user/$(s).v2.elf)
+USER_PROGS += $(V2_PROGS)
+$(B)/v2/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DSVC_VERSION=2 -c -o $@ $<
+define v2_prog
+$(B)/user/$(1).v2.elf: $(patsubst %.c,$(B)/v2/%.o,$(wildcard outer_core/$(1)/*.c)) $(LIBANT_OBJS) lib/user.ld
+	@mkdir -p $$(@D)
+	$(LD) -m elf_i386 -T lib/user.ld -o $$@ $(B)/lib/crt0.o $(patsubst %.c,$(B)/v2/%.o,$(wildcard outer_core/$(1)/*.c)) \
+	    $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/svc.o $(B)/lib/fmt.o $(B)/lib/string.o $(LIBGCC)
+endef
+$(foreach s,$(V2_SERVERS),$(eval $(call v2_prog,$(s))))
 
 # The bootable hybrid image (CD, hard disk, USB stick) and the test image.
 iso: $(B)/ant.iso

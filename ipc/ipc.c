@@ -296,6 +296,20 @@ FAST_PATH int32_t ipc_replyrecv(struct trap_frame *tf)
     return replyrecv_slow(tf);
 }
 
+void ipc_notify(struct proc *p, uint32_t w0)
+{
+    struct thread *t = p->thread;
+    if (t->ipc_state == IPC_RECV && !t->ipc_peer) {
+        struct trap_frame *rf = THREAD_UFRAME(t);
+        rf->ebx = w0;
+        rf->esi = rf->edi = rf->ebp = rf->edx = 0;
+        t->ipc_state = IPC_NONE;
+        sched_wake(t, 0);
+    } else {
+        t->irq_pending |= (uint16_t)(1u << w0);
+    }
+}
+
 /* A bound interrupt: keep the line masked until the driver acknowledges,
  * and hand the driver a message from pid 0 with w0 = the IRQ number. */
 static void irq_message(struct trap_frame *tf)
@@ -303,18 +317,8 @@ static void irq_message(struct trap_frame *tf)
     int irq = (int)tf->vector - VEC_IRQ0;
     struct proc *p = irq_owner[irq];
     irq_mask(irq, 1);
-    if (!p)
-        return;
-    struct thread *t = p->thread;
-    if (t->ipc_state == IPC_RECV && !t->ipc_peer) {
-        struct trap_frame *rf = THREAD_UFRAME(t);
-        rf->ebx = (uint32_t)irq;
-        rf->esi = rf->edi = rf->ebp = rf->edx = 0;
-        t->ipc_state = IPC_NONE;
-        sched_wake(t, 0);
-    } else {
-        t->irq_pending |= (uint16_t)(1u << irq);
-    }
+    if (p)
+        ipc_notify(p, (uint32_t)irq);
 }
 
 int32_t ipc_irq_bind(struct trap_frame *tf)

@@ -23,6 +23,8 @@ int32_t ipc_irq_ack(struct trap_frame *tf);
 /* p is dying: release every thread waiting on it with -ANT_ESRCH, take its
  * thread off any send queue, unbind its IRQs, free its ICC pages. */
 void ipc_exit(struct proc *p);
-
+/* A message from pid 0 to p with w0 (0-15: ANT_NOTE_CHILD or an IRQ):
+ * delivered now if p waits for anyone, else when it next receives. */
+void ipc_notify(struct proc *p, uint32_t w0);
 
 #endif

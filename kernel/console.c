@@ -4,6 +4,7 @@
  * mapping of low memory is read-only.
  */
 #include "kernel/console.h"
+#include "kernel/proc.h"
 #include "kernel/x86.h"
 #include "lib/fmt.h"
 #include "mm/layout.h"
@@ -17,6 +18,17 @@
 #define LSR_THRE 0x20              /* line status: transmit holding empty */
 
 static int vga_pos;                /* cell of the cursor */
+static uint32_t screen_owner;      /* pid of the console driver, or 0 */
+
+void console_give_screen(uint32_t pid)
+{
+    screen_owner = pid;
+}
+
+static int screen_mine(void)
+{
+    return !screen_owner || !proc_alive(screen_owner);
+}
 
 static void serial_init(void)
 {
@@ -81,7 +93,8 @@ void kputc(char c)
     if (c == '\n')
         serial_putc('\r');
     serial_putc(c);
-    vga_putc(c);
+    if (screen_mine())
+        vga_putc(c);
 }
 
 void kputs(const char *s)
@@ -89,7 +102,8 @@ void kputs(const char *s)
     uint32_t fl = irq_save();
     while (*s)
         kputc(*s++);
-    vga_cursor();
+    if (screen_mine())
+        vga_cursor();
     irq_restore(fl);
 }
 
@@ -103,7 +117,8 @@ int kvprintf(const char *fmt, va_list ap)
 {
     uint32_t fl = irq_save();
     int n = fmt_vformat(sink, 0, fmt, ap);
-    vga_cursor();
+    if (screen_mine())
+        vga_cursor();
     irq_restore(fl);
     return n;
 }

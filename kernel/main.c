@@ -60,7 +60,7 @@ static int32_t run_init(void)
     if (pid < 0)
         return -1;
     kprintf("boot: started %s as pid %d\n", INIT_NAME, pid);
-    proc_wait(&kernel_proc, (uint32_t)pid, &status);
+    proc_wait(&kernel_proc, (uint32_t)pid, &status, 0);
     return status;
 }
 

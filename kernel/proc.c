@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/x86.h"
 #include "ipc/ipc.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"
@@ -179,6 +180,8 @@ void proc_exit(struct proc *p, int32_t status)
     p->exit_status = status;
     p->thread = 0;
     p->state = p->parent ? P_ZOMBIE : P_FREE;
+    if (p->parent && p->parent->child_notify && p->parent->state == P_ALIVE)
+        ipc_notify(p->parent, ANT_NOTE_CHILD);
     if (p->waiter) {
         sched_wake(p->waiter, 0);
         p->waiter = 0;
@@ -220,7 +223,7 @@ static void set_waiter(struct proc *parent, uint32_t pid, struct thread *t)
             procs[i].waiter = t;
 }
 
-int32_t proc_wait(struct proc *parent, uint32_t pid, int32_t *status)
+int32_t proc_wait(struct proc *parent, uint32_t pid, int32_t *status, int nohang)
 {
     uint32_t fl = irq_save();
     for (;;) {
@@ -237,8 +240,84 @@ int32_t proc_wait(struct proc *parent, uint32_t pid, int32_t *status)
             irq_restore(fl);
             return (int32_t)c->pid;
         }
+        if (nohang) {
+            irq_restore(fl);
+            return 0;
+        }
         set_waiter(parent, pid, current);      /* wake me when one of them ends */
         sched_block();
         set_waiter(parent, pid, 0);
     }
+}
+
+static uint32_t proc_state_of(const struct proc *p)
+{
+    const struct thread *t = p->thread;
+    if (p->state == P_ZOMBIE)
+        return ANT_PS_ZOMBIE;
+    if (t->state != T_BLOCKED)
+        return ANT_PS_RUN;
+    switch (t->ipc_state) {
+    case IPC_RECV: return ANT_PS_RECV;
+    case IPC_SEND: case IPC_CALL: return ANT_PS_SEND;
+    case IPC_REPLY_WAIT: return ANT_PS_REPLY;
+    default: return ANT_PS_SLEEP;
+    }
+}
+
+int proc_info(uint32_t i, struct ant_procinfo *info)
+{
+    if (i >= MAX_PROCS)
+        return -ANT_EINVAL;
+    uint32_t fl = irq_save();
+    const struct proc *p = &procs[i];
+    if (p->state == P_FREE) {
+        irq_restore(fl);
+        return -ANT_ESRCH;
+    }
+    memset(info, 0, sizeof *info);
+    info->pid = p->pid;
+    info->ppid = p->parent && p->parent != &kernel_proc ? p->parent->pid : 0;
+    strncpy_safe(info->name, p->name, sizeof info->name);
+    info->state = proc_state_of(p);
+    if (p->thread) {
+        info->peer = p->thread->ipc_peer;
+        info->prio = p->thread->prio;
+        info->cpu_ticks = p->thread->cpu_ticks;
+    }
+    info->priv = p->priv;
+    info->pages = p->state == P_ALIVE ? p->vm.pages : 0;
+    info->icc_pages = p->icc_pages;
+    irq_restore(fl);
+    return 0;
+}
+
+int proc_audit_frames(char *why, size_t len)
+{
+    static uint32_t held[MAX_PROCS + 1];    /* by owner tag (slot + 1) */
+    uint32_t fl = irq_save();
+    int bad = 0;
+    memset(held, 0, sizeof held);
+    for (uint32_t i = 0; i < frames.n && !bad; i++) {
+        const struct frame *f = &frames.f[i];
+        if (f->state != FRAME_USER)
+            continue;
+        if (!f->owner || f->owner > MAX_PROCS || procs[f->owner - 1].state != P_ALIVE) {
+            fmt_snprintf(why, len, "frame %x held for tag %u, which is not a live process",
+                         i << PAGE_SHIFT, f->owner);
+            bad = 1;
+        } else {
+            held[f->owner]++;
+        }
+    }
+    for (int i = 0; i < MAX_PROCS && !bad; i++) {
+        const struct proc *p = &procs[i];
+        if (p->state == P_ALIVE && held[p->tag] != p->vm.pages) {
+            fmt_snprintf(why, len, "pid %u counts %u frames but holds %u", p->pid,
+                         p->vm.pages, held[p->tag]);
+            bad = 1;
+        }
+    }
+    irq_restore(fl);
+    return bad ? -1 : 0;
 }

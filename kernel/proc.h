@@ -1,6 +1,7 @@
 /* Processes: an address space, a thread, a parent, an exit status. */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
+#include <stddef.h>
 #include <stdint.h>
 #include "include/ant/syscall.h"
 #include "kernel/gdt.h"
@@ -28,6 +29,7 @@ struct proc {
     int32_t exit_status;
     uint8_t priv;               /* may take I/O ports and IRQs (ANT_SPAWN_PRIV) */
     uint8_t io_on;              /* iomap is in force while it runs */
+    uint8_t child_notify;       /* a child's end sends it ANT_NOTE_CHILD */
     uint8_t iomap[IOMAP_BYTES]; /* its I/O permission bitmap (set bit: denied) */
     uint32_t icc_pages;         /* ICC pages it owns */
     uint32_t icc_tables[8];     /* which of its 256 ICC page tables exist */
@@ -49,8 +51,14 @@ void proc_exit(struct proc *p, int32_t status);
  * status is ANT_KILLED_BASE + vector. */
 void proc_fault(uint32_t vector, const char *what, uint32_t eip, uint32_t addr)
     __attribute__((noreturn));
-/* Wait for child pid of parent (or any child, pid 0) to end. */
-int32_t proc_wait(struct proc *parent, uint32_t pid, int32_t *status);
+/* Wait for child pid of parent (or any child, pid 0) to end; with nohang,
+ * 0 when none has ended yet. */
+int32_t proc_wait(struct proc *parent, uint32_t pid, int32_t *status, int nohang);
+/* Fill info for the process in slot i: 0, -ANT_ESRCH (empty), -ANT_EINVAL. */
+int proc_info(uint32_t i, struct ant_procinfo *info);
+/* Every pool frame held for a process belongs to a live one, and each
+ * holds as many as it counts: 0, or -1 with why. */
+int proc_audit_frames(char *why, size_t len);
 struct proc *proc_find(uint32_t pid);
 /* The live process pid, or NULL. */
 static inline struct proc *proc_alive(uint32_t pid)

@@ -8,6 +8,7 @@
 #include "kernel/module.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/x86.h"
@@ -137,10 +138,15 @@ static int32_t sys_wait(struct trap_frame *tf)
 {
     uint32_t pid = tf->ebx;
     uint32_t ustatus = tf->esi;
+    uint32_t flags = tf->edi;
     int32_t status = 0;
+    if (flags & ~(uint32_t)(ANT_WNOHANG | ANT_WNOTIFY))
+        return -ANT_EINVAL;
+    if (flags & ANT_WNOTIFY)
+        me()->child_notify = 1;
     if (ustatus && copy_to_user(ustatus, &status, sizeof status))
         return -ANT_EFAULT;                     /* before a child is reaped */
-    int32_t r = proc_wait(me(), pid, &status);
+    int32_t r = proc_wait(me(), pid, &status, (flags & ANT_WNOHANG) != 0);
     if (r > 0 && ustatus && copy_to_user(ustatus, &status, sizeof status))
         return -ANT_EFAULT;
     return r;
@@ -224,9 +230,16 @@ static int32_t sys_icc_info(struct trap_frame *tf)
     info.total = icc_total();
     info.free = icc_free_count();
     info.mine = me()->icc_pages;
-    info.check = me()->priv ? icc_check(why, sizeof why) : 1;   /* long: not for all */
-    if (info.check < 0)
+    info.check = 1;                         /* long: not for everyone */
+    if (me()->priv && icc_check(why, sizeof why)) {
         kprintf("icc: INVARIANT BROKEN: %s\n", why);
+        info.check = -1;
+    } else if (me()->priv && proc_audit_frames(why, sizeof why)) {
+        kprintf("frames: AUDIT FAILED: %s\n", why);
+        info.check = -1;
+    } else if (me()->priv) {
+        info.check = 0;
+    }
     return copy_to_user(tf->ebx, &info, sizeof info);
 }
 
@@ -256,6 +269,48 @@ static int32_t sys_ioperm(struct trap_frame *tf)
     return 0;
 }
 
+static int32_t sys_procinfo(struct trap_frame *tf)
+{
+    struct ant_procinfo info;
+    int err = proc_info(tf->ebx, &info);
+    return err ? err : copy_to_user(tf->esi, &info, sizeof info);
+}
+
+/* The video memory, for the console driver: device pages, never freed to
+ * the pool (vm_destroy frees only pool frames the space owns). */
+#define MAPIO_LO 0xA0000u
+#define MAPIO_HI 0xC0000u
+
+static int32_t sys_mapio(struct trap_frame *tf)
+{
+    uint32_t addr = tf->ebx, pa = tf->esi, n = tf->edi;
+    struct proc *p = me();
+    if (!p->priv)
+        return -ANT_EPERM;
+    if (!n || n > (MAPIO_HI - MAPIO_LO) / PAGE_SIZE || (pa & (PAGE_SIZE - 1)) ||
+        pa < MAPIO_LO || pa > MAPIO_HI - n * PAGE_SIZE || !private_range_ok(addr, n * PAGE_SIZE))
+        return -ANT_EINVAL;
+    if (!vm_range_free(&p->vm, addr, n * PAGE_SIZE))
+        return -ANT_EBUSY;
+    for (uint32_t i = 0; i < n; i++) {
+        int err = vm_map(&p->vm, addr + i * PAGE_SIZE, pa + i * PAGE_SIZE, PTE_W);
+        if (err) {
+            for (uint32_t j = 0; j < i; j++)
+                vm_unmap(&p->vm, addr + j * PAGE_SIZE);
+            return err;
+        }
+    }
+    if (pa <= 0xB8000 && 0xB8000 < pa + n * PAGE_SIZE)
+        console_give_screen(p->pid);
+    return 0;
+}
+
+static int32_t sys_uptime(struct trap_frame *tf)
+{
+    (void)tf;
+    return (int32_t)timer_ticks();
+}
+
 /* Indexed by call number; sysenter_entry (trapstubs.asm) uses it too. */
 const syscall_fn syscall_table[SYS_NCALLS] = {
     [SYS_EXIT] = sys_exit,       [SYS_YIELD] = sys_yield,     [SYS_SLEEP] = sys_sleep,
@@ -267,6 +322,7 @@ const syscall_fn syscall_table[SYS_NCALLS] = {
     [SYS_ICC_ALLOC] = sys_icc_alloc, [SYS_ICC_FREE] = sys_icc_free,
     [SYS_ICC_PHYS] = sys_icc_phys, [SYS_ICC_INFO] = sys_icc_info,
     [SYS_IRQ_BIND] = ipc_irq_bind, [SYS_IRQ_ACK] = ipc_irq_ack, [SYS_IOPERM] = sys_ioperm,
+    [SYS_PROCINFO] = sys_procinfo, [SYS_MAPIO] = sys_mapio,   [SYS_UPTIME] = sys_uptime,
 };
 
 static int32_t sys_nosys(struct trap_frame *tf)
@@ -285,7 +341,8 @@ const syscall_fn syscall_peer_table[SYS_NCALLS] = {
     [SYS_CALL] = ipc_call,       [SYS_REPLY] = ipc_reply,     [SYS_REPLYRECV] = ipc_replyrecv,
     [SYS_ICC_ALLOC] = sys_nosys, [SYS_ICC_FREE] = sys_nosys,  [SYS_ICC_PHYS] = sys_nosys,
     [SYS_ICC_INFO] = sys_nosys,  [SYS_IRQ_BIND] = sys_nosys,  [SYS_IRQ_ACK] = sys_nosys,
-    [SYS_IOPERM] = sys_nosys,
+    [SYS_IOPERM] = sys_nosys,    [SYS_PROCINFO] = sys_nosys,  [SYS_MAPIO] = sys_nosys,
+    [SYS_UPTIME] = sys_nosys,
 };
 
 void syscall_dispatch(struct trap_frame *tf)

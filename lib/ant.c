@@ -54,6 +54,23 @@ int32_t ant_wait(int32_t pid, int32_t *status)
     return ant_syscall(SYS_WAIT, (uint32_t)pid, (uint32_t)status, 0, 0);
 }
 
+int32_t ant_wait_flags(int32_t pid, int32_t *status, uint32_t flags)
+{
+    return ant_syscall(SYS_WAIT, (uint32_t)pid, (uint32_t)status, flags, 0);
+}
+
+int32_t ant_procinfo(uint32_t i, struct ant_procinfo *info)
+{
+    return ant_syscall(SYS_PROCINFO, i, (uint32_t)info, 0, 0);
+}
+
+uint32_t ant_uptime(void) { return (uint32_t)ant_syscall(SYS_UPTIME, 0, 0, 0, 0); }
+
+int32_t ant_mapio(uint32_t addr, uint32_t phys, uint32_t npages)
+{
+    return ant_syscall(SYS_MAPIO, addr, phys, npages, 0);
+}
+
 static int32_t ipc(uint32_t nr, int32_t pid, struct ant_msg *m)
 {
     if (pid < 0 || pid > 0xFFFFFF)
@@ -127,6 +144,7 @@ const char *ant_strerror(int32_t err)
     static const char *const names[] = {
         "ok", "EINVAL", "EFAULT", "ENOMEM", "ENOSYS", "ESRCH",
         "ECHILD", "ENOEXEC", "ENOENT", "EBUSY", "EAGAIN", "EPERM", "ENOSPC",
+        "ERETRY", "ENAMETOOLONG",
     };
     if (err < 0)
         err = -err;

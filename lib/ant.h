@@ -22,9 +22,17 @@ int32_t ant_munmap(uint32_t addr, uint32_t len);
 int32_t ant_write(const void *buf, uint32_t len);
 int32_t ant_spawn(const char *name, const char *args, uint32_t prio);
 int32_t ant_wait(int32_t pid, int32_t *status);
+/* With ANT_WNOHANG / ANT_WNOTIFY (include/ant/syscall.h). */
+int32_t ant_wait_flags(int32_t pid, int32_t *status, uint32_t flags);
 int32_t ant_kill(int32_t pid);
 int32_t ant_modinfo(uint32_t index, struct ant_modinfo *info);
 int32_t ant_meminfo(struct ant_meminfo *info);
+/* The process in table slot i (0 to 63): 0, -ESRCH (empty), -EINVAL (past the end). */
+int32_t ant_procinfo(uint32_t slot, struct ant_procinfo *info);
+/* Ticks (10 ms) since boot. */
+uint32_t ant_uptime(void);
+/* Drivers: map npages of video memory (physical 0xA0000-0xBFFFF) at addr. */
+int32_t ant_mapio(uint32_t addr, uint32_t phys, uint32_t npages);
 
 /* IPC (include/ant/syscall.h). A message: four words and an optional run
  * of ICC pages (ANT_ICC_RUN(addr, npages), 0 for none). */

@@ -32,7 +32,7 @@
 #define SYS_MUNMAP  5   /* addr, len                      0 */
 #define SYS_WRITE   6   /* buf, len                       bytes written to the console */
 #define SYS_SPAWN   7   /* name, args, prio (>= caller's) child's process id */
-#define SYS_WAIT    8   /* pid, &status                   pid of the reaped child */
+#define SYS_WAIT    8   /* pid (0: any), &status, flags   pid of the reaped child (WNOHANG: 0 if none yet) */
 #define SYS_MODINFO 9   /* index, struct ant_modinfo *    0 */
 #define SYS_KILL    10  /* pid (a child)                  0 */
 #define SYS_MEMINFO 11  /* struct ant_meminfo *           0 */
@@ -49,7 +49,10 @@
 #define SYS_IRQ_BIND 22 /* irq (1-15 but 2), privileged   0: IRQs arrive as messages */
 #define SYS_IRQ_ACK 23  /* irq                            0: the line is unmasked again */
 #define SYS_IOPERM  24  /* first port, count (< 0x400)   0: ring-3 access (not PIC, PIT, 0x92) */
-#define SYS_NCALLS  25
+#define SYS_PROCINFO 25 /* slot (0-63), struct ant_procinfo * 0; -ESRCH: an empty slot; -EINVAL: past the last */
+#define SYS_MAPIO   26  /* addr, physical, npages; privileged the video memory (0xA0000-0xBFFFF) mapped at addr: 0 */
+#define SYS_UPTIME  27  /* -                              ticks since boot (1 tick = 10 ms) */
+#define SYS_NCALLS  28
 
 /* Errors: returned negated. */
 #define ANT_EINVAL  1   /* an argument is out of range or malformed */
@@ -64,6 +67,10 @@
 #define ANT_EAGAIN  10  /* a table is full: try later */
 #define ANT_EPERM   11  /* not the owner of a page, or not privileged */
 #define ANT_ENOSPC  12  /* no free run of ICC pages that long */
+#define ANT_ERETRY  13  /* (servers, not the inner core) being replaced: look
+                           the name up again and send the request again */
+#define ANT_ENAMETOOLONG 14 /* (servers) a name longer than ANT_SVC_NAME_MAX */
+#define ANT_NERRORS 15
 
 /* An ICC run in one word: a page address in the ICC area with the page
  * count less one in the low 12 bits (1 to 4096 pages, 16MB). 0 = none. */
@@ -76,6 +83,15 @@
 /* SYS_SPAWN: or into prio to give the child I/O rights (ioperm, irq_bind);
  * only a process that has them can pass them on. */
 #define ANT_SPAWN_PRIV 0x100
+
+/* SYS_WAIT flags. WNOTIFY: from now on, every child's end also sends the
+ * caller a message from pid 0 with w0 = ANT_NOTE_CHILD (one message may
+ * stand for several ends: reap with WNOHANG until it returns 0). */
+#define ANT_WNOHANG  0x1
+#define ANT_WNOTIFY  0x2
+/* Messages from pid 0 (the inner core): w0 = an IRQ number (1-15, not 2),
+ * or ANT_NOTE_CHILD (0: IRQ 0 is the inner core's timer, never bound). */
+#define ANT_NOTE_CHILD 0
 
 /* SYS_MMAP prot bits */
 #define ANT_PROT_WRITE 0x2
@@ -100,13 +116,39 @@ struct ant_meminfo {
     unsigned procs;             /* live processes */
 };
 
+/* SYS_PROCINFO: what `ps` shows. */
+enum ant_proc_state {
+    ANT_PS_RUN,                 /* running or ready to run */
+    ANT_PS_RECV,                /* waiting for a message */
+    ANT_PS_SEND,                /* waiting for its receiver to take a message */
+    ANT_PS_REPLY,               /* waiting for the reply to a call */
+    ANT_PS_SLEEP,               /* sleeping, or waiting for a child */
+    ANT_PS_ZOMBIE,              /* ended; its parent has not reaped it yet */
+};
+
+struct ant_procinfo {
+    unsigned pid;
+    unsigned ppid;              /* 0: the inner core started it (init), or orphan */
+    char name[ANT_NAME_MAX];    /* its module */
+    unsigned state;             /* enum ant_proc_state */
+    unsigned peer;              /* for RECV (0: anyone), SEND and REPLY: the other pid */
+    unsigned prio;
+    unsigned priv;              /* started with ANT_SPAWN_PRIV */
+    unsigned pages;             /* frames it holds: pages, page tables, directory */
+    unsigned icc_pages;         /* ICC pages it owns */
+    unsigned cpu_ticks;         /* ticks it has run */
+};
+
 struct ant_iccinfo {
     unsigned base;              /* physical address of the ICC region */
     unsigned total;             /* ICC pages */
     unsigned free;              /* ICC pages no process owns */
     unsigned mine;              /* ICC pages the caller owns */
-    int check;                  /* 0: the ICC invariant holds, -1: broken,
-                                   1: not checked (the caller is not privileged) */
+    int check;                  /* 0: the ICC invariant holds and every pool
+                                   frame is free or held by a live process
+                                   (frame audit), -1: broken (the inner core
+                                   prints why), 1: not checked (the caller is
+                                   not privileged) */
 };
 
 #endif

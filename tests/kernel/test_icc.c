@@ -34,7 +34,7 @@ static void reap(struct proc *p)
     int32_t status;
     uint32_t pid = p->pid;
     proc_exit(p, 0);
-    proc_wait(&kernel_proc, pid, &status);
+    proc_wait(&kernel_proc, pid, &status, 0);
 }
 
 KTEST(icc_formula_matches_page_tables)

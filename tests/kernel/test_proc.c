@@ -54,7 +54,7 @@ KTEST(proc_create_destroy_1000)
         KASSERT(p && p->state == P_ALIVE);
         proc_exit(p, 5);                   /* destroyed before it ever ran */
         int32_t status = 0;
-        KASSERT(proc_wait(&kernel_proc, (uint32_t)pid, &status) == pid && status == 5);
+        KASSERT(proc_wait(&kernel_proc, (uint32_t)pid, &status, 0) == pid && status == 5);
     }
     KASSERT(pool_free_count() == before);
     KASSERT(sched_thread_count() == threads);
@@ -88,7 +88,7 @@ KTEST(equal_priority_no_starvation)
     for (int i = 0; i < 3; i++) {
         int32_t status;
         proc_exit(p[i], 0);
-        proc_wait(&kernel_proc, (uint32_t)pid[i], &status);
+        proc_wait(&kernel_proc, (uint32_t)pid[i], &status, 0);
     }
     for (int i = 0; i < 3; i++)
         if (ticks[i] < 3)
@@ -105,6 +105,6 @@ KTEST(priority_preempts_lower)
     struct proc *p = proc_find((uint32_t)pid);
     KASSERT(p && p->thread->cpu_ticks > 0);
     proc_exit(p, 0);
-    KASSERT(proc_wait(&kernel_proc, (uint32_t)pid, &status) == pid);
+    KASSERT(proc_wait(&kernel_proc, (uint32_t)pid, &status, 0) == pid);
     KASSERT(current->cpu_ticks >= t0);
 }

@@ -1,0 +1,243 @@
+/* Client side of the outer-core servers: names, the retry rule, console
+ * lines. Everything here is IPC; no server is special to the inner core. */
+#include "lib/svc.h"
+#include <stdarg.h>
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+#define CACHE_SLOTS 4
+
+static int32_t pm;                      /* the process manager, once found */
+static int32_t names;                   /* the name server, as last told */
+static struct {
+    uint32_t w[2];
+    int32_t pid;
+} cache[CACHE_SLOTS];                   /* names looked up, by slot */
+static uint32_t cache_next;
+static char *con_page;                  /* my ICC page for console traffic */
+
+int svc_name_pack(const char *name, uint32_t w[2])
+{
+    size_t n = strlen(name);
+    char b[8];
+    if (!n)
+        return -ANT_EINVAL;
+    if (n > ANT_SVC_NAME_MAX)
+        return -ANT_ENAMETOOLONG;
+    memset(b, 0, sizeof b);
+    memcpy(b, name, n);
+    memcpy(w, b, sizeof b);
+    return 0;
+}
+
+void svc_name_unpack(const uint32_t w[2], char *buf)
+{
+    memcpy(buf, w, ANT_SVC_NAME_MAX);
+    buf[ANT_SVC_NAME_MAX] = 0;
+}
+
+int32_t pm_pid(void)
+{
+    struct ant_procinfo info;
+    if (pm && ant_procinfo((uint32_t)pm % 64, &info) == 0 && info.pid == (uint32_t)pm)
+        return pm;
+    pm = 0;
+    for (uint32_t i = 0; ant_procinfo(i, &info) != -ANT_EINVAL; i++)
+        if (info.ppid == 0 && info.state != ANT_PS_ZOMBIE && !strcmp(info.name, "init"))
+            return pm = (int32_t)info.pid;
+    return -ANT_ESRCH;
+}
+
+int32_t pm_call(struct ant_msg *m)
+{
+    int32_t pid = pm_pid();
+    if (pid < 0)
+        return pid;
+    int32_t r = ant_call(pid, m);
+    return r < 0 ? r : (int32_t)m->w[0];
+}
+
+/* The name server's pid, from the process manager; 0 if none yet. */
+static int32_t names_pid(int fresh)
+{
+    if (names && !fresh)
+        return names;
+    struct ant_msg m = {{PM_NAMESERVER, 0, 0, 0}, 0};
+    int32_t r = pm_call(&m);
+    names = r < 0 ? 0 : (int32_t)m.w[1];
+    return names;
+}
+
+/* One request to the name server, asking the process manager again where
+ * it is when it has gone (it may be restarting). */
+static int32_t ns_call(struct ant_msg *m)
+{
+    struct ant_msg req = *m;
+    for (uint32_t t0 = ant_uptime(), fresh = 0;; fresh = 1) {
+        int32_t pid = names_pid((int)fresh), r = -ANT_ESRCH;
+        *m = req;
+        if (pid > 0 && (r = ant_call(pid, m)) >= 0 && (int32_t)m->w[0] != -ANT_ERETRY)
+            return (int32_t)m->w[0];
+        if (r < 0 && r != -ANT_ESRCH)
+            return r;
+        if (ant_uptime() - t0 > SVC_RETRY_TICKS)
+            return -ANT_ESRCH;
+        ant_sleep(1);
+    }
+}
+
+int32_t ns_lookup(const char *name)
+{
+    struct ant_msg m = {{NS_LOOKUP, 0, 0, 0}, 0};
+    int err = svc_name_pack(name, &m.w[1]);
+    if (err)
+        return err;
+    int32_t r = ns_call(&m);
+    return r < 0 ? r : (int32_t)m.w[1];
+}
+
+int32_t ns_register(const char *name, uint32_t pid)
+{
+    struct ant_msg m = {{NS_REGISTER, 0, 0, pid}, 0};
+    int err = svc_name_pack(name, &m.w[1]);
+    return err ? err : ns_call(&m);
+}
+
+static int32_t *cached(const uint32_t w[2])
+{
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (cache[i].pid && cache[i].w[0] == w[0] && cache[i].w[1] == w[1])
+            return &cache[i].pid;
+    uint32_t i = cache_next++ % CACHE_SLOTS;
+    cache[i].w[0] = w[0];
+    cache[i].w[1] = w[1];
+    cache[i].pid = 0;
+    return &cache[i].pid;
+}
+
+int32_t svc_call(const char *name, struct ant_msg *m)
+{
+    uint32_t w[2];
+    int err = svc_name_pack(name, w);
+    if (err)
+        return err;
+    int32_t *pid = cached(w);
+    struct ant_msg req = *m;
+    for (uint32_t t0 = ant_uptime();;) {
+        if (!*pid) {
+            int32_t p = ns_lookup(name);
+            if (p < 0 && p != -ANT_ENOENT)
+                return p;
+            *pid = p > 0 ? p : 0;
+        }
+        int32_t r = *pid ? ant_call(*pid, m) : -ANT_ESRCH;
+        if (r >= 0 && (int32_t)m->w[0] != -ANT_ERETRY)
+            return (int32_t)m->w[0];
+        if (r < 0 && r != -ANT_ESRCH)
+            return r;
+        uint32_t run = m->run;              /* kept (never taken) or given back */
+        if (req.run && !run)                /* it died with the server */
+            return -ANT_ESRCH;
+        if (ant_uptime() - t0 > SVC_RETRY_TICKS)
+            return -ANT_ESRCH;
+        *pid = 0;                           /* look it up again */
+        *m = req;
+        m->run = run;
+        ant_sleep(1);
+    }
+}
+
+/* My console page, allocated once (and again if it died with a server). */
+static char *page(void)
+{
+    void *p;
+    if (!con_page && ant_icc_alloc(1, &p) == 0)
+        con_page = p;
+    return con_page;
+}
+
+/* One console call with my page; a lost page is replaced and refilled. */
+static int32_t con_call(struct ant_msg *m, const char *text, uint32_t len)
+{
+    for (int tries = 0; tries < 3; tries++) {
+        char *pg = page();
+        if (!pg)
+            return -ANT_ENOMEM;
+        if (text)
+            memcpy(pg, text, len);
+        m->run = ANT_ICC_RUN(pg, 1);
+        int32_t r = svc_call("console", m);
+        if (m->run)
+            con_page = (char *)ANT_ICC_RUN_ADDR(m->run);
+        else
+            con_page = 0;                   /* gone with a dead console */
+        if (r != -ANT_ESRCH || con_page)
+            return r;
+    }
+    return -ANT_ESRCH;
+}
+
+int32_t con_write(const char *s, uint32_t len)
+{
+    for (uint32_t done = 0; done < len;) {
+        uint32_t n = len - done < 4096 ? len - done : 4096;
+        struct ant_msg m = {{CON_WRITE, n, 0, 0}, 0};
+        int32_t r = con_call(&m, s + done, n);
+        if (r < 0)
+            return done ? (int32_t)done : r;
+        done += n;
+    }
+    return (int32_t)len;
+}
+
+struct conbuf {
+    char buf[512];
+    uint32_t n;
+};
+
+static void conbuf_put(char c, void *arg)
+{
+    struct conbuf *b = arg;
+    b->buf[b->n++] = c;
+    if (b->n == sizeof b->buf) {
+        con_write(b->buf, b->n);
+        b->n = 0;
+    }
+}
+
+int con_printf(const char *fmt, ...)
+{
+    struct conbuf b;
+    va_list ap;
+    b.n = 0;
+    va_start(ap, fmt);
+    int n = fmt_vformat(conbuf_put, &b, fmt, ap);
+    va_end(ap);
+    if (b.n)
+        con_write(b.buf, b.n);
+    return n;
+}
+
+int32_t con_readline(char *buf, uint32_t size, uint32_t *flags)
+{
+    struct ant_msg m = {{CON_READ, 0, 0, 0}, 0};
+    if (!size)
+        return -ANT_EINVAL;
+    int32_t r = con_call(&m, 0, 0);
+    if (r < 0)
+        return r;
+    uint32_t n = m.w[1] < size - 1 ? m.w[1] : size - 1;
+    if (n > CON_LINE_MAX)
+        n = CON_LINE_MAX;
+    memcpy(buf, con_page, n);
+    buf[n] = 0;
+    if (flags)
+        *flags = m.w[2];
+    return (int32_t)n;
+}
+
+int32_t con_foreground(uint32_t pid)
+{
+    struct ant_msg m = {{CON_FOREGROUND, pid ? pid : (uint32_t)ant_getpid(), 0, 0}, 0};
+    return svc_call("console", &m);
+}

@@ -1,0 +1,42 @@
+/* Talking to the outer-core servers (include/ant/servers.h): find them by
+ * name, call them with the retry rule, print and read lines. */
+#ifndef LIB_SVC_H
+#define LIB_SVC_H
+#include <stdint.h>
+#include "include/ant/servers.h"
+#include "lib/ant.h"
+
+/* Pack a server name (up to ANT_SVC_NAME_MAX bytes) into two words;
+ * -ANT_ENAMETOOLONG / -ANT_EINVAL (empty). */
+int svc_name_pack(const char *name, uint32_t w[2]);
+/* The name in two words as a string (buf: ANT_SVC_NAME_MAX + 1 bytes). */
+void svc_name_unpack(const uint32_t w[2], char *buf);
+
+/* The process manager's pid (found once through SYS_PROCINFO); -ESRCH. */
+int32_t pm_pid(void);
+/* Call the process manager; returns the reply status (w0). */
+int32_t pm_call(struct ant_msg *m);
+
+/* The pid behind a name, asked of the name server; -ENOENT. */
+int32_t ns_lookup(const char *name);
+/* Register name for pid (0: me). */
+int32_t ns_register(const char *name, uint32_t pid);
+
+/* Call the server known by name with m; returns the reply status (w0),
+ * m holds the reply. ESRCH or ERETRY: look the name up again and resend,
+ * for up to SVC_RETRY_TICKS, as long as the message is whole (a request
+ * whose run died with a server returns -ESRCH with m->run = 0: the caller
+ * fills a new run and calls again). */
+int32_t svc_call(const char *name, struct ant_msg *m);
+
+/* The console (CON_WRITE / CON_READ), through one ICC page kept by the
+ * runtime. con_write returns len or -error; long text goes in pieces. */
+int32_t con_write(const char *s, uint32_t len);
+int con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One input line into buf (NUL-terminated, cut to size - 1); returns its
+ * length, *flags gets CON_F_*; -error. */
+int32_t con_readline(char *buf, uint32_t size, uint32_t *flags);
+/* Make pid (0: me) the process that gets input lines. */
+int32_t con_foreground(uint32_t pid);
+
+#endif
