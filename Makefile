@@ -24,6 +24,8 @@ INCS       := $(B)/inc/x86_bits.inc $(B)/inc/layout.inc $(B)/inc/syscall.inc
 # with the runtime in lib/. Each becomes a GRUB module named after its folder.
 USER_DIRS  := $(wildcard outer_core/*/ services/*/)
 USER_PROGS := $(foreach d,$(USER_DIRS),$(B)/user/$(notdir $(d:/=)).elf)
+V2_SERVERS := console names        # second builds, for live replacement (below)
+USER_PROGS += $(foreach s,$(V2_SERVERS),$(B)/user/$(s).v2.elf)
 LIBANT_OBJS := $(B)/lib/crt0.o $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/svc.o $(B)/lib/fmt.o $(B)/lib/string.o
 MODULES    := $(USER_PROGS) $(B)/testmod.bin
 
@@ -80,9 +82,6 @@ $(foreach d,$(USER_DIRS),$(eval $(call user_prog,$(d))))
 # Second builds of the replaceable servers, for live replacement: the same
 # sources with SVC_VERSION=2, as modules NAME.v2 (`replace NAME` in the shell
 # swaps between the two).
-V2_SERVERS := console names
-V2_PROGS   := $(foreach s,$(V2_SERVERS),$(B)/user/$(s).v2.elf)
-USER_PROGS += $(V2_PROGS)
 $(B)/v2/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DSVC_VERSION=2 -c -o $@ $<

@@ -172,7 +172,10 @@ static int32_t sys_kill(struct trap_frame *tf)
     struct proc *p = proc_find(pid);
     if (!p || p->state != P_ALIVE)
         return -ANT_ESRCH;
-    if (p->parent != me())
+    struct proc *a = p->parent;
+    while (a && a != me())              /* a child, or a child's child... */
+        a = a->parent;
+    if (!a)
         return -ANT_ECHILD;
     proc_exit(p, ANT_KILLED_BY_KILL);
     return 0;

@@ -147,6 +147,57 @@ int32_t svc_call(const char *name, struct ant_msg *m)
     }
 }
 
+uint32_t svc_takeover_pid(const char *args)
+{
+    const char *p = args;
+    uint32_t pid = 0;
+    if (strncmp(p, "takeover=", 9))
+        return 0;
+    for (p += 9; *p >= '0' && *p <= '9' && pid < 0x1000000; p++)
+        pid = pid * 10 + (uint32_t)(*p - '0');
+    return pid;
+}
+
+/* A module name without its ".v2"-style build suffix. */
+static size_t base_len(const char *name)
+{
+    size_t n = 0;
+    while (name[n] && name[n] != '.')
+        n++;
+    return n;
+}
+
+int svc_successor_ok(uint32_t from)
+{
+    struct ant_procinfo me, them;
+    uint32_t mine = (uint32_t)ant_getpid();
+    if (ant_procinfo(mine % 64, &me) || ant_procinfo(from % 64, &them) || them.pid != from)
+        return 0;
+    size_t n = base_len(me.name);
+    return them.ppid == me.ppid && from != mine && base_len(them.name) == n &&
+           !memcmp(them.name, me.name, n);
+}
+
+int32_t svc_takeover(uint32_t old, void **state, uint32_t *bytes, uint32_t *npages)
+{
+    struct ant_msg m = {{SVC_HANDOVER, 0, 0, 0}, 0};
+    int32_t r = ant_call((int32_t)old, &m);
+    if (r >= 0 && (int32_t)m.w[0] < 0)
+        r = (int32_t)m.w[0];
+    if (r >= 0 && (m.w[2] != SVC_STATE_MAGIC || !m.run ||
+                   m.w[1] > ANT_ICC_RUN_PAGES(m.run) * 4096u))
+        r = -ANT_EINVAL;
+    if (r < 0) {
+        if (m.run)
+            ant_icc_free((void *)ANT_ICC_RUN_ADDR(m.run), ANT_ICC_RUN_PAGES(m.run));
+        return r;
+    }
+    *state = (void *)ANT_ICC_RUN_ADDR(m.run);
+    *bytes = m.w[1];
+    *npages = ANT_ICC_RUN_PAGES(m.run);
+    return 0;
+}
+
 /* My console page, allocated once (and again if it died with a server). */
 static char *page(void)
 {

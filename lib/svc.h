@@ -29,6 +29,16 @@ int32_t ns_register(const char *name, uint32_t pid);
  * fills a new run and calls again). */
 int32_t svc_call(const char *name, struct ant_msg *m);
 
+/* Server side of replacement (README, "Live replacement"). The pid given
+ * as "takeover=PID" in a server's args (0: a fresh start). */
+uint32_t svc_takeover_pid(const char *args);
+/* May `from` take my state (SVC_HANDOVER)? It must be a child of my parent
+ * started from a build of my program (NAME or NAME.v2). */
+int svc_successor_ok(uint32_t from);
+/* Ask `old` for its state (SVC_HANDOVER): 0 and *state, *bytes (the run
+ * is mine: free it when done), or -error (start fresh). */
+int32_t svc_takeover(uint32_t old, void **state, uint32_t *bytes, uint32_t *npages);
+
 /* The console (CON_WRITE / CON_READ), through one ICC page kept by the
  * runtime. con_write returns len or -error; long text goes in pieces. */
 int32_t con_write(const char *s, uint32_t len);

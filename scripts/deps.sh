@@ -1,10 +1,10 @@
 #!/bin/sh
 # Make sure the build and test tools are here. As root on Debian, install
 # what is missing; otherwise say exactly what to install, and stop.
-PKGS="qemu-system-x86 nasm grub-pc-bin grub-common xorriso mtools gcc-multilib gnuplot-nox perl"
+PKGS="qemu-system-x86 nasm grub-pc-bin grub-common xorriso mtools gcc-multilib gnuplot-nox perl python3"
 missing=""
 need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $1"; }
-for t in gcc make nasm ld qemu-system-i386 grub-mkrescue grub-file xorriso mformat perl; do
+for t in gcc make nasm ld qemu-system-i386 grub-mkrescue grub-file xorriso mformat perl python3; do
     need "$t"
 done
 [ -d /usr/lib/grub/i386-pc ] || missing="$missing grub-pc-bin"

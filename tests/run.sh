@@ -153,5 +153,18 @@ expect_line init-bench/figures "$log" "^bench: ipc_roundtrip instructions [0-9]"
 message_boot init-unknown-word $EXIT_FAIL "init: unknown argument 'nosuch'" -m 32 "${KERNEL[@]}" -append "init=nosuch"
 message_boot unknown-test-selector $EXIT_FAIL "no test is called 'nosuchtest'" -m 32 "${KERNEL[@]}" -append "test=nosuchtest"
 
+# The running system, driven over its serial line like a user at a terminal
+# (tests/system/drive.py): shell commands, live replacement and restart of
+# the servers, a flood, 10,000 random bytes.
+SYSMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/names.v2.elf names.v2"
+SYSMODS="$SYSMODS,$B/user/console.elf console,$B/user/console.v2.elf console.v2"
+SYSMODS="$SYSMODS,$B/user/shell.elf shell,$B/user/pipeline.elf pipeline,$B/user/bench.elf bench"
+SYSMODS="$SYSMODS,$B/user/hello.elf hello,$B/user/victim.elf victim"
+timeout 600 python3 tests/system/drive.py "$B/kernel.elf" "$SYSMODS" "$LOGS" > "$LOGS/system.out" 2>&1
+rc=$?
+count_lines "$LOGS/system.out" system system
+[ $rc = 0 ] || grep -q "^system: FAIL" "$LOGS/system.out" ||
+    result system/driver 0 "exit status $rc, see $LOGS/system.out"
+
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

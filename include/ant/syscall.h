@@ -34,7 +34,7 @@
 #define SYS_SPAWN   7   /* name, args, prio (>= caller's) child's process id */
 #define SYS_WAIT    8   /* pid (0: any), &status, flags   pid of the reaped child (WNOHANG: 0 if none yet) */
 #define SYS_MODINFO 9   /* index, struct ant_modinfo *    0 */
-#define SYS_KILL    10  /* pid (a child)                  0 */
+#define SYS_KILL    10  /* pid (a descendant)             0 */
 #define SYS_MEMINFO 11  /* struct ant_meminfo *           0 */
 #define SYS_GETARGS 12  /* buf, len                       length of the args string */
 #define SYS_SEND    13  /* eax |= dest<<8; w0-w3; run    0 once received */

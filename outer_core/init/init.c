@@ -1,18 +1,292 @@
 /*
- * init: the first outer-core process, the only one the inner core starts
- * by itself. It is the process manager: it sees the module list and starts
- * programs from it. (Server restarts and live replacement come later.)
+ * init: the process manager, the first outer-core process and the only one
+ * the inner core starts. It starts the servers and the shell, restarts any
+ * of them that ends, performs live replacement (PM_REPLACE), and runs
+ * programs for the shell (include/ant/servers.h, PM_*). Every other
+ * process is its child, so it alone may kill, and it learns of every end
+ * through a message (ANT_WNOTIFY).
+ *
+ * With init=test or init=bench on the kernel command line it only runs
+ * the test or benchmark programs and ends with their status.
  */
-#include "lib/ant.h"
+#include "lib/svc.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 
-static void list_modules(void)
+#define PRIO_SERVER 3           /* mine: servers are not less urgent than me */
+#define PRIO_SERVICE 4
+#define ENDED_MAX 16            /* ends remembered for PM_WAIT */
+#define WAITERS_MAX 8
+
+struct server {
+    const char *name;           /* in the name server */
+    char module[ANT_NAME_MAX];  /* the build running now */
+    uint32_t priv;              /* ANT_SPAWN_PRIV for drivers */
+    uint32_t prio;
+    uint8_t serves;             /* takes requests: can be replaced, crashed */
+    uint32_t pid;
+    uint32_t old;               /* the instance being replaced, until it ends */
+    uint32_t restarts;
+};
+
+static struct server servers[] = {
+    {"names", "names", 0, PRIO_SERVER, 1, 0, 0, 0},         /* first: the others register */
+    {"console", "console", ANT_SPAWN_PRIV, PRIO_SERVER, 1, 0, 0, 0},
+    {"shell", "shell", 0, PRIO_SERVICE, 0, 0, 0, 0},
+};
+#define NSERVERS (sizeof servers / sizeof servers[0])
+#define NAMES (&servers[0])
+
+static struct { uint32_t pid; int32_t status; } ended[ENDED_MAX];
+static uint32_t ended_next;
+static struct { uint32_t waiter, pid; } waiters[WAITERS_MAX];
+static uint32_t total_restarts;
+
+static int module_exists(const char *name)
 {
     struct ant_modinfo m;
-    ant_printf("init: modules:");
     for (uint32_t i = 0; ant_modinfo(i, &m) == 0; i++)
-        ant_printf(" %s(%u)", m.name, m.size);
-    ant_printf("\n");
+        if (!strcmp(m.name, name))
+            return 1;
+    return 0;
+}
+
+static struct server *server_named(const uint32_t w[2])
+{
+    char name[ANT_SVC_NAME_MAX + 1];
+    svc_name_unpack(w, name);
+    for (uint32_t i = 0; i < NSERVERS; i++)
+        if (!strcmp(servers[i].name, name))
+            return &servers[i];
+    return 0;
+}
+
+/* Tell the name server that s->name is s->pid now. */
+static void register_name(struct server *s)
+{
+    struct ant_msg m = {{NS_REGISTER, 0, 0, s->pid}, 0};
+    if (s == NAMES || !NAMES->pid || svc_name_pack(s->name, &m.w[1]))
+        return;
+    int32_t r = ant_call((int32_t)NAMES->pid, &m);
+    if (r < 0 || (int32_t)m.w[0] < 0)
+        ant_printf("init: cannot register %s: %s\n", s->name,
+                   ant_strerror(r < 0 ? r : (int32_t)m.w[0]));
+}
+
+/* Start s from its module; takeover: the pid whose state it takes. */
+static int32_t start(struct server *s, uint32_t takeover)
+{
+    char args[32] = "";
+    if (takeover)
+        fmt_snprintf(args, sizeof args, "takeover=%u", takeover);
+    int32_t pid = ant_spawn(s->module, args, s->prio | s->priv);
+    if (pid < 0) {
+        ant_printf("init: cannot start %s (%s): %s\n", s->name, s->module, ant_strerror(pid));
+        return pid;
+    }
+    s->pid = (uint32_t)pid;
+    if (s == NAMES) {               /* a fresh name server knows nobody */
+        for (uint32_t i = 1; i < NSERVERS && !takeover; i++)
+            register_name(&servers[i]);
+    } else {
+        register_name(s);
+    }
+    return pid;
+}
+
+static void reply_waiters(uint32_t pid, int32_t status)
+{
+    for (uint32_t i = 0; i < WAITERS_MAX; i++) {
+        if (waiters[i].waiter && waiters[i].pid == pid) {
+            struct ant_msg m = {{0, (uint32_t)status, 0, 0}, 0};
+            ant_reply((int32_t)waiters[i].waiter, &m);
+            waiters[i].waiter = 0;
+        }
+    }
+}
+
+static void child_ended(uint32_t pid, int32_t status)
+{
+    ended[ended_next % ENDED_MAX].pid = pid;
+    ended[ended_next++ % ENDED_MAX].status = status;
+    reply_waiters(pid, status);
+    for (uint32_t i = 0; i < NSERVERS; i++) {
+        struct server *s = &servers[i];
+        if (s->old == pid) {
+            s->old = 0;
+            ant_printf("init: %s: pid %u handed over to pid %u and ended\n", s->name, pid, s->pid);
+        } else if (s->pid == pid) {
+            s->restarts++;
+            total_restarts++;
+            /* An instance being replaced still holds the state: the new one
+             * takes it from there. */
+            int32_t r = start(s, s->old);
+            ant_printf("init: %s (pid %u) ended with status 0x%x; restarted as pid %d\n", s->name,
+                       pid, (unsigned)status, r);
+        }
+    }
+}
+
+static void reap(void)
+{
+    int32_t pid, status;
+    while ((pid = ant_wait_flags(0, &status, ANT_WNOHANG)) > 0)
+        child_ended((uint32_t)pid, status);
+}
+
+/* PM_RUN: "MODULE ARGS" in the page of the run. */
+static int32_t do_run(struct ant_msg *m)
+{
+    char line[ANT_NAME_MAX + ANT_ARGS_MAX], *args;
+    if (!m->run)
+        return -ANT_EINVAL;
+    const char *page = (const char *)ANT_ICC_RUN_ADDR(m->run);
+    size_t n = 0;
+    while (n < sizeof line - 1 && page[n])
+        n++;
+    if (page[n])
+        return -ANT_EINVAL;         /* longer than a name and its args */
+    memcpy(line, page, n + 1);
+    for (args = line; *args && *args != ' '; args++)
+        ;
+    if (*args)
+        *args++ = 0;
+    int32_t pid = ant_spawn(line, args, PRIO_SERVICE);
+    if (pid > 0) {
+        m->w[1] = (uint32_t)pid;
+        ant_printf("init: started %s as pid %d\n", line, pid);
+    }
+    return pid < 0 ? pid : 0;
+}
+
+/* PM_WAIT: 1 when the reply is deferred until pid ends. */
+static int32_t do_wait(uint32_t from, struct ant_msg *m, int *deferred)
+{
+    uint32_t pid = m->w[1];
+    for (uint32_t i = 0; i < ENDED_MAX; i++) {
+        if (ended[i].pid == pid && pid) {
+            m->w[1] = (uint32_t)ended[i].status;
+            return 0;
+        }
+    }
+    struct ant_procinfo info;
+    if (!pid || ant_procinfo(pid % 64, &info) || info.pid != pid ||
+        info.ppid != (uint32_t)ant_getpid())
+        return -ANT_ECHILD;
+    for (uint32_t i = 0; i < WAITERS_MAX; i++) {
+        if (!waiters[i].waiter) {
+            waiters[i].waiter = from;
+            waiters[i].pid = pid;
+            *deferred = 1;
+            return 0;
+        }
+    }
+    return -ANT_EAGAIN;
+}
+
+static int32_t do_kill(struct ant_msg *m)
+{
+    if (m->w[1] == (uint32_t)ant_getpid())
+        return -ANT_EPERM;          /* the manager stays */
+    return ant_kill((int32_t)m->w[1]);
+}
+
+/* PM_REPLACE: the other build takes over, with the old one's state. */
+static int32_t do_replace(struct ant_msg *m)
+{
+    struct server *s = server_named(&m->w[1]);
+    if (!s || !s->serves)
+        return -ANT_ENOENT;
+    if (s->old)
+        return -ANT_EBUSY;          /* one replacement at a time */
+    char prev[ANT_NAME_MAX];
+    uint32_t old = s->pid;
+    strncpy_safe(prev, s->module, sizeof prev);
+    if (!strcmp(prev, s->name))     /* NAME -> NAME.v2 (if built) -> NAME */
+        fmt_snprintf(s->module, sizeof s->module, "%s.v2", s->name);
+    if (strcmp(prev, s->name) || !module_exists(s->module))
+        strncpy_safe(s->module, s->name, sizeof s->module);
+    int32_t pid = start(s, old);
+    if (pid < 0) {
+        strncpy_safe(s->module, prev, sizeof s->module);
+        s->pid = old;
+        return pid;
+    }
+    s->old = old;
+    m->w[1] = (uint32_t)pid;
+    m->w[2] = old;
+    m->w[3] = strcmp(s->module, s->name) ? 2 : 1;
+    ant_printf("init: %s: replacing pid %u by pid %d (%s)\n", s->name, old, pid, s->module);
+    return 0;
+}
+
+static int32_t do_crash(struct ant_msg *m)
+{
+    struct server *s = server_named(&m->w[1]);
+    if (!s || !s->serves)
+        return -ANT_ENOENT;
+    struct ant_msg c = {{SVC_CRASH, 0, 0, 0}, 0};
+    int32_t r = ant_send((int32_t)s->pid, &c);
+    m->w[1] = s->pid;
+    return r < 0 ? r : 0;
+}
+
+static int32_t do_check(struct ant_msg *m)
+{
+    struct ant_iccinfo info;
+    int32_t r = ant_icc_info(&info);
+    m->w[1] = (uint32_t)info.check;
+    m->w[2] = info.free;
+    m->w[3] = total_restarts;
+    return r;
+}
+
+static int32_t do_servers(struct ant_msg *m)
+{
+    uint32_t i = m->w[1];
+    if (i >= NSERVERS)
+        return -ANT_ENOENT;
+    svc_name_pack(servers[i].name, &m->w[1]);
+    m->w[3] = servers[i].pid;
+    return 0;
+}
+
+static int32_t handle(uint32_t from, struct ant_msg *m, int *deferred)
+{
+    switch (m->w[0]) {
+    case PM_NAMESERVER: m->w[1] = NAMES->pid; return 0;
+    case PM_RUN: return do_run(m);
+    case PM_WAIT: return do_wait(from, m, deferred);
+    case PM_KILL: return do_kill(m);
+    case PM_REPLACE: return do_replace(m);
+    case PM_CRASH: return do_crash(m);
+    case PM_CHECK: return do_check(m);
+    case PM_SERVERS: return do_servers(m);
+    case SVC_PING: m->w[1] = 1; return 0;
+    default: return -ANT_ENOSYS;
+    }
+}
+
+static void serve(void)
+{
+    struct ant_msg m;
+    int32_t from = 0;
+    ant_wait_flags(0, 0, ANT_WNOTIFY);
+    for (uint32_t i = 0; i < NSERVERS; i++)
+        start(&servers[i], 0);
+    for (;;) {
+        from = ant_recv(0, &m);
+        if (from == 0 && m.w[0] == ANT_NOTE_CHILD)
+            reap();
+        if (from <= 0)
+            continue;
+        int deferred = 0;
+        int32_t status = handle((uint32_t)from, &m, &deferred);
+        if (deferred)
+            continue;
+        m.w[0] = (uint32_t)status;  /* a run (PM_RUN's page) goes back */
+        ant_reply(from, &m);
+    }
 }
 
 /* Start a program and wait for it; returns its exit status, or -1. */
@@ -31,7 +305,6 @@ static int32_t run(const char *name, const char *args, uint32_t prio)
 int main(const char *args)
 {
     ant_printf("init: AnT/i386 process manager, pid %d\n", ant_getpid());
-    list_modules();
     if (!strcmp(args, "test")) {
         int32_t status = run("utest", "", 4);
         ant_printf("init: utest ended with status %d\n", status);
@@ -48,8 +321,6 @@ int main(const char *args)
         ant_printf("init: unknown argument '%s' (known: test, bench)\n", args);
         return 2;
     }
-    run("hello", "", 4);
-    ant_printf("init: all programs ended; the system is idle\n");
-    for (;;)
-        ant_sleep(100000);
+    serve();
+    return 0;
 }

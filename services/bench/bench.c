@@ -16,12 +16,18 @@
  *            the totals to the sender and starts again
  *   server   answer calls with reply-and-receive, w0 + 1, no pages
  *
+ * Started with "live" (the shell's bench command), it measures the same
+ * in the running system and prints through the console server, which owns
+ * the screen there; without -icount, rdtsc counts CPU cycles, and the
+ * lines say so.
+ *
  * The IPC figures use the tightest user-side sequence (the inline stub
  * below), not the library's general one; the *_lib figures show what
  * ant_getpid and ant_call cost as they are.
  */
 #include "lib/ant.h"
 #include "lib/string.h"
+#include "lib/svc.h"
 
 #define WARMUP 100
 #define SYSCALL_OPS 10000
@@ -49,6 +55,11 @@ static const char *const figure_name[NFIGURES] = {
     "icc_transfer_1p", "icc_transfer_16p", "icc_transfer_256p",
     "copy_1p", "copy_16p", "copy_256p",
 };
+
+/* Where lines go and what rdtsc counts: the make bench boot, or live. */
+static int (*out)(const char *fmt, ...) __attribute__((format(printf, 1, 2))) = ant_printf;
+static const char *unit = "instructions";
+static const char *counts = "guest instructions under QEMU -icount shift=0";
 
 static uint32_t figure[NFIGURES];
 static int have[NFIGURES];
@@ -93,7 +104,7 @@ static inline int32_t ipc(uint32_t call, int32_t peer, struct bmsg *m)
 
 static void fail(const char *what, int32_t err)
 {
-    ant_printf("bench: FAIL %s: %s (%d)\n", what, ant_strerror(err), err);
+    out("bench: FAIL %s: %s (%d)\n", what, ant_strerror(err), err);
     failures++;
 }
 
@@ -102,7 +113,7 @@ static void report(int f, uint64_t total, uint32_t n)
 {
     figure[f] = (uint32_t)((total + n / 2) / n);
     have[f] = 1;
-    ant_printf("bench: %s instructions %u\n", figure_name[f], figure[f]);
+    out("bench: %s %s %u\n", figure_name[f], unit, figure[f]);
 }
 
 /* ---- system calls: loops in assembly, so their shape is known ---- */
@@ -189,8 +200,8 @@ static void measure_syscalls(void)
     empty_loop(WARMUP);
     uint32_t empty = empty_loop(SYSCALL_OPS);
     report(F_LOOP, empty, SYSCALL_OPS);
-    ant_printf("bench: note: the null_syscall figures have the empty_loop "
-               "(dec; jnz), measured in this run, subtracted\n");
+    out("bench: note: the null_syscall figures have the empty_loop "
+        "(dec; jnz), measured in this run, subtracted\n");
     syscall_figure(F_NULL, getpid_sysenter_loop, empty);
     syscall_figure(F_NULL_INT80, getpid_int80_loop, empty);
     syscall_figure(F_NULL_LIB, getpid_lib_loop, empty);
@@ -409,26 +420,26 @@ static void measure_copies(void)
  * either figure is missing. */
 static void ratio(const char *label, int a, int b)
 {
-    ant_printf(" %s%s", label, label[0] ? " " : "");
+    out(" %s%s", label, label[0] ? " " : "");
     if (!have[a] || !have[b] || !figure[b]) {
-        ant_printf("-");
+        out("-");
         return;
     }
     uint32_t tenths = (uint32_t)(((uint64_t)figure[a] * 10 + figure[b] / 2) / figure[b]);
-    ant_printf("%u.%ux", tenths / 10, tenths % 10);
+    out("%u.%ux", tenths / 10, tenths % 10);
 }
 
 static void summary(void)
 {
-    ant_printf("bench: summary: copy/icc_transfer:");
+    out("bench: summary: copy/icc_transfer:");
     ratio("1p", F_COPY_1, F_ICC_1);
     ratio("16p", F_COPY_16, F_ICC_16);
     ratio("256p", F_COPY_256, F_ICC_256);
-    ant_printf("; ipc_roundtrip/null_syscall:");
+    out("; ipc_roundtrip/null_syscall:");
     ratio("", F_ROUNDTRIP, F_NULL);
-    ant_printf("; ipc_roundtrip/ipc_oneway:");
+    out("; ipc_roundtrip/ipc_oneway:");
     ratio("", F_ROUNDTRIP, F_ONEWAY);
-    ant_printf("\n");
+    out("\n");
 }
 
 static int32_t start_peer(const char *what)
@@ -448,9 +459,9 @@ static void stop_peer(int32_t pid)
 
 static int measure(void)
 {
-    ant_printf("bench: rdtsc ticks per operation: guest instructions under QEMU -icount shift=0\n");
+    out("bench: rdtsc ticks per operation: %s\n", counts);
     if (!ant_has_sysenter()) {
-        ant_printf("bench: FAIL this CPU has no sysenter\n");
+        out("bench: FAIL this CPU has no sysenter\n");
         return 1;
     }
     measure_syscalls();
@@ -470,7 +481,7 @@ static int measure(void)
     stop_peer(sink_pid);
     stop_peer(server_pid);
     summary();
-    ant_printf("bench: %s\n", failures ? "FAILED" : "done");
+    out("bench: %s\n", failures ? "FAILED" : "done");
     return failures ? 1 : 0;
 }
 
@@ -480,6 +491,12 @@ int main(const char *args)
         sink();
     if (!strcmp(args, "server"))
         server();
+    if (!strcmp(args, "live")) {
+        out = con_printf;
+        unit = "cycles";
+        counts = "CPU cycles (not instructions) in the running system";
+        return measure();
+    }
     if (args[0]) {
         ant_printf("bench: unknown argument '%s'\n", args);
         return 2;

@@ -1,12 +1,12 @@
 /* hello: the smallest service: says who it is and what memory it holds. */
-#include "lib/ant.h"
+#include "lib/svc.h"
 
 int main(const char *args)
 {
     struct ant_meminfo mi;
     (void)args;
     ant_meminfo(&mi);
-    ant_printf("hello: pid %d, %u pages of my own, %u of %u pool frames free, %s entry\n",
+    con_printf("hello: pid %d, %u pages of my own, %u of %u pool frames free, %s entry\n",
                ant_getpid(), mi.my_pages, mi.pool_free, mi.pool_total,
                ant_has_sysenter() ? "sysenter" : "int 0x80");
     return 0;

@@ -1,0 +1,542 @@
+/*
+ * The console driver: COM1, the PS/2 keyboard and the VGA text screen in
+ * ring 3, behind the CON_* requests (include/ant/servers.h).
+ *
+ * Output is polled, and a whole request is written before the next message
+ * is taken, so lines from different clients never mix. Input bytes from
+ * both devices go through one line editor; a completed line goes to the
+ * foreground process's pending CON_READ or waits in a short queue. When the
+ * queue is full the devices are left undrained and their IRQs unacknowledged
+ * until a reader takes a line: the UART then holds further bytes back, so
+ * input waits instead of being lost.
+ *
+ * Live replacement: a successor started with "takeover=PID" asks PID for
+ * its state (SVC_HANDOVER) and carries on where it stopped.
+ */
+#include "lib/ant.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "lib/svc.h"
+#include "outer_core/console/kbd.h"
+
+#ifndef SVC_VERSION
+#define SVC_VERSION 1
+#endif
+
+#define COM1        0x3F8       /* data; COM1 + n below */
+#define UART_IER    (COM1 + 1)
+#define UART_FCR    (COM1 + 2)
+#define UART_MCR    (COM1 + 4)
+#define UART_LSR    (COM1 + 5)
+#define IER_RX      0x01        /* interrupt when a byte has come in */
+#define FCR_FIFO_ON 0xC1        /* FIFO on, IRQ at 14 bytes or a pause (as the
+                                   inner core set it), not cleared: bytes may
+                                   be waiting */
+#define MCR_DTR_RTS_OUT2 0x0B   /* OUT2 gates the UART's IRQ line on a PC */
+#define LSR_DR      0x01        /* a received byte is waiting */
+#define LSR_THRE    0x20        /* room to send */
+#define PORT_ABSENT 0xFF        /* what a port without a device reads */
+#define THRE_SPINS  100000      /* a stuck UART costs time, never the server */
+
+#define KBD_DATA    0x60
+#define KBD_STATUS  0x64
+#define KBD_OBF     0x01        /* a byte to read at KBD_DATA */
+#define KBD_AUX     0x20        /* ... from the mouse, not the keyboard */
+
+#define CRTC        0x3D4       /* index; data at CRTC + 1 */
+#define CRTC_CURSOR_HI 14
+#define CRTC_CURSOR_LO 15
+
+#define VGA_PHYS    0xB8000
+#define VGA_VIRT    0x40000000u /* where I map the text page */
+#define COLS        80
+#define ROWS        25
+#define ATTR        0x0700      /* light grey on black */
+
+#define IRQ_KBD     1
+#define IRQ_COM1    4
+#define BIND_TRIES  500         /* 5 s of ticks for a predecessor to let go */
+#define QUEUE_MAX   4
+#define CTRL_U      0x15
+#define DEL         0x7F
+
+struct line {
+    char text[CON_LINE_MAX];
+    uint32_t len, flags;        /* flags: CON_F_* */
+};
+
+/* Everything a successor needs, handed over in one ICC page. */
+struct state {
+    uint32_t magic, version;
+    uint32_t cursor;            /* VGA cell */
+    uint32_t fg;                /* the foreground pid */
+    uint32_t after_cr;          /* an LF now ends nothing: CR LF is one end */
+    struct line edit;           /* being typed */
+    struct line queue[QUEUE_MAX];  /* complete, oldest first */
+    uint32_t queued;
+    uint32_t lines_out, lines_in, dropped;
+};
+_Static_assert(sizeof(struct state) <= 4096, "the state fits one ICC page");
+
+static struct state st;
+static struct {
+    int32_t pid;                /* 0: no CON_READ pending */
+    uint32_t run;               /* its page, mine until I answer */
+} reader;
+static uint16_t *const vga = (uint16_t *)VGA_VIRT;
+static uint32_t devices;        /* IRQ bits of the devices present */
+static uint32_t held;           /* IRQs taken and not yet acknowledged */
+static int32_t self;
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+/* ---- output ---- */
+
+static void serial_putc(char c)
+{
+    for (int i = 0; i < THRE_SPINS && !(inb(UART_LSR) & LSR_THRE); i++)
+        ;
+    outb(COM1, (uint8_t)c);
+}
+
+static void scroll(void)
+{
+    memmove(vga, vga + COLS, (ROWS - 1) * COLS * sizeof *vga);
+    for (int i = 0; i < COLS; i++)
+        vga[(ROWS - 1) * COLS + i] = ATTR | ' ';
+    st.cursor -= COLS;
+}
+
+static void vga_putc(char c)
+{
+    uint32_t col = st.cursor % COLS;
+    if (c == '\n')
+        st.cursor += COLS - col;
+    else if (c == '\r')
+        st.cursor -= col;
+    else if (c == '\b')
+        st.cursor -= col ? 1 : 0;
+    else if (c == '\t') {
+        do
+            vga[st.cursor++] = ATTR | ' ';
+        while (st.cursor % 8);
+    } else {
+        vga[st.cursor++] = (uint16_t)(ATTR | (c >= 0x20 && c < DEL ? (uint8_t)c : '.'));
+    }
+    if (st.cursor >= COLS * ROWS)
+        scroll();
+}
+
+static void cursor_sync(void)
+{
+    outb(CRTC, CRTC_CURSOR_HI);
+    outb(CRTC + 1, (uint8_t)(st.cursor >> 8));
+    outb(CRTC, CRTC_CURSOR_LO);
+    outb(CRTC + 1, (uint8_t)st.cursor);
+}
+
+/* Where the inner core's boot log left the cursor: I continue below it. */
+static uint32_t cursor_read(void)
+{
+    outb(CRTC, CRTC_CURSOR_HI);
+    uint32_t pos = (uint32_t)inb(CRTC + 1) << 8;
+    outb(CRTC, CRTC_CURSOR_LO);
+    pos |= inb(CRTC + 1);
+    return pos < COLS * ROWS ? pos : (ROWS - 1) * COLS;
+}
+
+/* Bytes to both the serial line (LF as CR LF) and the screen. */
+static void put(const char *s, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            serial_putc('\r');
+        serial_putc(s[i]);
+        vga_putc(s[i]);
+    }
+    cursor_sync();
+}
+
+/* ---- replies ---- */
+
+static void free_run(uint32_t run)
+{
+    if (run)
+        ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
+}
+
+/* Answer a caller; if it has gone, the run it lent me goes to the pool. */
+static int32_t reply(int32_t pid, struct ant_msg *m)
+{
+    int32_t r = ant_reply(pid, m);
+    if (r < 0)
+        free_run(m->run);
+    return r;
+}
+
+/* Fill m as a reply (keeping its run, which goes back); 1: send it now. */
+static int answer(struct ant_msg *m, int32_t status, uint32_t w1, uint32_t w2, uint32_t w3)
+{
+    m->w[0] = (uint32_t)status;
+    m->w[1] = w1;
+    m->w[2] = w2;
+    m->w[3] = w3;
+    return 1;
+}
+
+/* The process table entry of pid, if it is still that process. */
+static int proc_of(int32_t pid, struct ant_procinfo *info)
+{
+    return pid > 0 && ant_procinfo((uint32_t)pid % 64, info) == 0 && info->pid == (uint32_t)pid;
+}
+
+static int alive(int32_t pid)
+{
+    struct ant_procinfo info;
+    return proc_of(pid, &info) && info.state != ANT_PS_ZOMBIE;
+}
+
+/* The line into the reader's page, and the reply with it. */
+static int32_t give_line(int32_t pid, uint32_t run, const struct line *l)
+{
+    char *page = (char *)ANT_ICC_RUN_ADDR(run);
+    memcpy(page, l->text, l->len);
+    page[l->len] = 0;
+    struct ant_msg m = {{0, l->len, l->flags, 0}, run};
+    return reply(pid, &m);
+}
+
+/* The pending reader gets status instead of a line. */
+static void release_reader(int32_t status)
+{
+    struct ant_msg m = {{(uint32_t)status, 0, 0, 0}, reader.run};
+    reply(reader.pid, &m);
+    reader.pid = 0;
+}
+
+/* ---- input ---- */
+
+/* Whether a completed line would have somewhere to go. */
+static int room(void)
+{
+    return reader.pid || st.queued < QUEUE_MAX;
+}
+
+static void line_done(void)
+{
+    st.lines_in++;
+    int32_t pid = reader.pid;
+    reader.pid = 0;
+    if (!pid || give_line(pid, reader.run, &st.edit) < 0)
+        st.queue[st.queued++] = st.edit;    /* a reader that died leaves an empty queue */
+    st.edit.len = st.edit.flags = 0;
+}
+
+static void append(char c)
+{
+    if (st.edit.len < CON_LINE_MAX) {
+        st.edit.text[st.edit.len++] = c;
+        put(&c, 1);
+    } else {
+        st.dropped++;
+        st.edit.flags |= CON_F_TRUNCATED;
+    }
+}
+
+/* One input byte through the line editor, echoed. */
+static void edit(uint8_t c)
+{
+    int after_cr = (int)st.after_cr;
+    st.after_cr = c == '\r';
+    if (c == '\r' || c == '\n') {
+        if (c == '\r' || !after_cr) {
+            put("\n", 1);
+            line_done();
+        }
+    } else if (c == '\b' || c == DEL) {
+        if (st.edit.len) {
+            st.edit.len--;
+            put("\b \b", 3);
+        }
+    } else if (c == CTRL_U) {
+        for (; st.edit.len; st.edit.len--)
+            put("\b \b", 3);
+        st.edit.flags = 0;
+    } else if (c >= 0x20 && c < DEL) {
+        append((char)c);
+    } else {
+        st.dropped++;
+    }
+}
+
+/* Feed a device's waiting bytes to the editor while a line has somewhere
+ * to go; 1 when the device is empty (its IRQ may be acknowledged). */
+static int drain_uart(void)
+{
+    while (inb(UART_LSR) & LSR_DR) {
+        if (!room())
+            return 0;
+        edit(inb(COM1));
+    }
+    return 1;
+}
+
+static int drain_kbd(void)
+{
+    uint8_t status;
+    while ((status = inb(KBD_STATUS)) & KBD_OBF) {
+        if (!room())
+            return 0;
+        uint8_t code = inb(KBD_DATA);
+        int c = status & KBD_AUX ? -1 : kbd_translate(code);
+        if (c >= 0)
+            edit((uint8_t)c);
+    }
+    return 1;
+}
+
+/* Drain the devices whose IRQs I hold; acknowledge those left empty (the
+ * PIC is edge-triggered: a device with bytes left would never raise
+ * another edge). */
+static void pump(void)
+{
+    if ((held & 1u << IRQ_COM1) && drain_uart()) {
+        held &= ~(1u << IRQ_COM1);
+        ant_irq_ack(IRQ_COM1);
+    }
+    if ((held & 1u << IRQ_KBD) && drain_kbd()) {
+        held &= ~(1u << IRQ_KBD);
+        ant_irq_ack(IRQ_KBD);
+    }
+}
+
+/* ---- requests: each returns 1 when m is to be sent back now ---- */
+
+static int op_write(int32_t from, struct ant_msg *m)
+{
+    (void)from;
+    uint32_t n = m->w[1];
+    if (n > (m->run ? ANT_ICC_RUN_PAGES(m->run) * 4096 : 0))
+        return answer(m, -ANT_EINVAL, 0, 0, 0);
+    put((const char *)ANT_ICC_RUN_ADDR(m->run), n);
+    st.lines_out++;
+    return answer(m, (int32_t)n, n, 0, 0);
+}
+
+/* Whether the pending reader still waits for my reply; if not, its page
+ * is mine to free. */
+static int reader_waiting(void)
+{
+    struct ant_procinfo info;
+    if (proc_of(reader.pid, &info) && info.state == ANT_PS_REPLY && info.peer == (uint32_t)self)
+        return 1;
+    free_run(reader.run);
+    reader.pid = 0;
+    return 0;
+}
+
+static int op_read(int32_t from, struct ant_msg *m)
+{
+    if (!m->run)
+        return answer(m, -ANT_EINVAL, 0, 0, 0);
+    if ((uint32_t)from != st.fg)
+        return answer(m, -ANT_EPERM, 0, 0, 0);
+    if (reader.pid && reader_waiting())
+        return answer(m, -ANT_EBUSY, 0, 0, 0);
+    if (!st.queued) {
+        reader.pid = from;      /* answered when a line is complete */
+        reader.run = m->run;
+        return 0;
+    }
+    give_line(from, m->run, &st.queue[0]);
+    memmove(&st.queue[0], &st.queue[1], --st.queued * sizeof st.queue[0]);
+    pump();                     /* room again: take what the devices held back */
+    return 0;
+}
+
+static int op_foreground(int32_t from, struct ant_msg *m)
+{
+    if (from != pm_pid() && (uint32_t)from != st.fg && alive((int32_t)st.fg))
+        return answer(m, -ANT_EPERM, 0, 0, 0);
+    st.fg = m->w[1];
+    if (reader.pid && (uint32_t)reader.pid != st.fg)
+        release_reader(-ANT_EPERM);     /* lines are for the foreground only */
+    return answer(m, 0, 0, 0, 0);
+}
+
+static int op_stats(int32_t from, struct ant_msg *m)
+{
+    (void)from;
+    return answer(m, 0, st.lines_out, st.lines_in, st.dropped);
+}
+
+static int op_ping(int32_t from, struct ant_msg *m)
+{
+    (void)from;
+    return answer(m, 0, SVC_VERSION, 0, 0);
+}
+
+static int op_crash(int32_t from, struct ant_msg *m)
+{
+    if (from != pm_pid())
+        return answer(m, -ANT_EPERM, 0, 0, 0);
+    volatile int *volatile nowhere = 0;    /* so the compiler keeps the store */
+    *nowhere = 1;
+    return 0;
+}
+
+/* Hand my state to the successor, give the pending reader ERETRY and end.
+ * The devices are not touched after the snapshot: what they hold is the
+ * successor's. */
+static int op_handover(int32_t from, struct ant_msg *m)
+{
+    void *page;
+    if (!svc_successor_ok((uint32_t)from))
+        return answer(m, -ANT_EPERM, 0, 0, 0);
+    if (ant_icc_alloc(1, &page) < 0)
+        return answer(m, -ANT_ENOMEM, 0, 0, 0);
+    free_run(m->run);           /* a handover request carries none: nothing to give back */
+    st.magic = SVC_STATE_MAGIC;
+    st.version = SVC_VERSION;
+    memcpy(page, &st, sizeof st);
+    struct ant_msg r = {{0, sizeof st, SVC_STATE_MAGIC, 0}, ANT_ICC_RUN(page, 1)};
+    if (reply(from, &r) < 0)
+        return 0;               /* it died asking: I carry on */
+    if (reader.pid)
+        release_reader(-ANT_ERETRY);
+    ant_exit(0);
+}
+
+static const struct {
+    uint32_t op;
+    int (*fn)(int32_t from, struct ant_msg *m);
+} ops[] = {
+    {CON_WRITE, op_write},   {CON_READ, op_read}, {CON_FOREGROUND, op_foreground},
+    {CON_STATS, op_stats},   {SVC_PING, op_ping}, {SVC_CRASH, op_crash},
+    {SVC_HANDOVER, op_handover},
+};
+
+static int dispatch(int32_t from, struct ant_msg *m)
+{
+    for (uint32_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (ops[i].op == m->w[0])
+            return ops[i].fn(from, m);
+    return answer(m, -ANT_ENOSYS, 0, 0, 0);
+}
+
+static __attribute__((noreturn)) void serve(void)
+{
+    for (;;) {
+        struct ant_msg m;
+        int32_t from = ant_recv(0, &m);
+        if (from == 0 && m.w[0] < 16 && (devices & 1u << m.w[0])) {
+            held |= 1u << m.w[0];
+            pump();
+        } else if (from > 0 && dispatch(from, &m)) {
+            reply(from, &m);
+        }
+    }
+}
+
+/* ---- start-up ---- */
+
+/* A predecessor's state, checked before I trust it. */
+static int state_sane(const struct state *s)
+{
+    if (s->magic != SVC_STATE_MAGIC || s->cursor >= COLS * ROWS || s->queued > QUEUE_MAX ||
+        s->edit.len > CON_LINE_MAX)
+        return 0;
+    for (uint32_t i = 0; i < s->queued; i++)
+        if (s->queue[i].len > CON_LINE_MAX)
+            return 0;
+    return 1;
+}
+
+/* The predecessor's state; -error: start fresh. */
+static int32_t take_over(uint32_t old)
+{
+    void *state;
+    uint32_t bytes, npages;
+    int32_t r = svc_takeover(old, &state, &bytes, &npages);
+    if (r < 0)
+        return r;
+    r = bytes == sizeof st && state_sane(state) ? 0 : -ANT_EINVAL;
+    if (!r)
+        st = *(const struct state *)state;
+    ant_icc_free(state, npages);
+    return r;
+}
+
+/* My state: the predecessor's (args "takeover=PID") or a fresh one; a
+ * line saying which into note. */
+static void start(const char *args, char *note, uint32_t size)
+{
+    uint32_t old = svc_takeover_pid(args);
+    int32_t r = old ? take_over(old) : -ANT_ESRCH;
+    if (old && r >= 0) {
+        fmt_snprintf(note, size, "; took over from pid %u: fg %u, %u lines and %u bytes of input pending",
+                     (unsigned)old, (unsigned)st.fg, (unsigned)st.queued, (unsigned)st.edit.len);
+        return;
+    }
+    if (old)
+        fmt_snprintf(note, size, "; takeover from pid %u failed (%s): fresh start",
+                     (unsigned)old, ant_strerror(r));
+    st.cursor = cursor_read();
+}
+
+/* Receive interrupts from the UART; the baud rate stays as the inner core
+ * set it (115200 8N1). */
+static void uart_init(void)
+{
+    outb(UART_IER, IER_RX);
+    outb(UART_MCR, MCR_DTR_RTS_OUT2);
+    outb(UART_FCR, FCR_FIFO_ON);
+}
+
+/* Bind a device's IRQ, waiting for a predecessor to let it go. */
+static void bind(int irq, int present)
+{
+    int32_t r = -ANT_EBUSY;
+    for (int i = 0; present && (r = ant_irq_bind(irq)) == -ANT_EBUSY && i < BIND_TRIES; i++)
+        ant_sleep(1);
+    if (r == 0)
+        devices |= 1u << irq;
+    else if (present)
+        ant_printf("console: IRQ %d: %s\n", irq, ant_strerror(r));
+}
+
+static int grant_io(void)
+{
+    return ant_ioperm(COM1, 8) || ant_ioperm(CRTC, 2) || ant_ioperm(KBD_DATA, 1) ||
+           ant_ioperm(KBD_STATUS, 1) || ant_mapio(VGA_VIRT, VGA_PHYS, 1);
+}
+
+int main(const char *args)
+{
+    char note[128] = "", line[224];
+    self = ant_getpid();
+    if (grant_io()) {
+        ant_printf("console: no I/O rights (started without ANT_SPAWN_PRIV?)\n");
+        return 1;
+    }
+    start(args, note, sizeof note);
+    uart_init();
+    bind(IRQ_COM1, inb(UART_LSR) != PORT_ABSENT);
+    bind(IRQ_KBD, inb(KBD_STATUS) != PORT_ABSENT);
+    held = devices;             /* bytes may wait already: no edge announces them */
+    pump();
+    fmt_snprintf(line, sizeof line, "console: build %d (pid %d) running%s\n",
+                 SVC_VERSION, (int)self, note);
+    put(line, (uint32_t)strlen(line));
+    serve();
+}

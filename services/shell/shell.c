@@ -1,0 +1,308 @@
+/*
+ * shell: the user's command line, over the console server.
+ *
+ * It reads whole lines (the console edits them and drops bytes that are
+ * not printable), splits them into words and runs one command from the
+ * table below. Everything it does is a message: process and memory figures
+ * from the inner core, the rest from the process manager (PM_*), which is
+ * privileged and the parent of every program. Every answer, error or not,
+ * is one line or a fixed block of lines; tests on the host match them.
+ */
+#include "lib/svc.h"
+#include "lib/string.h"
+
+#define MAX_WORDS (CON_LINE_MAX / 2 + 1)   /* "a b c ...": one word a 2 bytes */
+#define MAX_PROCS 64                        /* SYS_PROCINFO slots */
+#define SHOWN_MAX 32                        /* of an unknown command's name */
+#define PROMPT "ant> "
+
+struct command {
+    const char *name;
+    const char *usage;          /* also the left column of help */
+    const char *what;
+    int min, max;               /* words after the name; max -1: any */
+    void (*run)(int argc, char **argv);
+};
+
+static const char *const state_name[] = {
+    [ANT_PS_RUN] = "run", [ANT_PS_RECV] = "recv", [ANT_PS_SEND] = "send",
+    [ANT_PS_REPLY] = "reply", [ANT_PS_SLEEP] = "sleep", [ANT_PS_ZOMBIE] = "zombie",
+};
+
+static struct ant_procinfo procs[MAX_PROCS];
+static char *run_page;          /* the ICC page PM_RUN borrows, kept for reuse */
+
+/* words[0..n-1] joined by single spaces into buf (which is big enough:
+ * the words came from one input line). */
+static void join(char *buf, int n, char **words)
+{
+    size_t len = 0;
+    for (int i = 0; i < n; i++) {
+        size_t w = strlen(words[i]);
+        if (i)
+            buf[len++] = ' ';
+        memcpy(buf + len, words[i], w);
+        len += w;
+    }
+    buf[len] = 0;
+}
+
+/* A decimal number that fits in 31 bits; -1 if s is anything else. */
+static int32_t parse_number(const char *s)
+{
+    int32_t v = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (0x7FFFFFFF - 9) / 10)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+/* Every process in the table, sorted by pid; returns how many. */
+static int collect_procs(void)
+{
+    struct ant_procinfo p;
+    int n = 0;
+    for (uint32_t slot = 0; slot < MAX_PROCS; slot++) {
+        int32_t r = ant_procinfo(slot, &p);
+        if (r == -ANT_EINVAL)
+            break;
+        if (r < 0)
+            continue;               /* an empty slot */
+        int i = n++;
+        for (; i > 0 && procs[i - 1].pid > p.pid; i--)
+            procs[i] = procs[i - 1];
+        procs[i] = p;
+    }
+    return n;
+}
+
+static const char *state_of(const struct ant_procinfo *p)
+{
+    return p->state <= ANT_PS_ZOMBIE ? state_name[p->state] : "?";
+}
+
+/* Ask the process manager to run "name args"; the new pid or -error. */
+static int32_t pm_run(const char *line)
+{
+    void *page;
+    if (!run_page) {
+        int32_t r = ant_icc_alloc(1, &page);
+        if (r < 0)
+            return r;
+        run_page = page;
+    }
+    memcpy(run_page, line, strlen(line) + 1);
+    struct ant_msg m = {{PM_RUN, 0, 0, 0}, ANT_ICC_RUN(run_page, 1)};
+    int32_t r = pm_call(&m);
+    /* The page comes back in the reply, or stays mine when the call never
+     * left; a run of 0 means it is gone. */
+    run_page = m.run ? (char *)ANT_ICC_RUN_ADDR(m.run) : 0;
+    return r < 0 ? r : (int32_t)m.w[1];
+}
+
+/* A PM request naming a server: w1, w2 = the packed name. */
+static int32_t pm_server_call(uint32_t op, const char *name, struct ant_msg *m)
+{
+    *m = (struct ant_msg){{op, 0, 0, 0}, 0};
+    int32_t r = svc_name_pack(name, &m->w[1]);
+    return r < 0 ? r : pm_call(m);
+}
+
+static void cmd_help(int argc, char **argv);
+
+static void cmd_echo(int argc, char **argv)
+{
+    char line[CON_LINE_MAX + 1];
+    join(line, argc, argv);
+    con_printf("%s\n", line);
+}
+
+static void cmd_ps(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    int n = collect_procs();
+    con_printf("  PID  PPID NAME         STATE   PAGES   ICC\n");
+    for (int i = 0; i < n; i++)
+        con_printf("%5u %5u %-12s %-6s %6u %5u\n", procs[i].pid, procs[i].ppid, procs[i].name,
+                   state_of(&procs[i]), procs[i].pages, procs[i].icc_pages);
+    con_printf("ps: %d processes\n", n);
+}
+
+static void cmd_mem(int argc, char **argv)
+{
+    struct ant_meminfo mi;
+    struct ant_iccinfo ii;
+    (void)argc, (void)argv;
+    if (ant_meminfo(&mi) == 0)
+        con_printf("mem: pool %u free, %u used, %u total frames (4 KB)\n", mi.pool_free,
+                   mi.pool_total - mi.pool_free, mi.pool_total);
+    if (ant_icc_info(&ii) == 0)
+        con_printf("mem: icc %u free, %u used, %u total pages\n", ii.free, ii.total - ii.free,
+                   ii.total);
+    int n = collect_procs();
+    for (int i = 0; i < n; i++)
+        con_printf("mem: %5u %-12s %6u pages %5u icc\n", procs[i].pid, procs[i].name,
+                   procs[i].pages, procs[i].icc_pages);
+    struct ant_msg m = {{PM_CHECK, 0, 0, 0}, 0};
+    int32_t r = pm_call(&m);
+    if (r < 0)
+        con_printf("mem: check: %s\n", ant_strerror(r));
+    else if (m.w[1] == 0)
+        con_printf("mem: check ok (ICC invariant, frame audit)\n");
+    else
+        con_printf("mem: check FAILED\n");
+}
+
+static void cmd_run(int argc, char **argv)
+{
+    char line[CON_LINE_MAX + 1];
+    join(line, argc, argv);
+    int32_t pid = pm_run(line);
+    if (pid < 0)
+        con_printf("run: %s: %s\n", argv[0], ant_strerror(pid));
+    else
+        con_printf("run: %s started as pid %d\n", argv[0], pid);
+}
+
+static void cmd_kill(int argc, char **argv)
+{
+    int32_t pid = parse_number(argv[0]);
+    (void)argc;
+    if (pid < 0) {
+        con_printf("kill: usage: kill ID\n");
+        return;
+    }
+    struct ant_msg m = {{PM_KILL, (uint32_t)pid, 0, 0}, 0};
+    int32_t r = pm_call(&m);
+    if (r < 0)
+        con_printf("kill: %d: %s\n", pid, ant_strerror(r));
+    else
+        con_printf("kill: pid %d killed\n", pid);
+}
+
+static void cmd_replace(int argc, char **argv)
+{
+    struct ant_msg m;
+    (void)argc;
+    int32_t r = pm_server_call(PM_REPLACE, argv[0], &m);
+    if (r < 0)
+        con_printf("replace: %s: %s\n", argv[0], ant_strerror(r));
+    else
+        con_printf("replace: %s: pid %u replaced by pid %u (build %u)\n", argv[0], m.w[2],
+                   m.w[1], m.w[3]);
+}
+
+static void cmd_crash(int argc, char **argv)
+{
+    struct ant_msg m;
+    (void)argc;
+    int32_t r = pm_server_call(PM_CRASH, argv[0], &m);
+    if (r < 0)
+        con_printf("crash: %s: %s\n", argv[0], ant_strerror(r));
+    else
+        con_printf("crash: %s (pid %u) asked to crash\n", argv[0], m.w[1]);
+}
+
+/* The benchmarks in the running system: their lines come through the
+ * console while I wait. */
+static void cmd_bench(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    int32_t pid = pm_run("bench live");
+    if (pid < 0) {
+        con_printf("bench: %s\n", ant_strerror(pid));
+        return;
+    }
+    struct ant_msg m = {{PM_WAIT, (uint32_t)pid, 0, 0}, 0};
+    int32_t r = pm_call(&m);
+    if (r < 0)
+        con_printf("bench: wait: %s\n", ant_strerror(r));
+    else if (m.w[1] == 0)
+        con_printf("bench: done\n");
+    else
+        con_printf("bench: failed (status %d)\n", (int32_t)m.w[1]);
+}
+
+static const struct command commands[] = {
+    {"help", "help", "this list", 0, 0, cmd_help},
+    {"echo", "echo WORDS...", "print the words", 0, -1, cmd_echo},
+    {"ps", "ps", "the processes", 0, 0, cmd_ps},
+    {"mem", "mem", "memory use, and the inner core's checks", 0, 0, cmd_mem},
+    {"run", "run NAME [ARGS]", "start a program", 1, -1, cmd_run},
+    {"kill", "kill ID", "end a process", 1, 1, cmd_kill},
+    {"replace", "replace SERVER", "swap a server for its other build, live", 1, 1, cmd_replace},
+    {"crash", "crash SERVER", "make a server fault (it is restarted)", 1, 1, cmd_crash},
+    {"bench", "bench", "what IPC and ICC transfers cost here", 0, 0, cmd_bench},
+};
+#define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
+
+static void cmd_help(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    for (int i = 0; i < NCOMMANDS; i++)
+        con_printf("  %-15s %s\n", commands[i].usage, commands[i].what);
+}
+
+/* Split line in place on spaces and tabs; returns the number of words. */
+static int split(char *line, char **words)
+{
+    int n = 0;
+    for (char *p = line; *p && n < MAX_WORDS;) {
+        while (*p == ' ' || *p == '\t')
+            *p++ = 0;
+        if (!*p)
+            break;
+        words[n++] = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+    }
+    return n;
+}
+
+static void execute(char *line)
+{
+    char *words[MAX_WORDS];
+    int n = split(line, words);
+    if (!n)
+        return;
+    for (int i = 0; i < NCOMMANDS; i++) {
+        const struct command *c = &commands[i];
+        if (strcmp(words[0], c->name))
+            continue;
+        if (n - 1 < c->min || (c->max >= 0 && n - 1 > c->max))
+            con_printf("%s: usage: %s\n", c->name, c->usage);
+        else
+            c->run(n - 1, words + 1);
+        return;
+    }
+    con_printf("shell: unknown command '%.*s' (try help)\n", SHOWN_MAX, words[0]);
+}
+
+int main(const char *args)
+{
+    char line[CON_LINE_MAX + 1];
+    int prompt = 1;
+    (void)args;
+    con_foreground(0);
+    con_printf("shell: AnT/i386 shell (pid %d); type help\n", ant_getpid());
+    for (;;) {
+        uint32_t flags = 0;
+        if (prompt)
+            con_write(PROMPT, sizeof PROMPT - 1);
+        int32_t r = con_readline(line, sizeof line, &flags);
+        prompt = r >= 0;
+        if (r < 0) {
+            /* The console is restarting, or a new one does not know me yet. */
+            ant_sleep(10);
+            con_foreground(0);
+        } else if (flags & CON_F_TRUNCATED) {
+            con_printf("shell: line too long (over %d bytes), ignored\n", CON_LINE_MAX);
+        } else {
+            execute(line);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Drive the running system over its serial line, as a user would.
+
+Boots the normal system (process manager, name server, console driver,
+shell) in QEMU with COM1 on a Unix socket and the QEMU monitor on another,
+types shell commands and checks what comes back. One line per scenario:
+"system: PASS name" or "system: FAIL name: why"; after every scenario the
+shell's `mem` must say the ICC invariant and the frame audit hold.
+
+    drive.py KERNEL MODULES LOGDIR   (MODULES: QEMU -initrd list)
+"""
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+
+class Fail(Exception):
+    pass
+
+
+class System:
+    def __init__(self, kernel, modules, log):
+        self.dir = tempfile.mkdtemp(prefix="ant-sys-")
+        ser, mon = os.path.join(self.dir, "serial"), os.path.join(self.dir, "monitor")
+        self.log = open(log, "wb")
+        self.qemu = subprocess.Popen(
+            ["qemu-system-i386", "-m", "128", "-display", "none", "-no-reboot",
+             "-kernel", kernel, "-initrd", modules,
+             "-chardev", f"socket,id=s0,path={ser},server=on,wait=on",
+             "-serial", "chardev:s0",
+             "-monitor", f"unix:{mon},server=on,wait=off"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        self.ser = self._connect(ser)
+        self.mon = self._connect(mon)
+        self.buf = b""
+        self.pos = 0                      # where the next expect starts
+
+    def _connect(self, path):
+        for _ in range(200):
+            try:
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(path)
+                return s
+            except OSError:
+                time.sleep(0.05)
+        raise Fail(f"cannot connect to {path}")
+
+    def _read(self, timeout):
+        self.ser.settimeout(timeout)
+        try:
+            data = self.ser.recv(65536)
+        except socket.timeout:
+            return
+        if not data:
+            raise Fail("QEMU closed the serial line")
+        self.buf += data
+        self.log.write(data)
+        self.log.flush()
+
+    def expect(self, pattern, timeout=20, since=None):
+        """Wait for pattern after the last match (or after offset since);
+        return the match."""
+        rx = re.compile(pattern.encode() if isinstance(pattern, str) else pattern)
+        end = time.time() + timeout
+        while True:
+            m = rx.search(self.buf, self.pos if since is None else since)
+            if m:
+                self.pos = max(self.pos, m.end())
+                return m
+            left = end - time.time()
+            if left <= 0:
+                tail = self.buf[-300:].decode("latin-1")
+                raise Fail(f"no {pattern!r} within {timeout}s; last output: {tail!r}")
+            self._read(min(left, 0.5))
+
+    def send(self, data):
+        self.ser.sendall(data.encode("latin-1") if isinstance(data, str) else data)
+
+    def cmd(self, line, pattern=None, timeout=20):
+        """Type a line at the prompt; return the match of pattern after it."""
+        self.expect(r"ant> ", timeout)
+        self.send(line + "\r")
+        self.expect(re.escape(line) + r"\r?\n", timeout)     # the echo
+        return self.expect(pattern, timeout) if pattern else None
+
+    def monitor(self, command):
+        self.mon.sendall((command + "\n").encode())
+
+    def pid_of(self, name):
+        m = self.cmd("ps", r"ps: \d+ processes")
+        table = self.buf[m.start() - 4000 if m.start() > 4000 else 0:m.start()].decode("latin-1")
+        pids = re.findall(r"^\s*(\d+)\s+\d+\s+" + re.escape(name) + r"\s", table, re.M)
+        if not pids:
+            raise Fail(f"no {name} in ps")
+        return int(pids[-1])
+
+    def close(self):
+        self.qemu.kill()
+        self.qemu.wait()
+        self.log.close()
+
+
+def scenario_commands(s):
+    m = s.cmd("help", r"bench")
+    for word in ("help", "echo", "ps", "mem", "run", "kill", "replace", "crash"):
+        if word.encode() not in s.buf[m.start() - 2000:m.end()]:
+            raise Fail(f"help does not mention {word}")
+    s.cmd("echo hello   from the shell", r"(?m)^hello from the shell\r?$")
+    m = s.cmd("ps", r"ps: (\d+) processes")
+    table = s.buf[m.start() - 3000:m.start()]
+    for name in (b"init", b"names", b"console", b"shell"):
+        if name not in table:
+            raise Fail(f"ps does not list {name.decode()}")
+    s.cmd("mem", r"mem: pool \d+ free, \d+ used, \d+ total")
+    s.expect(r"mem: icc \d+ free, \d+ used, \d+ total")
+    s.expect(r"mem: check ok")
+    s.cmd("run hello", r"run: hello started as pid \d+")
+    s.cmd("run nosuch", r"run: nosuch: ENOENT")
+    s.cmd("kill", r"kill: usage")
+    s.cmd("kill 12345678", r"kill: 12345678: E[A-Z]+")
+    m = s.cmd("run victim spin", r"run: victim started as pid (\d+)\r?\n")
+    pid = int(m.group(1))
+    s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
+    s.cmd("frobnicate now", r"shell: unknown command 'frobnicate' \(try help\)")
+    s.cmd("replace", r"replace: usage")
+    s.cmd("replace nosuchserver", r"replace: nosuchserver: E[A-Z]+")
+    s.cmd("crash nosuch", r"crash: nosuch: ENOENT")
+
+
+def scenario_bench(s):
+    s.cmd("bench", r"bench: ipc_roundtrip \D*(\d+)\r?\n", timeout=120)
+    s.expect(r"bench: done", timeout=120)
+
+
+def scenario_replace_console(s):
+    old = s.pid_of("console")
+    m = s.cmd("replace console", rf"replace: console: pid {old} replaced by pid (\d+) \(build 2\)")
+    new = int(m.group(1))
+    s.cmd("echo after replace", r"(?m)^after replace\r?$")
+    if s.pid_of("console.v2") != new:
+        raise Fail("ps does not show the new console")
+    m = s.cmd("replace console", rf"replace: console: pid {new} replaced by pid (\d+) \(build 1\)")
+    s.cmd("echo back to build 1", r"(?m)^back to build 1\r?$")
+
+
+def scenario_crash_console(s):
+    old = s.pid_of("console")
+    s.cmd("crash console", rf"crash: console \(pid {old}\) asked to crash")
+    s.cmd("echo still here", r"(?m)^still here\r?$")
+    if s.pid_of("console") == old:
+        raise Fail("the console was not restarted")
+
+
+def pipeline_lines(s, start, n):
+    """Every 'buffer i ok' line of one pipeline run, counted."""
+    text = s.buf[start:].decode("latin-1")
+    seen = {}
+    for i in re.findall(r"pipeline: buffer (\d+) ok", text):
+        seen[int(i)] = seen.get(int(i), 0) + 1
+    lost = [i for i in range(n) if i not in seen]
+    dup = [i for i, c in seen.items() if c > 1]
+    return lost, dup
+
+
+def scenario_kill_console_mid_output(s):
+    pid = s.pid_of("console")
+    start = len(s.buf)
+    s.cmd("run pipeline 300 1", r"pipeline: buffer 5 ok")
+    s.send(f"kill {pid}\r")                # typed while the pipeline floods
+    s.expect(rf"kill: pid {pid} killed", 30)
+    s.expect(r"pipeline: done", 60)
+    s.send("\r")
+    s.cmd("echo alive after kill", r"(?m)^alive after kill\r?$")
+    lost, dup = pipeline_lines(s, start, 300)
+    if lost:                               # at least once: a crash may duplicate
+        raise Fail(f"lines lost: {lost[:10]}")
+
+
+def scenario_replace_console_under_flood(s):
+    start = len(s.buf)
+    s.cmd("run pipeline 300 1", r"pipeline: buffer 5 ok")
+    s.send("replace console\r")
+    s.expect(r"replace: console: pid \d+ replaced by pid \d+", 30)
+    s.expect(r"pipeline: done", 60)
+    lost, dup = pipeline_lines(s, start, 300)
+    if lost or dup:
+        raise Fail(f"lost {lost[:10]}, duplicated {dup[:10]}")
+    s.send("\r")
+
+
+def scenario_names(s):
+    old = s.pid_of("names")
+    s.cmd("replace names", rf"replace: names: pid {old} replaced by pid (\d+) \(build 2\)")
+    s.cmd("replace console", r"replace: console: pid \d+ replaced by pid \d+")
+    s.cmd("echo names replaced", r"(?m)^names replaced\r?$")
+    cur = s.pid_of("names.v2")
+    start = len(s.buf)
+    s.cmd("crash names", rf"crash: names \(pid {cur}\) asked to crash")
+    s.expect(rf"init: names \(pid {cur}\) ended with status 0x10e; restarted as pid \d+",
+             since=start)
+    s.cmd("replace console", r"replace: console: pid \d+ replaced by pid \d+")
+    s.cmd("echo names restarted", r"(?m)^names restarted\r?$")
+
+
+def scenario_keyboard(s):
+    s.expect(r"ant> ")
+    s.pos -= 5                              # cmd() waits for this prompt again
+    for key in ["e", "c", "h", "o", "spc", "shift-k", "b", "d", "ret"]:
+        s.monitor(f"sendkey {key}")
+        time.sleep(0.05)
+    s.expect(r"echo Kbd\r?\n")
+    s.expect(r"(?m)^Kbd\r?$")
+
+
+def scenario_fuzz(s):
+    rng = random.Random(5)
+    data = bytearray(rng.randrange(256) for _ in range(10000))
+    for i in range(0, 10000, 2500):         # and some over-long lines
+        data[i:i + 600] = b"x" * 600
+    s.send(bytes(data))
+    s.send(b"\x15\r")                       # ^U: a clean line
+    s.cmd("ps", r"ps: \d+ processes", timeout=60)
+    s.cmd("echo survived", r"(?m)^survived\r?$")
+
+
+SCENARIOS = [
+    ("commands", scenario_commands),
+    ("keyboard", scenario_keyboard),
+    ("replace-console", scenario_replace_console),
+    ("crash-console", scenario_crash_console),
+    ("kill-console-mid-output", scenario_kill_console_mid_output),
+    ("replace-console-under-flood", scenario_replace_console_under_flood),
+    ("replace-restart-names", scenario_names),
+    ("fuzz-10000-bytes", scenario_fuzz),
+    ("bench", scenario_bench),
+]
+
+
+def main():
+    kernel, modules, logdir = sys.argv[1:4]
+    s = System(kernel, modules, os.path.join(logdir, "system.log"))
+    failed = 0
+    try:
+        s.expect(r"shell: AnT/i386 shell", 60)
+        print("system: PASS boot")
+    except Fail as e:
+        print(f"system: FAIL boot: {e}")
+        s.close()
+        return 1
+    for name, fn in SCENARIOS:
+        try:
+            fn(s)
+            s.cmd("mem", r"mem: check (ok|FAILED)")
+            if not s.buf[:s.pos].endswith(b"ok"):
+                raise Fail("after it, mem: the ICC invariant or the frame audit failed")
+            print(f"system: PASS {name}")
+        except Fail as e:
+            failed += 1
+            print(f"system: FAIL {name}: {e}")
+            s.send(b"\x15\r")               # a fresh prompt for the next one
+            time.sleep(1)
+        sys.stdout.flush()
+    s.close()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
