@@ -25,9 +25,23 @@ void console_give_screen(uint32_t pid)
     screen_owner = pid;
 }
 
+static uint32_t cursor_read(void)
+{
+    outb(VGA_CRTC, 14);
+    uint32_t pos = (uint32_t)inb(VGA_CRTC + 1) << 8;
+    outb(VGA_CRTC, 15);
+    pos |= inb(VGA_CRTC + 1);
+    return pos < VGA_COLS * VGA_ROWS ? pos : (VGA_ROWS - 1) * VGA_COLS;
+}
+
+/* Mine unless the console driver lives; taken back where it left off. */
 static int screen_mine(void)
 {
-    return !screen_owner || !proc_alive(screen_owner);
+    if (screen_owner && !proc_alive(screen_owner)) {
+        screen_owner = 0;
+        vga_pos = (int)cursor_read();
+    }
+    return !screen_owner;
 }
 
 static void serial_init(void)

@@ -165,6 +165,11 @@ rc=$?
 count_lines "$LOGS/system.out" system system
 [ $rc = 0 ] || grep -q "^system: FAIL" "$LOGS/system.out" ||
     result system/driver 0 "exit status $rc, see $LOGS/system.out"
+timeout 120 python3 tests/system/drive.py --iso "$B/ant.iso" "$LOGS" > "$LOGS/system-iso.out" 2>&1
+rc=$?
+count_lines "$LOGS/system-iso.out" system system-iso
+[ $rc = 0 ] || grep -q "^system: FAIL" "$LOGS/system-iso.out" ||
+    result system-iso/driver 0 "exit status $rc, see $LOGS/system-iso.out"
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

@@ -208,7 +208,7 @@ static void cmd_crash(int argc, char **argv)
 }
 
 /* The benchmarks in the running system: their lines come through the
- * console while I wait. */
+ * console while I wait; the prompt comes back when they end. */
 static void cmd_bench(int argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -221,9 +221,7 @@ static void cmd_bench(int argc, char **argv)
     int32_t r = pm_call(&m);
     if (r < 0)
         con_printf("bench: wait: %s\n", ant_strerror(r));
-    else if (m.w[1] == 0)
-        con_printf("bench: done\n");
-    else
+    else if (m.w[1] != 0)               /* bench itself said "done" */
         con_printf("bench: failed (status %d)\n", (int32_t)m.w[1]);
 }
 
