@@ -114,6 +114,7 @@ int32_t ant_ioperm(uint32_t first, uint32_t count) { return ant_syscall(SYS_IOPE
 struct outbuf {
     char buf[256];
     uint32_t n;
+    int32_t (*write)(const char *s, uint32_t len);
 };
 
 static void out_put(char c, void *arg)
@@ -121,21 +122,33 @@ static void out_put(char c, void *arg)
     struct outbuf *o = arg;
     o->buf[o->n++] = c;
     if (o->n == sizeof o->buf) {
-        ant_write(o->buf, o->n);
+        o->write(o->buf, o->n);
         o->n = 0;
     }
 }
 
-int ant_printf(const char *fmt, ...)
+int ant_vprint(int32_t (*write)(const char *s, uint32_t len), const char *fmt, va_list ap)
 {
     struct outbuf o;
-    va_list ap;
     o.n = 0;
-    va_start(ap, fmt);
+    o.write = write;
     int n = fmt_vformat(out_put, &o, fmt, ap);
-    va_end(ap);
     if (o.n)
-        ant_write(o.buf, o.n);
+        write(o.buf, o.n);
+    return n;
+}
+
+static int32_t log_write(const char *s, uint32_t len)
+{
+    return ant_write(s, len);
+}
+
+int ant_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = ant_vprint(log_write, fmt, ap);
+    va_end(ap);
     return n;
 }
 

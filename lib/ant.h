@@ -1,6 +1,7 @@
 /* The user runtime: system calls, console output, start-up. */
 #ifndef LIB_ANT_H
 #define LIB_ANT_H
+#include <stdarg.h>
 #include <stdint.h>
 #include "include/ant/syscall.h"
 
@@ -67,6 +68,8 @@ int32_t ant_irq_ack(int irq);
 int32_t ant_ioperm(uint32_t first, uint32_t count);
 
 int ant_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Formatted output in pieces of up to 256 bytes to write. */
+int ant_vprint(int32_t (*write)(const char *s, uint32_t len), const char *fmt, va_list ap);
 /* The name of an error code (a positive ANT_E* or its negation). */
 const char *ant_strerror(int32_t err);
 

@@ -241,31 +241,12 @@ int32_t con_write(const char *s, uint32_t len)
     return (int32_t)len;
 }
 
-struct conbuf {
-    char buf[512];
-    uint32_t n;
-};
-
-static void conbuf_put(char c, void *arg)
-{
-    struct conbuf *b = arg;
-    b->buf[b->n++] = c;
-    if (b->n == sizeof b->buf) {
-        con_write(b->buf, b->n);
-        b->n = 0;
-    }
-}
-
 int con_printf(const char *fmt, ...)
 {
-    struct conbuf b;
     va_list ap;
-    b.n = 0;
     va_start(ap, fmt);
-    int n = fmt_vformat(conbuf_put, &b, fmt, ap);
+    int n = ant_vprint(con_write, fmt, ap);
     va_end(ap);
-    if (b.n)
-        con_write(b.buf, b.n);
     return n;
 }
 

@@ -15,6 +15,7 @@
  */
 #include "lib/ant.h"
 #include "lib/fmt.h"
+#include "lib/io.h"
 #include "lib/string.h"
 #include "lib/svc.h"
 #include "outer_core/console/kbd.h"
@@ -87,18 +88,6 @@ static uint16_t *const vga = (uint16_t *)VGA_VIRT;
 static uint32_t devices;        /* IRQ bits of the devices present */
 static uint32_t held;           /* IRQs taken and not yet acknowledged */
 static int32_t self;
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
 
 /* ---- output ---- */
 

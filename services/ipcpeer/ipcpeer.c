@@ -20,6 +20,7 @@
  *   inb             read an I/O port without permission: must die
  */
 #include "lib/ant.h"
+#include "lib/io.h"
 #include "lib/string.h"
 
 static int32_t number(const char *s)
@@ -184,28 +185,16 @@ static int stress(int32_t coord)
     }
 }
 
-static inline uint8_t port_in(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void port_out(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
 static uint8_t cmos_read(uint8_t reg)
 {
-    port_out(0x70, reg);
-    return port_in(0x71);
+    outb(0x70, reg);
+    return inb(0x71);
 }
 
 static void cmos_write(uint8_t reg, uint8_t v)
 {
-    port_out(0x70, reg);
-    port_out(0x71, v);
+    outb(0x70, reg);
+    outb(0x71, v);
 }
 
 /* Periodic RTC interrupts (IRQ 8) as messages: each is acknowledged by
@@ -272,7 +261,7 @@ int main(const char *args)
     else if (!strncmp(args, "rtc ", 4))
         return rtc(number(args + 4));
     else if (!strcmp(args, "inb"))
-        return port_in(0x71) == 0xEE ? 0 : 1;   /* must fault first */
+        return inb(0x71) == 0xEE ? 0 : 1;   /* must fault first */
     else if (!strcmp(args, "hold")) {
         struct ant_msg m;
         ant_recv(0, &m);
