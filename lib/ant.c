@@ -157,7 +157,7 @@ const char *ant_strerror(int32_t err)
     static const char *const names[] = {
         "ok", "EINVAL", "EFAULT", "ENOMEM", "ENOSYS", "ESRCH",
         "ECHILD", "ENOEXEC", "ENOENT", "EBUSY", "EAGAIN", "EPERM", "ENOSPC",
-        "ERETRY", "ENAMETOOLONG",
+        "ERETRY", "ENAMETOOLONG", "EIO",
     };
     if (err < 0)
         err = -err;

@@ -87,4 +87,27 @@
 #define CON_LINE_MAX 200    /* longer input lines are cut (CON_F_TRUNCATED) */
 #define CON_F_TRUNCATED 0x1
 
+/* Disk driver (outer_core/ata): the first ATA disk (primary channel,
+ * master), PIO, IRQ 14 as messages; data in ICC pages. */
+#define DISK_INFO   1       /* -> w1 = sectors (512 bytes) of the disk */
+#define DISK_READ   2       /* w1 = first sector, w2 = sectors (<= 8 * pages of
+                               the run); run = the pages to fill -> run back */
+#define DISK_WRITE  3       /* w1 = first sector, w2 = sectors; run = the data
+                               -> run back. Errors: EIO (the disk said so),
+                               EINVAL (past the end) */
+
+/* Pager (outer_core/pager): VM policy. */
+#define PAGER_STATS 1       /* run = 1 ICC page: filled with struct
+                               pager_stats (below) -> run back */
+struct pager_stats {
+    unsigned frames_managed;    /* frames it holds: free list + mapped */
+    unsigned frames_free;       /* on its free list */
+    unsigned low_mark, high_mark;
+    unsigned faults, zero_fills, file_fills, page_ins, page_outs;
+    unsigned steals_file, steals_work;
+    unsigned clock_sweeps;      /* times the hand went round */
+    unsigned slots_total, slots_used;
+    unsigned kills;             /* processes killed: no memory, disk error */
+};
+
 #endif

@@ -52,7 +52,16 @@
 #define SYS_PROCINFO 25 /* slot (0-63), struct ant_procinfo * 0; -ESRCH: an empty slot; -EINVAL: past the last */
 #define SYS_MAPIO   26  /* addr, physical, npages; privileged the video memory (0xA0000-0xBFFFF) mapped at addr: 0 */
 #define SYS_UPTIME  27  /* -                              ticks since boot (1 tick = 10 ms) */
-#define SYS_NCALLS  28
+/* Virtual memory (issue: VM policy). The pager is the one process that
+ * called SYS_VM_PAGER; the other VM_* calls are its alone (EPERM). */
+#define SYS_VM_PAGER 28 /* -, privileged                    0: I am the pager (faults come to me) */
+#define SYS_VM_FRAME 29 /* op (VM_GRAB / VM_RELEASE), frame  GRAB: a pool frame, now the pager's (physical address) */
+#define SYS_VM_MAP  30  /* pid, va, frame, src             0: frame filled per src, mapped at va */
+#define SYS_VM_UNMAP 31 /* pid, va, dst                     the frame, unmapped (invlpg), back to the pager */
+#define SYS_VM_BITS 32  /* pid, va, flags (VM_CLEAR_*, VM_PIN, VM_UNPIN)  VM_B_* bits before the change */
+#define SYS_VM_RESOLVE 33 /* pid, verdict (0 retry, else kill with that status) 0 */
+#define SYS_VM_INFO 34  /* pid, struct ant_vminfo *          0 (anyone) */
+#define SYS_NCALLS  35
 
 /* Errors: returned negated. */
 #define ANT_EINVAL  1   /* an argument is out of range or malformed */
@@ -70,7 +79,8 @@
 #define ANT_ERETRY  13  /* (servers, not the inner core) being replaced: look
                            the name up again and send the request again */
 #define ANT_ENAMETOOLONG 14 /* (servers) a name longer than ANT_SVC_NAME_MAX */
-#define ANT_NERRORS 15
+#define ANT_EIO     15  /* (drivers) the device reported an error */
+#define ANT_NERRORS 16
 
 /* An ICC run in one word: a page address in the ICC area with the page
  * count less one in the low 12 bits (1 to 4096 pages, 16MB). 0 = none. */
@@ -93,8 +103,50 @@
  * or ANT_NOTE_CHILD (0: IRQ 0 is the inner core's timer, never bound). */
 #define ANT_NOTE_CHILD 0
 
-/* SYS_MMAP prot bits */
+/* SYS_MMAP prot bits. LAZY: reserve the range only; a page gets a frame
+ * (zeroed) from the pager when first touched (demand-zero), and may be paged
+ * out. Needs a pager (else EAGAIN); a lazy range lives until the process
+ * ends (munmap of it: EBUSY). At most ANT_VM_RANGES lazy ranges. */
 #define ANT_PROT_WRITE 0x2
+#define ANT_PROT_LAZY  0x4
+#define ANT_VM_RANGES  8
+
+/* More messages from pid 0 (see ANT_NOTE_CHILD): */
+#define ANT_NOTE_VMEXIT 2   /* (the pager) a process with pager-managed pages
+                               ended; its frames went back to the pool */
+#define ANT_NOTE_FAULT 16   /* (the pager) w1 = pid, w2 = faulting page address
+                               | VM_F_* flags; the thread waits for
+                               SYS_VM_RESOLVE */
+#define VM_F_WRITE  0x1     /* the access was a write */
+#define VM_F_FILE   0x2     /* a page of the program image (class: file), else
+                               working storage (class: anonymous, demand-zero) */
+
+/* SYS_VM_FRAME ops */
+#define VM_GRAB     1
+#define VM_RELEASE  2
+/* SYS_VM_MAP src: a frame is zeroed, filled from the program image (the
+ * module stays in memory), or copied from a page of the pager's ICC area
+ * (an address >= ANT_ICC_VIRT: a page read back from the paging space). */
+#define VM_SRC_ZERO 0
+#define VM_SRC_FILE 1
+/* SYS_VM_UNMAP dst: 0 drop the page; an ICC address of the pager: copy the
+ * page there first (for writing it to the paging space). */
+/* SYS_VM_BITS flags and result */
+#define VM_CLEAR_REF   0x1
+#define VM_CLEAR_DIRTY 0x2
+#define VM_PIN         0x4  /* VM_UNMAP refuses a pinned page (EBUSY) */
+#define VM_UNPIN       0x8
+#define VM_B_PRESENT   0x1
+#define VM_B_REF       0x2  /* accessed since the bit was last cleared */
+#define VM_B_DIRTY     0x4  /* written since mapped (or since cleared) */
+#define VM_B_PINNED    0x8
+
+struct ant_vminfo {
+    unsigned ranges;            /* lazy ranges */
+    unsigned reserved_pages;    /* pages in them */
+    unsigned resident_pages;    /* of those, mapped now */
+    unsigned faults_waiting;    /* threads of it waiting for the pager */
+};
 
 /* Exit status of a process killed by a fault: ANT_KILLED_BASE + the CPU
  * exception vector (0 divide, 6 invalid opcode, 13 protection, 14 page). */
