@@ -57,7 +57,7 @@
 #define SYS_VM_PAGER 28 /* -, privileged                    0: I am the pager (faults come to me) */
 #define SYS_VM_FRAME 29 /* op (VM_GRAB / VM_RELEASE), frame  GRAB: a pool frame, now the pager's (physical address) */
 #define SYS_VM_MAP  30  /* pid, va, frame, src             0: frame filled per src, mapped at va */
-#define SYS_VM_UNMAP 31 /* pid, va, dst                     the frame, unmapped (invlpg), back to the pager */
+#define SYS_VM_UNMAP 31 /* pid, va, dst, slot               the frame, unmapped (invlpg), back to the pager */
 #define SYS_VM_BITS 32  /* pid, va, flags (VM_CLEAR_*, VM_PIN, VM_UNPIN)  VM_B_* bits before the change */
 #define SYS_VM_RESOLVE 33 /* pid, verdict (0 retry, else kill with that status) 0 */
 #define SYS_VM_INFO 34  /* pid, struct ant_vminfo *          0 (anyone) */
@@ -115,7 +115,8 @@
 #define ANT_NOTE_VMEXIT 2   /* (the pager) a process with pager-managed pages
                                ended; its frames went back to the pool */
 #define ANT_NOTE_FAULT 16   /* (the pager) w1 = pid, w2 = faulting page address
-                               | VM_F_* flags; the thread waits for
+                               | VM_F_* flags, w3 = slot + 1 given at its last
+                               VM_UNMAP (0: none); the thread waits for
                                SYS_VM_RESOLVE */
 #define VM_F_WRITE  0x1     /* the access was a write */
 #define VM_F_FILE   0x2     /* a page of the program image (class: file), else
@@ -130,7 +131,10 @@
 #define VM_SRC_ZERO 0
 #define VM_SRC_FILE 1
 /* SYS_VM_UNMAP dst: 0 drop the page; an ICC address of the pager: copy the
- * page there first (for writing it to the paging space). */
+ * page there first (for writing it to the paging space). slot: 0, or the
+ * paging slot + 1 that holds the page now: kept in the page's (not present)
+ * page-table entry and reported back with the next fault on it, so where a
+ * page is does not depend on the pager's memory alone. */
 /* SYS_VM_BITS flags and result */
 #define VM_CLEAR_REF   0x1
 #define VM_CLEAR_DIRTY 0x2
