@@ -19,6 +19,7 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/trap.h"
+#include "mm/paging.h"
 
 static struct proc *irq_owner[16];
 
@@ -114,6 +115,8 @@ static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
             tf->esi = tf->edi = tf->ebp = tf->edx = 0;
             return 0;
         }
+        if (!from && paging_next_fault(me->proc, tf))
+            return 0;               /* from pid 0: ANT_NOTE_FAULT */
         struct thread *s = sendq_take(me, from);
         if (!s)
             break;

@@ -16,6 +16,7 @@
 #include "lib/string.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"
+#include "mm/paging.h"
 #include "mm/pool.h"
 
 struct proc kernel_proc;
@@ -170,6 +171,7 @@ void proc_exit(struct proc *p, int32_t status)
         if (p->io_on)
             tss_set_iomap(0);
     }
+    paging_exit(p);                        /* faults, the pager's frames */
     ipc_exit(p);                           /* peers, IRQs, ICC pages */
     if (!self)
         sched_kill_thread(p->thread);
@@ -261,6 +263,7 @@ static uint32_t proc_state_of(const struct proc *p)
     case IPC_RECV: return ANT_PS_RECV;
     case IPC_SEND: case IPC_CALL: return ANT_PS_SEND;
     case IPC_REPLY_WAIT: return ANT_PS_REPLY;
+    case IPC_FAULT: return ANT_PS_PAGE;
     default: return ANT_PS_SLEEP;
     }
 }

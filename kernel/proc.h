@@ -33,6 +33,10 @@ struct proc {
     uint8_t iomap[IOMAP_BYTES]; /* its I/O permission bitmap (set bit: denied) */
     uint32_t icc_pages;         /* ICC pages it owns */
     uint32_t icc_tables[8];     /* which of its 256 ICC page tables exist */
+    struct vm_range {           /* pager-managed (mm/paging.c) */
+        uint32_t start, end;    /* page aligned; end 0: slot unused */
+        uint8_t writable;
+    } ranges[ANT_VM_RANGES];
 } __attribute__((aligned(512)));    /* a power of two: cheap proc_table[i] */
 
 /* Slot pid % MAX_PROCS holds process pid, if it is alive: O(1) lookup. */

@@ -22,6 +22,7 @@ enum ipc_state {
     IPC_SEND,                   /* ipc_peer to receive my message */
     IPC_CALL,                   /* the same, then its reply */
     IPC_REPLY_WAIT,             /* the reply of ipc_peer, which has my call */
+    IPC_FAULT,                  /* the pager, for a page (mm/paging.c) */
 };
 
 struct proc;
@@ -43,6 +44,8 @@ struct thread {
     uint32_t ipc_peer;          /* process id, see enum ipc_state */
     struct thread *sendq_head, *sendq_tail;     /* blocked sending to me */
     struct thread *sendq_next;
+    struct thread *fault_next;  /* the queue of faults for the pager */
+    uint32_t fault;             /* page address | VM_F_* | FAULT_SENT */
 };
 
 /* A user thread's saved user registers: both kernel entries (int 0x80 and

@@ -17,6 +17,7 @@
 #include "mm/mm.h"
 #include "lib/string.h"
 #include "mm/layout.h"
+#include "mm/paging.h"
 #include "mm/pool.h"
 
 #define MSR_SYSENTER_CS  0x174
@@ -74,8 +75,12 @@ static int32_t sys_mmap(struct trap_frame *tf)
     uint32_t addr = tf->ebx;
     uint32_t len = tf->esi;
     uint32_t prot = tf->edi;
-    if (!private_range_ok(addr, len) || (prot & ~ANT_PROT_WRITE))
+    if (!private_range_ok(addr, len) || (prot & ~(uint32_t)(ANT_PROT_WRITE | ANT_PROT_LAZY)))
         return -ANT_EINVAL;
+    if (prot & ANT_PROT_LAZY)
+        return paging_reserve(me(), addr, len, (prot & ANT_PROT_WRITE) != 0);
+    if (paging_overlaps(me(), addr, len))
+        return -ANT_EBUSY;
     if (!vm_range_free(&me()->vm, addr, len))
         return -ANT_EBUSY;
     if (len / PAGE_SIZE > pool_free_count())
@@ -89,6 +94,8 @@ static int32_t sys_munmap(struct trap_frame *tf)
     uint32_t len = tf->esi;
     if (!private_range_ok(addr, len))
         return -ANT_EINVAL;
+    if (paging_overlaps(me(), addr, len))
+        return -ANT_EBUSY;                  /* lazy ranges live as long as the process */
     vm_unmap_free(&me()->vm, addr, len);
     return 0;
 }
@@ -326,6 +333,10 @@ const syscall_fn syscall_table[SYS_NCALLS] = {
     [SYS_ICC_PHYS] = sys_icc_phys, [SYS_ICC_INFO] = sys_icc_info,
     [SYS_IRQ_BIND] = ipc_irq_bind, [SYS_IRQ_ACK] = ipc_irq_ack, [SYS_IOPERM] = sys_ioperm,
     [SYS_PROCINFO] = sys_procinfo, [SYS_MAPIO] = sys_mapio,   [SYS_UPTIME] = sys_uptime,
+    [SYS_VM_PAGER] = paging_sys_pager, [SYS_VM_FRAME] = paging_sys_frame,
+    [SYS_VM_MAP] = paging_sys_map, [SYS_VM_UNMAP] = paging_sys_unmap,
+    [SYS_VM_BITS] = paging_sys_bits, [SYS_VM_RESOLVE] = paging_sys_resolve,
+    [SYS_VM_INFO] = paging_sys_info,
 };
 
 static int32_t sys_nosys(struct trap_frame *tf)
@@ -345,7 +356,9 @@ const syscall_fn syscall_peer_table[SYS_NCALLS] = {
     [SYS_ICC_ALLOC] = sys_nosys, [SYS_ICC_FREE] = sys_nosys,  [SYS_ICC_PHYS] = sys_nosys,
     [SYS_ICC_INFO] = sys_nosys,  [SYS_IRQ_BIND] = sys_nosys,  [SYS_IRQ_ACK] = sys_nosys,
     [SYS_IOPERM] = sys_nosys,    [SYS_PROCINFO] = sys_nosys,  [SYS_MAPIO] = sys_nosys,
-    [SYS_UPTIME] = sys_nosys,
+    [SYS_UPTIME] = sys_nosys,    [SYS_VM_PAGER] = sys_nosys,  [SYS_VM_FRAME] = sys_nosys,
+    [SYS_VM_MAP] = sys_nosys,    [SYS_VM_UNMAP] = sys_nosys,  [SYS_VM_BITS] = sys_nosys,
+    [SYS_VM_RESOLVE] = sys_nosys, [SYS_VM_INFO] = sys_nosys,
 };
 
 void syscall_dispatch(struct trap_frame *tf)

@@ -1,5 +1,6 @@
 /* The IDT, the 8259 PICs, and trap dispatch: exceptions, IRQs, fix-ups. */
 #include "kernel/trap.h"
+#include "mm/paging.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
 #include "kernel/proc.h"
@@ -160,6 +161,8 @@ static void handle_irq(struct trap_frame *tf)
 static void user_exception(struct trap_frame *tf)
 {
     uint32_t addr = tf->vector == VEC_PAGE ? read_cr2() : 0;
+    if (tf->vector == VEC_PAGE && paging_fault(tf, addr))
+        return;                     /* the pager mapped it: run it again */
     proc_fault(tf->vector, trap_name(tf->vector), tf->eip, addr);
 }
 

@@ -133,6 +133,25 @@ uint32_t vm_pte(const struct vm *vm, uint32_t va)
     return pte;
 }
 
+int vm_has_table(const struct vm *vm, uint32_t va)
+{
+    return table_for((struct vm *)vm, va, 0) != 0;
+}
+
+uint32_t vm_pte_update(struct vm *vm, uint32_t va, uint32_t clear, uint32_t set)
+{
+    uint32_t pt = table_for(vm, va, 0), old;
+    if (!pt)
+        return 0;
+    uint32_t *w = window_map(pt);
+    old = w[PTX(va)];
+    w[PTX(va)] = (old & ~clear) | set;
+    window_unmap(w);
+    if ((old & PTE_P) && vm_live(vm))
+        invlpg(va);
+    return old;
+}
+
 int vm_range_free(const struct vm *vm, uint32_t va, uint32_t len)
 {
     for (uint32_t off = 0; off < len; off += PAGE_SIZE)

@@ -17,6 +17,11 @@ void vm_destroy(struct vm *vm);
 int vm_map(struct vm *vm, uint32_t va, uint32_t pa, uint32_t flags);
 /* Unmap va (with invlpg when the space is live); returns the frame or 0. */
 uint32_t vm_unmap(struct vm *vm, uint32_t va);
+/* Is there a page table for va's 4MB? */
+int vm_has_table(const struct vm *vm, uint32_t va);
+/* Change the PTE for va (if its table exists): clear, then set bits;
+ * returns the old entry (0: none). */
+uint32_t vm_pte_update(struct vm *vm, uint32_t va, uint32_t clear, uint32_t set);
 /* The PTE for va, or 0. */
 uint32_t vm_pte(const struct vm *vm, uint32_t va);
 /* Map zeroed fresh frames over [va, va+len); on failure nothing stays mapped. */

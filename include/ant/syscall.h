@@ -180,6 +180,7 @@ enum ant_proc_state {
     ANT_PS_REPLY,               /* waiting for the reply to a call */
     ANT_PS_SLEEP,               /* sleeping, or waiting for a child */
     ANT_PS_ZOMBIE,              /* ended; its parent has not reaped it yet */
+    ANT_PS_PAGE,                /* waiting for the pager to bring a page in */
 };
 
 struct ant_procinfo {

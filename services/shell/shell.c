@@ -27,6 +27,7 @@ struct command {
 static const char *const state_name[] = {
     [ANT_PS_RUN] = "run", [ANT_PS_RECV] = "recv", [ANT_PS_SEND] = "send",
     [ANT_PS_REPLY] = "reply", [ANT_PS_SLEEP] = "sleep", [ANT_PS_ZOMBIE] = "zombie",
+    [ANT_PS_PAGE] = "page",
 };
 
 static struct ant_procinfo procs[MAX_PROCS];
@@ -82,7 +83,7 @@ static int collect_procs(void)
 
 static const char *state_of(const struct ant_procinfo *p)
 {
-    return p->state <= ANT_PS_ZOMBIE ? state_name[p->state] : "?";
+    return p->state <= ANT_PS_PAGE ? state_name[p->state] : "?";
 }
 
 /* Ask the process manager to run "name args"; the new pid or -error. */

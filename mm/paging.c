@@ -1,0 +1,377 @@
+/*
+ * Demand paging: the mechanism under the outer-core pager.
+ *
+ * A lazy range is address space a process reserved (SYS_MMAP with
+ * ANT_PROT_LAZY) with neither frames nor paging slots. A fault in it
+ * blocks the thread on one queue of faults and becomes a message from pid
+ * 0 to the pager (ANT_NOTE_FAULT); the pager answers with calls: take a
+ * frame from the pool, fill and map it (zeroed, or copied from a page it
+ * read from the paging space), read and clear reference and dirty bits,
+ * unmap a page (copying it out first, leaving its paging slot in the
+ * not-present PTE), and resolve the fault (run again, or kill).
+ *
+ * Frames the pager holds and has not mapped are "loose": owned by it in the
+ * frame table (so the frame audit counts them) but in no page table.
+ * Faults stay queued across the pager's death, and go to the next one.
+ */
+#include "mm/paging.h"
+#include "include/ant/syscall.h"
+#include "ipc/icc.h"
+#include "ipc/ipc.h"
+#include "kernel/console.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/trap.h"
+#include "kernel/uaccess.h"
+#include "lib/string.h"
+#include "mm/kspace.h"
+#include "mm/layout.h"
+#include "mm/pool.h"
+#include "mm/vm.h"
+
+#define FAULT_SENT 0x800            /* in thread.fault: the pager has it */
+#define PF_PRESENT 0x1              /* page-fault error code bits */
+#define PF_WRITE   0x2
+#define SWAP_SLOT_SHIFT 12          /* not-present PTE: slot + 1 above bit 12 */
+
+static struct proc *pager;
+static struct thread *fault_head, *fault_tail;
+
+static const struct vm_range *range_of(const struct proc *p, uint32_t va)
+{
+    for (int i = 0; i < ANT_VM_RANGES; i++)
+        if (p->ranges[i].end && va >= p->ranges[i].start && va < p->ranges[i].end)
+            return &p->ranges[i];
+    return 0;
+}
+
+int paging_overlaps(const struct proc *p, uint32_t addr, uint32_t len)
+{
+    for (int i = 0; i < ANT_VM_RANGES; i++)
+        if (p->ranges[i].end && addr < p->ranges[i].end && p->ranges[i].start - addr < len)
+            return 1;
+    return 0;
+}
+
+int paging_reserve(struct proc *p, uint32_t addr, uint32_t len, int writable)
+{
+    if (!pager || p == pager)
+        return pager ? -ANT_EINVAL : -ANT_EAGAIN;   /* the pager is never paged */
+    if (paging_overlaps(p, addr, len) || !vm_range_free(&p->vm, addr, len))
+        return -ANT_EBUSY;
+    for (int i = 0; i < ANT_VM_RANGES; i++) {
+        if (!p->ranges[i].end) {
+            p->ranges[i].start = addr;
+            p->ranges[i].end = addr + len;
+            p->ranges[i].writable = (uint8_t)writable;
+            return 0;
+        }
+    }
+    return -ANT_EAGAIN;
+}
+
+static void queue_remove(struct thread *t)
+{
+    struct thread **pp = &fault_head, *prev = 0;
+    for (; *pp && *pp != t; prev = *pp, pp = &(*pp)->fault_next)
+        ;
+    if (!*pp)
+        return;
+    *pp = t->fault_next;
+    if (fault_tail == t)
+        fault_tail = prev;
+    t->fault_next = 0;
+}
+
+/* The fault of t as a message in the pager's registers rf. */
+static void fault_message(struct thread *t, struct trap_frame *rf)
+{
+    uint32_t pte = vm_pte(&t->proc->vm, t->fault & PTE_FRAME_MASK);
+    rf->ebx = ANT_NOTE_FAULT;
+    rf->esi = t->proc->pid;
+    rf->edi = t->fault & ~(uint32_t)FAULT_SENT;
+    rf->ebp = pte & PTE_P ? 0 : pte >> SWAP_SLOT_SHIFT;
+    rf->edx = 0;
+    t->fault |= FAULT_SENT;
+}
+
+int paging_next_fault(struct proc *me, struct trap_frame *tf)
+{
+    if (me != pager)
+        return 0;
+    for (struct thread *t = fault_head; t; t = t->fault_next) {
+        if (!(t->fault & FAULT_SENT)) {
+            fault_message(t, tf);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int paging_fault(struct trap_frame *tf, uint32_t addr)
+{
+    struct thread *me = current;
+    const struct vm_range *r = range_of(me->proc, addr);
+    if (!r || (tf->error & PF_PRESENT) || ((tf->error & PF_WRITE) && !r->writable))
+        return 0;
+    me->fault = (addr & PTE_FRAME_MASK) | (tf->error & PF_WRITE ? VM_F_WRITE : 0);
+    me->fault_next = 0;
+    if (fault_tail)
+        fault_tail->fault_next = me;
+    else
+        fault_head = me;
+    fault_tail = me;
+    me->ipc_state = IPC_FAULT;
+    struct thread *pt = pager ? pager->thread : 0;
+    if (pt && pt->ipc_state == IPC_RECV && !pt->ipc_peer) {
+        fault_message(me, THREAD_UFRAME(pt));      /* it waits: deliver now */
+        pt->ipc_state = IPC_NONE;
+        sched_wake(pt, 0);
+    }
+    sched_block();                  /* until SYS_VM_RESOLVE */
+    return 1;
+}
+
+/* Free the frames the pager held loose: they are in no page table. */
+static void free_loose(struct proc *p)
+{
+    for (uint32_t i = 0; i < frames.n; i++) {
+        struct frame *f = &frames.f[i];
+        if (f->state == FRAME_USER && f->owner == p->tag && (f->flags & FRAME_F_LOOSE)) {
+            f->flags &= (uint8_t)~FRAME_F_LOOSE;
+            pool_free(i << PAGE_SHIFT);
+            p->vm.pages--;
+        }
+    }
+}
+
+void paging_exit(struct proc *p)
+{
+    int had_ranges = 0;
+    if (p->thread && p->thread->ipc_state == IPC_FAULT)
+        queue_remove(p->thread);
+    for (int i = 0; i < ANT_VM_RANGES; i++) {
+        had_ranges |= p->ranges[i].end != 0;
+        p->ranges[i].end = 0;
+    }
+    if (p == pager) {
+        free_loose(p);
+        pager = 0;
+        for (struct thread *t = fault_head; t; t = t->fault_next)
+            t->fault &= ~(uint32_t)FAULT_SENT;      /* for the next pager */
+    } else if (had_ranges && pager) {
+        ipc_notify(pager, ANT_NOTE_VMEXIT);
+    }
+}
+
+/* ---- the pager's calls ---- */
+
+static int is_pager(void)
+{
+    return current->proc == pager;
+}
+
+int32_t paging_sys_pager(struct trap_frame *tf)
+{
+    (void)tf;
+    struct proc *me = current->proc;
+    if (!me->priv)
+        return -ANT_EPERM;
+    if (pager && pager != me)
+        return -ANT_EBUSY;
+    for (int i = 0; i < ANT_VM_RANGES; i++)
+        if (me->ranges[i].end)
+            return -ANT_EINVAL;     /* a paged process cannot page */
+    pager = me;
+    return 0;
+}
+
+/* A frame the pager holds loose, or NULL. */
+static struct frame *loose_frame(uint32_t pa)
+{
+    struct frame *f = (pa & (PAGE_SIZE - 1)) ? 0 : frame_of(pa);
+    if (!f || f->state != FRAME_USER || f->owner != pager->tag || !(f->flags & FRAME_F_LOOSE))
+        return 0;
+    return f;
+}
+
+int32_t paging_sys_frame(struct trap_frame *tf)
+{
+    uint32_t op = tf->ebx, pa = tf->esi;
+    if (!is_pager())
+        return -ANT_EPERM;
+    if (op == VM_GRAB) {
+        pa = pool_alloc(FRAME_USER, pager->tag);
+        if (!pa)
+            return -ANT_ENOMEM;
+        frame_of(pa)->flags = FRAME_F_LOOSE;
+        pager->vm.pages++;
+        return (int32_t)pa;         /* page aligned: never in -4095..-1 */
+    }
+    if (op != VM_RELEASE)
+        return -ANT_EINVAL;
+    struct frame *f = loose_frame(pa);
+    if (!f)
+        return -ANT_EINVAL;
+    f->flags = 0;
+    pool_free(pa);
+    pager->vm.pages--;
+    return 0;
+}
+
+/* The process and the lazy page a pager call names; 0 or -error. */
+static int target(uint32_t pid, uint32_t va, struct proc **p, const struct vm_range **r)
+{
+    if (!is_pager())
+        return -ANT_EPERM;
+    *p = proc_alive(pid);
+    if (!*p)
+        return -ANT_ESRCH;
+    *r = range_of(*p, va);
+    return *r && !(va & (PAGE_SIZE - 1)) ? 0 : -ANT_EINVAL;
+}
+
+/* A page of the pager's ICC area (the data it moves to and from disk). */
+static int pager_page(uint32_t va)
+{
+    return !(va & (PAGE_SIZE - 1)) && icc_run_owned(pager, ANT_ICC_RUN(va, 1)) == 0;
+}
+
+int32_t paging_sys_map(struct trap_frame *tf)
+{
+    uint32_t va = tf->esi, pa = tf->edi, src = tf->ebp;
+    struct proc *p;
+    const struct vm_range *r;
+    int err = target(tf->ebx, va, &p, &r);
+    if (err)
+        return err;
+    struct frame *f = loose_frame(pa);
+    if (!f || (src != VM_SRC_ZERO && !pager_page(src)))
+        return -ANT_EINVAL;
+    if (vm_pte(&p->vm, va) & PTE_P)
+        return -ANT_EBUSY;
+    if (src == VM_SRC_ZERO) {
+        frame_zero(pa);
+    } else {
+        void *to = window_map(pa);
+        void *from = window_map(icc_phys(src));
+        memcpy(to, from, PAGE_SIZE);
+        window_unmap(from);
+        window_unmap(to);
+    }
+    err = vm_map(&p->vm, va, pa, r->writable ? PTE_W : 0);
+    if (err)
+        return err;                 /* no page table: the frame stays loose */
+    f->flags = 0;
+    f->owner = p->tag;
+    p->vm.pages++;
+    pager->vm.pages--;
+    return 0;
+}
+
+int32_t paging_sys_unmap(struct trap_frame *tf)
+{
+    uint32_t va = tf->esi, dst = tf->edi, slot = tf->ebp;
+    struct proc *p;
+    const struct vm_range *r;
+    int err = target(tf->ebx, va, &p, &r);
+    if (err)
+        return err;
+    if (slot >= 1u << (32 - SWAP_SLOT_SHIFT) || (dst && !pager_page(dst)))
+        return -ANT_EINVAL;
+    uint32_t pte = vm_pte(&p->vm, va), pa = pte & PTE_FRAME_MASK;
+    struct frame *f = (pte & PTE_P) ? frame_of(pa) : 0;
+    if (!f || f->state != FRAME_USER || f->owner != p->tag)
+        return -ANT_ENOENT;         /* not resident */
+    if (f->flags & FRAME_F_PINNED)
+        return -ANT_EBUSY;
+    if (dst) {
+        void *to = window_map(icc_phys(dst));
+        void *from = window_map(pa);
+        memcpy(to, from, PAGE_SIZE);
+        window_unmap(from);
+        window_unmap(to);
+    }
+    vm_pte_update(&p->vm, va, 0xFFFFFFFFu, slot << SWAP_SLOT_SHIFT);
+    f->flags = FRAME_F_LOOSE;
+    f->owner = pager->tag;
+    p->vm.pages--;
+    pager->vm.pages++;
+    return (int32_t)pa;
+}
+
+int32_t paging_sys_bits(struct trap_frame *tf)
+{
+    uint32_t va = tf->esi, flags = tf->edi;
+    struct proc *p;
+    const struct vm_range *r;
+    int err = target(tf->ebx, va, &p, &r);
+    if (err)
+        return err;
+    if (flags & ~(uint32_t)(VM_CLEAR_REF | VM_CLEAR_DIRTY | VM_PIN | VM_UNPIN))
+        return -ANT_EINVAL;
+    uint32_t pte = vm_pte(&p->vm, va);
+    if (!(pte & PTE_P))
+        return 0;
+    struct frame *f = frame_of(pte & PTE_FRAME_MASK);
+    int32_t bits = VM_B_PRESENT | (pte & PTE_A ? VM_B_REF : 0) | (pte & PTE_D ? VM_B_DIRTY : 0) |
+                   (f->flags & FRAME_F_PINNED ? VM_B_PINNED : 0);
+    uint32_t clear = (flags & VM_CLEAR_REF ? PTE_A : 0) | (flags & VM_CLEAR_DIRTY ? PTE_D : 0);
+    if (clear)
+        vm_pte_update(&p->vm, va, clear, 0);
+    if (flags & VM_PIN)
+        f->flags |= FRAME_F_PINNED;
+    if (flags & VM_UNPIN)
+        f->flags &= (uint8_t)~FRAME_F_PINNED;
+    return bits;
+}
+
+int32_t paging_sys_resolve(struct trap_frame *tf)
+{
+    uint32_t verdict = tf->esi;
+    if (!is_pager())
+        return -ANT_EPERM;
+    struct proc *p = proc_alive(tf->ebx);
+    if (!p)
+        return -ANT_ESRCH;
+    struct thread *t = p->thread;
+    if (t->ipc_state != IPC_FAULT || !(t->fault & FAULT_SENT))
+        return -ANT_EINVAL;
+    if (verdict > 0xFFFF)
+        return -ANT_EINVAL;
+    queue_remove(t);
+    t->ipc_state = IPC_NONE;
+    if (verdict) {
+        proc_exit(p, (int32_t)verdict);
+        return 0;
+    }
+    sched_wake(t, 0);
+    return 0;
+}
+
+int32_t paging_sys_info(struct trap_frame *tf)
+{
+    uint32_t pid = tf->ebx;
+    struct ant_vminfo info;
+    struct proc *p = pid ? proc_alive(pid) : current->proc;
+    if (!p)
+        return -ANT_ESRCH;
+    memset(&info, 0, sizeof info);
+    for (int i = 0; i < ANT_VM_RANGES; i++) {
+        const struct vm_range *r = &p->ranges[i];
+        if (!r->end)
+            continue;
+        info.ranges++;
+        info.reserved_pages += (r->end - r->start) / PAGE_SIZE;
+        for (uint32_t va = r->start; va < r->end && va >= r->start;) {
+            if (!vm_has_table(&p->vm, va)) {
+                va = (va | 0x3FFFFF) + 1;       /* a whole table's worth absent */
+                continue;
+            }
+            info.resident_pages += (vm_pte(&p->vm, va) & PTE_P) != 0;
+            va += PAGE_SIZE;
+        }
+    }
+    info.faults_waiting = p->thread && p->thread->ipc_state == IPC_FAULT;
+    return copy_to_user(tf->esi, &info, sizeof info);
+}

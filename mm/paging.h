@@ -1,0 +1,39 @@
+/*
+ * Demand paging, the inner core's half: lazy ranges, page faults in them
+ * turned into messages to the pager (an outer-core process that owns the
+ * policy), and the pager's calls on frames and page-table entries. The ABI
+ * is SYS_VM_* in include/ant/syscall.h.
+ */
+#ifndef MM_PAGING_H
+#define MM_PAGING_H
+#include <stdint.h>
+
+struct proc;
+struct trap_frame;
+
+/* SYS_MMAP with ANT_PROT_LAZY: reserve [addr, addr+len). */
+int paging_reserve(struct proc *p, uint32_t addr, uint32_t len, int writable);
+/* Does [addr, addr+len) touch a lazy range of p? */
+int paging_overlaps(const struct proc *p, uint32_t addr, uint32_t len);
+/* A user page fault at addr: 1 when the pager has served it (return to
+ * user mode and run the instruction again), 0 when it is not the pager's
+ * (the program is killed as before). May not return: the pager killed it. */
+int paging_fault(struct trap_frame *tf, uint32_t addr);
+/* In the pager's receive: the next fault not yet delivered, as a message
+ * in tf; 0 if none. */
+int paging_next_fault(struct proc *me, struct trap_frame *tf);
+/* p is ending: off the fault queue; if it had lazy ranges, tell the pager;
+ * if it is the pager, its loose frames go back to the pool and faults wait
+ * for the next one. */
+void paging_exit(struct proc *p);
+
+/* The system calls (each takes the caller's frame, returns eax). */
+int32_t paging_sys_pager(struct trap_frame *tf);
+int32_t paging_sys_frame(struct trap_frame *tf);
+int32_t paging_sys_map(struct trap_frame *tf);
+int32_t paging_sys_unmap(struct trap_frame *tf);
+int32_t paging_sys_bits(struct trap_frame *tf);
+int32_t paging_sys_resolve(struct trap_frame *tf);
+int32_t paging_sys_info(struct trap_frame *tf);
+
+#endif
