@@ -57,14 +57,9 @@ uint32_t proc_count(void)
     return n;
 }
 
-/* Copy the file bytes of one page of a segment into a fresh frame. */
-static int load_page(struct proc *p, const struct module *m, const struct elf_segment *s,
-                     uint32_t va)
+/* The file bytes of segment s that fall in the page at va, into w. */
+static void fill_page(uint8_t *w, const struct module *m, const struct elf_segment *s, uint32_t va)
 {
-    uint32_t pa = pool_alloc(FRAME_USER, p->tag);
-    if (!pa)
-        return -ANT_ENOMEM;
-    uint8_t *w = window_map(pa);
     memset(w, 0, PAGE_SIZE);
     uint32_t seg_lo = s->vaddr, seg_file_hi = s->vaddr + s->filesz;
     uint32_t lo = va > seg_lo ? va : seg_lo, hi = va + PAGE_SIZE;
@@ -72,6 +67,22 @@ static int load_page(struct proc *p, const struct module *m, const struct elf_se
         hi = seg_file_hi;
     if (lo < hi)
         memcpy(w + (lo - va), m->data + s->offset + (lo - seg_lo), hi - lo);
+}
+
+void proc_image_fill(const struct proc *p, const struct vm_range *r, uint32_t va, uint8_t *w)
+{
+    fill_page(w, p->image, &p->elf.seg[r->seg], va);
+}
+
+/* One page of a segment into a fresh frame. */
+static int load_page(struct proc *p, const struct module *m, const struct elf_segment *s,
+                     uint32_t va)
+{
+    uint32_t pa = pool_alloc(FRAME_USER, p->tag);
+    if (!pa)
+        return -ANT_ENOMEM;
+    uint8_t *w = window_map(pa);
+    fill_page(w, m, s, va);
     window_unmap(w);
     int err = vm_map(&p->vm, va, pa, s->writable ? PTE_W : 0);
     if (err)
@@ -81,23 +92,30 @@ static int load_page(struct proc *p, const struct module *m, const struct elf_se
     return err;
 }
 
-static int load_image(struct proc *p, const struct module *m, uint32_t *entry)
+static int load_image(struct proc *p, const struct module *m, uint32_t *entry, int paged)
 {
-    struct elf_image img;
+    struct elf_image *img = &p->elf;
     char why[96];
-    if (elf_check(m->data, m->size, USER_START, ICC_VIRT, &img, why, sizeof why)) {
+    if (elf_check(m->data, m->size, USER_START, ICC_VIRT, img, why, sizeof why)) {
         kprintf("proc: '%s' is not a valid program: %s\n", m->name, why);
         return -ANT_ENOEXEC;
     }
-    for (int i = 0; i < img.nseg; i++) {
-        const struct elf_segment *s = &img.seg[i];
+    p->image = m;
+    for (int i = 0; i < img->nseg; i++) {
+        const struct elf_segment *s = &img->seg[i];
+        if (paged && !s->writable) {        /* the pager brings these in */
+            int err = paging_reserve_file(p, s->vaddr, s->memsz, i);
+            if (err)
+                return err;
+            continue;
+        }
         for (uint32_t va = s->vaddr & PTE_FRAME_MASK; va < s->vaddr + s->memsz; va += PAGE_SIZE) {
             int err = load_page(p, m, s, va);
             if (err)
                 return err;
         }
     }
-    *entry = img.entry;
+    *entry = img->entry;
     uint32_t stack = USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE;
     return vm_map_zeroed(&p->vm, stack, USER_STACK_PAGES * PAGE_SIZE, PTE_W);
 }
@@ -116,7 +134,7 @@ static struct proc *proc_alloc(void)
     return 0;
 }
 
-int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent, int priv)
+int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent, int flags)
 {
     const struct module *m = module_find(name);
     uint32_t entry;
@@ -129,16 +147,17 @@ int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *pa
         return -ANT_EAGAIN;
     if (vm_create(&p->vm, p->tag))
         return -ANT_ENOMEM;
-    int err = load_image(p, m, &entry);
+    int err = load_image(p, m, &entry, flags & PROC_PAGED);
     if (!err && !(p->thread = thread_create_user(p, entry, USER_STACK_TOP, prio)))
         err = -ANT_ENOMEM;
     if (err) {
+        paging_exit(p);                     /* forget its ranges */
         vm_destroy(&p->vm);
         return err;
     }
     p->pid = next_pid((uint32_t)(p - procs));
     p->state = P_ALIVE;
-    p->priv = (uint8_t)(priv != 0);
+    p->priv = (uint8_t)((flags & PROC_PRIV) != 0);
     memset(p->iomap, 0xFF, sizeof p->iomap);
     p->parent = parent;
     strncpy_safe(p->name, name, sizeof p->name);

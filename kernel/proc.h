@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "include/ant/syscall.h"
+#include "kernel/elf.h"
 #include "kernel/gdt.h"
 #include "mm/vm.h"
 
@@ -36,7 +37,11 @@ struct proc {
     struct vm_range {           /* pager-managed (mm/paging.c) */
         uint32_t start, end;    /* page aligned; end 0: slot unused */
         uint8_t writable;
+        uint8_t file;           /* pages of the program image: seg */
+        uint8_t seg;
     } ranges[ANT_VM_RANGES];
+    const struct module *image; /* its program, for file pages */
+    struct elf_image elf;
 } __attribute__((aligned(512)));    /* a power of two: cheap proc_table[i] */
 
 /* Slot pid % MAX_PROCS holds process pid, if it is alive: O(1) lookup. */
@@ -46,8 +51,12 @@ extern struct proc kernel_proc;     /* pid 0: the inner core's own threads */
 
 void proc_init(void);
 /* Start program `name` (a boot module) with args; returns its pid or -error.
- * priv: give it I/O rights. */
-int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent, int priv);
+ * flags: PROC_PRIV (I/O rights), PROC_PAGED (read-only pages on demand). */
+#define PROC_PRIV  0x1
+#define PROC_PAGED 0x2
+int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent, int flags);
+/* Fill page w (at user address va) from p's program image. */
+void proc_image_fill(const struct proc *p, const struct vm_range *r, uint32_t va, uint8_t *w);
 /* End process p with status; frees everything it holds. Does not return
  * when p is the caller's own process. */
 void proc_exit(struct proc *p, int32_t status);

@@ -132,13 +132,13 @@ static int32_t sys_spawn(struct trap_frame *tf)
         return err;
     if (!uargs)
         args[0] = 0;
-    uint32_t priv = prio & ANT_SPAWN_PRIV;
-    prio &= ~(uint32_t)ANT_SPAWN_PRIV;
+    uint32_t priv = prio & ANT_SPAWN_PRIV, paged = prio & ANT_SPAWN_PAGED;
+    prio &= ~(uint32_t)(ANT_SPAWN_PRIV | ANT_SPAWN_PAGED);
     if (prio >= NPRIO || prio < current->prio)   /* no child more urgent than me */
         return -ANT_EINVAL;
     if (priv && !me()->priv)
         return -ANT_EPERM;                      /* rights only come from above */
-    return proc_spawn(name, args, (int)prio, me(), priv != 0);
+    return proc_spawn(name, args, (int)prio, me(), (priv ? PROC_PRIV : 0) | (paged ? PROC_PAGED : 0));
 }
 
 static int32_t sys_wait(struct trap_frame *tf)

@@ -53,21 +53,35 @@ int paging_overlaps(const struct proc *p, uint32_t addr, uint32_t len)
     return 0;
 }
 
-int paging_reserve(struct proc *p, uint32_t addr, uint32_t len, int writable)
+static int add_range(struct proc *p, uint32_t addr, uint32_t end, int writable, int seg)
 {
     if (!pager || p == pager)
         return pager ? -ANT_EINVAL : -ANT_EAGAIN;   /* the pager is never paged */
-    if (paging_overlaps(p, addr, len) || !vm_range_free(&p->vm, addr, len))
+    if (paging_overlaps(p, addr, end - addr) || !vm_range_free(&p->vm, addr, end - addr))
         return -ANT_EBUSY;
     for (int i = 0; i < ANT_VM_RANGES; i++) {
-        if (!p->ranges[i].end) {
-            p->ranges[i].start = addr;
-            p->ranges[i].end = addr + len;
-            p->ranges[i].writable = (uint8_t)writable;
+        struct vm_range *r = &p->ranges[i];
+        if (!r->end) {
+            r->start = addr;
+            r->end = end;
+            r->writable = (uint8_t)writable;
+            r->file = seg >= 0;
+            r->seg = (uint8_t)(seg >= 0 ? seg : 0);
             return 0;
         }
     }
     return -ANT_EAGAIN;
+}
+
+int paging_reserve(struct proc *p, uint32_t addr, uint32_t len, int writable)
+{
+    return add_range(p, addr, addr + len, writable, -1);
+}
+
+int paging_reserve_file(struct proc *p, uint32_t vaddr, uint32_t memsz, int seg)
+{
+    uint32_t end = (vaddr + memsz + PAGE_SIZE - 1) & PTE_FRAME_MASK;
+    return add_range(p, vaddr & PTE_FRAME_MASK, end, 0, seg);
 }
 
 static void queue_remove(struct thread *t)
@@ -114,7 +128,8 @@ int paging_fault(struct trap_frame *tf, uint32_t addr)
     const struct vm_range *r = range_of(me->proc, addr);
     if (!r || (tf->error & PF_PRESENT) || ((tf->error & PF_WRITE) && !r->writable))
         return 0;
-    me->fault = (addr & PTE_FRAME_MASK) | (tf->error & PF_WRITE ? VM_F_WRITE : 0);
+    me->fault = (addr & PTE_FRAME_MASK) | (tf->error & PF_WRITE ? VM_F_WRITE : 0) |
+                (r->file ? VM_F_FILE : 0);
     me->fault_next = 0;
     if (fault_tail)
         fault_tail->fault_next = me;
@@ -246,12 +261,16 @@ int32_t paging_sys_map(struct trap_frame *tf)
     if (err)
         return err;
     struct frame *f = loose_frame(pa);
-    if (!f || (src != VM_SRC_ZERO && !pager_page(src)))
+    if (!f || (src > VM_SRC_FILE && !pager_page(src)) || (src == VM_SRC_FILE) != r->file)
         return -ANT_EINVAL;
     if (vm_pte(&p->vm, va) & PTE_P)
         return -ANT_EBUSY;
     if (src == VM_SRC_ZERO) {
         frame_zero(pa);
+    } else if (src == VM_SRC_FILE) {
+        uint8_t *w = window_map(pa);
+        proc_image_fill(p, r, va, w);
+        window_unmap(w);
     } else {
         void *to = window_map(pa);
         void *from = window_map(icc_phys(src));

@@ -13,6 +13,9 @@ struct trap_frame;
 
 /* SYS_MMAP with ANT_PROT_LAZY: reserve [addr, addr+len). */
 int paging_reserve(struct proc *p, uint32_t addr, uint32_t len, int writable);
+/* A read-only segment of p's program (elf.seg[seg]) that the pager brings
+ * in page by page (class: file). */
+int paging_reserve_file(struct proc *p, uint32_t vaddr, uint32_t memsz, int seg);
 /* Does [addr, addr+len) touch a lazy range of p? */
 int paging_overlaps(const struct proc *p, uint32_t addr, uint32_t len);
 /* A user page fault at addr: 1 when the pager has served it (return to

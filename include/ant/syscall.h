@@ -93,6 +93,10 @@
 /* SYS_SPAWN: or into prio to give the child I/O rights (ioperm, irq_bind);
  * only a process that has them can pass them on. */
 #define ANT_SPAWN_PRIV 0x100
+/* SYS_SPAWN: or into prio to have the child's read-only program pages
+ * (text, constants) brought in by the pager when first touched, and
+ * dropped by it under memory pressure (class: file); needs a pager. */
+#define ANT_SPAWN_PAGED 0x200
 
 /* SYS_WAIT flags. WNOTIFY: from now on, every child's end also sends the
  * caller a message from pid 0 with w0 = ANT_NOTE_CHILD (one message may

@@ -17,6 +17,8 @@
 #define PRIO_SERVICE 4
 #define ENDED_MAX 16            /* ends remembered for PM_WAIT */
 #define WAITERS_MAX 8
+#define RESTART_BURST 5         /* restarts within RESTART_WINDOW ticks: give up */
+#define RESTART_WINDOW 1000
 
 struct server {
     const char *name;           /* in the name server */
@@ -24,15 +26,21 @@ struct server {
     uint32_t priv;              /* ANT_SPAWN_PRIV for drivers */
     uint32_t prio;
     uint8_t serves;             /* takes requests: can be replaced, crashed */
+    uint8_t headless;           /* started for a test program too (init=vm) */
     uint32_t pid;
     uint32_t old;               /* the instance being replaced, until it ends */
     uint32_t restarts;
+    uint32_t burst, burst_start;    /* restarts in the last RESTART_WINDOW */
 };
 
+#define SERVER(n, m, pv, pr, sv, hl) \
+    {.name = n, .module = m, .priv = pv, .prio = pr, .serves = sv, .headless = hl}
 static struct server servers[] = {
-    {"names", "names", 0, PRIO_SERVER, 1, 0, 0, 0},         /* first: the others register */
-    {"console", "console", ANT_SPAWN_PRIV, PRIO_SERVER, 1, 0, 0, 0},
-    {"shell", "shell", 0, PRIO_SERVICE, 0, 0, 0, 0},
+    SERVER("names", "names", 0, PRIO_SERVER, 1, 1),     /* first: the others register */
+    SERVER("console", "console", ANT_SPAWN_PRIV, PRIO_SERVER, 1, 0),
+    SERVER("disk", "ata", ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),
+    SERVER("pager", "pager", ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),   /* after its disk */
+    SERVER("shell", "shell", 0, PRIO_SERVICE, 0, 0),
 };
 #define NSERVERS (sizeof servers / sizeof servers[0])
 #define NAMES (&servers[0])
@@ -41,6 +49,7 @@ static struct { uint32_t pid; int32_t status; } ended[ENDED_MAX];
 static uint32_t ended_next;
 static struct { uint32_t waiter, pid; } waiters[WAITERS_MAX];
 static uint32_t total_restarts;
+static uint32_t test_pid;               /* init=vm: the test program; its end ends me */
 
 static int module_exists(const char *name)
 {
@@ -105,8 +114,23 @@ static void reply_waiters(uint32_t pid, int32_t status)
     }
 }
 
+/* A server that fails at once every time is not restarted for ever. */
+static int give_up(struct server *s)
+{
+    uint32_t now = ant_uptime();
+    if (now - s->burst_start > RESTART_WINDOW) {
+        s->burst_start = now;
+        s->burst = 0;
+    }
+    return ++s->burst > RESTART_BURST;
+}
+
 static void child_ended(uint32_t pid, int32_t status)
 {
+    if (pid == test_pid) {
+        ant_printf("init: test program ended with status %d\n", status);
+        ant_exit(status == 0 ? 0 : 1);
+    }
     ended[ended_next % ENDED_MAX].pid = pid;
     ended[ended_next++ % ENDED_MAX].status = status;
     reply_waiters(pid, status);
@@ -115,6 +139,10 @@ static void child_ended(uint32_t pid, int32_t status)
         if (s->old == pid) {
             s->old = 0;
             ant_printf("init: %s: pid %u handed over to pid %u and ended\n", s->name, pid, s->pid);
+        } else if (s->pid == pid && give_up(s)) {
+            s->pid = 0;
+            ant_printf("init: %s (pid %u) ended with status 0x%x again: %u times in 10 s, "
+                       "not restarted\n", s->name, pid, (unsigned)status, RESTART_BURST);
         } else if (s->pid == pid) {
             s->restarts++;
             total_restarts++;
@@ -267,13 +295,24 @@ static int32_t handle(uint32_t from, struct ant_msg *m, int *deferred)
     }
 }
 
-static void serve(void)
+/* Serve for ever; with test, only the servers a test needs, and end with
+ * the test program's status. */
+static void serve(const char *test)
 {
     struct ant_msg m;
     int32_t from = 0;
     ant_wait_flags(0, 0, ANT_WNOTIFY);
     for (uint32_t i = 0; i < NSERVERS; i++)
-        start(&servers[i], 0);
+        if (!test || servers[i].headless)
+            start(&servers[i], 0);
+    if (test) {
+        int32_t pid = ant_spawn(test, "", PRIO_SERVICE);
+        if (pid < 0) {
+            ant_printf("init: cannot start %s: %s\n", test, ant_strerror(pid));
+            ant_exit(1);
+        }
+        test_pid = (uint32_t)pid;
+    }
     for (;;) {
         from = ant_recv(0, &m);
         if (from == 0 && m.w[0] == ANT_NOTE_CHILD)
@@ -317,10 +356,14 @@ int main(const char *args)
         ant_printf("init: bench ended with status %d\n", status);
         return status == 0 ? 0 : 1;       /* 0x100 (killed) & 0xFF is 0 */
     }
+    if (!strcmp(args, "vm")) {            /* the paging suite, with its servers */
+        serve("vmtest");
+        return 0;
+    }
     if (args[0]) {                         /* init= gave something else */
-        ant_printf("init: unknown argument '%s' (known: test, bench)\n", args);
+        ant_printf("init: unknown argument '%s' (known: test, bench, vm)\n", args);
         return 2;
     }
-    serve();
+    serve(0);
     return 0;
 }

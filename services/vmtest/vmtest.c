@@ -1,0 +1,171 @@
+/*
+ * vmtest: the paging suite, run by init=vm on a small machine (make test
+ * boots it with -m 24 and a paging disk) with the name server, the disk
+ * driver and the pager. One line per test over serial (lib/check.h).
+ *
+ * As a child ("hog N") it touches N lazy pages, for the test that running
+ * out of RAM and paging space kills only the program that asked.
+ */
+#include "lib/check.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "lib/svc.h"
+
+#define PAGE 4096u
+#define DEFER_BASE 0x10000000u      /* 1 GiB reserved, 3 pages touched */
+#define DEFER_LEN 0x40000000u
+#define BIG_BASE 0x50000000u        /* the over-committed range */
+#define HOG_BASE 0x08000000u        /* below the 1 GiB reservation */
+
+static struct pager_stats stats;
+static void *stats_page;
+
+static int get_stats(void)
+{
+    if (!stats_page && ant_icc_alloc(1, &stats_page))
+        return -1;
+    struct ant_msg m = {{PAGER_STATS, 0, 0, 0}, ANT_ICC_RUN(stats_page, 1)};
+    int32_t r = svc_call("pager", &m);
+    stats_page = m.run ? (void *)ANT_ICC_RUN_ADDR(m.run) : 0;
+    if (r < 0 || !stats_page)
+        return -1;
+    memcpy(&stats, stats_page, sizeof stats);
+    return 0;
+}
+
+static int vminfo(struct ant_vminfo *info)
+{
+    return ant_syscall(SYS_VM_INFO, 0, (uint32_t)info, 0, 0);
+}
+
+/* The word at offset i of page p, for pass: no two pages alike. */
+static uint32_t pattern(uint32_t p, uint32_t i)
+{
+    return (p * 2654435761u) ^ (i * 40503u) ^ 0xA5A55A5Au;
+}
+
+static void t_deferred_allocation(void)
+{
+    struct ant_vminfo info;
+    CHECK(get_stats() == 0);
+    uint32_t slots = stats.slots_used, outs = stats.page_outs;
+    CHECK(ant_mmap(DEFER_BASE, DEFER_LEN, ANT_PROT_WRITE | ANT_PROT_LAZY) == 0);
+    CHECK(vminfo(&info) == 0 && info.reserved_pages == DEFER_LEN / PAGE && info.resident_pages == 0);
+    volatile uint32_t *a = (uint32_t *)DEFER_BASE;
+    a[0] = 1;
+    a[(DEFER_LEN / 2) / 4] = 2;
+    a[(DEFER_LEN - PAGE) / 4] = 3;
+    CHECK(vminfo(&info) == 0 && info.resident_pages == 3);
+    CHECK(a[0] == 1 && a[(DEFER_LEN / 2) / 4] == 2 && a[(DEFER_LEN - PAGE) / 4] == 3);
+    CHECK(a[1] == 0);               /* demand-zero */
+    CHECK(get_stats() == 0 && stats.slots_used == slots && stats.page_outs == outs);
+    CHECK(ant_munmap(DEFER_BASE, PAGE) == -ANT_EBUSY);     /* lazy ranges stay */
+}
+
+static void t_lazy_refusals(void)
+{
+    CHECK(ant_mmap(DEFER_BASE, PAGE, ANT_PROT_LAZY) == -ANT_EBUSY);     /* overlaps */
+    CHECK(ant_mmap(DEFER_BASE + DEFER_LEN - PAGE, 2 * PAGE, ANT_PROT_WRITE) == -ANT_EBUSY);
+    CHECK(ant_mmap(0x3000, PAGE, 0x80 | ANT_PROT_LAZY) == -ANT_EINVAL);
+    CHECK(ant_syscall(SYS_VM_PAGER, 0, 0, 0, 0) == -ANT_EPERM);          /* not privileged */
+    CHECK(ant_syscall(SYS_VM_FRAME, VM_GRAB, 0, 0, 0) == -ANT_EPERM);    /* not the pager */
+    CHECK(ant_syscall(SYS_VM_MAP, (uint32_t)ant_getpid(), DEFER_BASE, 0x100000, 0) == -ANT_EPERM);
+    CHECK(ant_syscall(SYS_VM_RESOLVE, (uint32_t)ant_getpid(), 0, 0, 0) == -ANT_EPERM);
+}
+
+/* Read-only touches of never-written pages: zero, and dropped when stolen,
+ * never written out. */
+static void t_clean_pages_need_no_slot(void)
+{
+    struct ant_meminfo mi;
+    CHECK(ant_meminfo(&mi) == 0 && get_stats() == 0);
+    uint32_t n = 2 * stats.frames_managed + 64, slots = stats.slots_used;
+    uint32_t outs = stats.page_outs;
+    CHECK(ant_mmap(HOG_BASE, n * PAGE, ANT_PROT_LAZY) == 0);
+    volatile uint32_t *a = (uint32_t *)HOG_BASE;
+    for (uint32_t p = 0; p < n; p++)
+        CHECK(a[p * (PAGE / 4) + p % 1024] == 0);
+    CHECK(get_stats() == 0);
+    CHECK(stats.slots_used == slots && stats.page_outs == outs);
+}
+
+/* Four times the memory the pager has, written then read back. */
+static void t_overcommit(void)
+{
+    struct ant_meminfo mi;
+    CHECK(ant_meminfo(&mi) == 0 && get_stats() == 0);
+    uint32_t n = 4 * mi.pool_total, ins = stats.page_ins, outs = stats.page_outs;
+    CHECK(ant_mmap(BIG_BASE, n * PAGE, ANT_PROT_WRITE | ANT_PROT_LAZY) == 0);
+    uint32_t *a = (uint32_t *)BIG_BASE;
+    for (uint32_t p = 0; p < n; p++)
+        for (uint32_t i = 0; i < PAGE / 4; i += 97)
+            a[p * (PAGE / 4) + i] = pattern(p, i);
+    for (uint32_t p = 0; p < n; p++)
+        for (uint32_t i = 0; i < PAGE / 4; i += 97)
+            CHECK(a[p * (PAGE / 4) + i] == pattern(p, i));
+    for (uint32_t p = 0; p < n; p += 7)     /* untouched words stayed zero */
+        CHECK(a[p * (PAGE / 4) + 1] == 0);
+    CHECK(get_stats() == 0);
+    CHECK(stats.page_outs > outs && stats.page_ins > ins);
+    CHECK(stats.slots_used <= n);           /* a slot only for what was written out */
+    CHECK(stats.slots_used <= stats.page_outs);
+    ant_printf("vmtest: %u pages (pool %u frames): %u page-outs, %u page-ins, %u slots\n", n,
+               mi.pool_total, stats.page_outs - outs, stats.page_ins - ins, stats.slots_used);
+}
+
+/* A program that wants more than RAM and paging space is killed; I am not,
+ * and the pager carries on. */
+static void t_exhaustion_kills_only_the_hog(void)
+{
+    char args[32];
+    int32_t status = 0;
+    CHECK(get_stats() == 0);
+    uint32_t want = stats.frames_managed + stats.slots_total + 256, kills = stats.kills;
+    fmt_snprintf(args, sizeof args, "hog %u", want);
+    int32_t pid = ant_spawn("vmtest", args, 4);
+    CHECK(pid > 0);
+    CHECK(ant_wait(pid, &status) == pid);
+    CHECK(status != 0 && status != 7);     /* 7: the hog got everything */
+    CHECK(get_stats() == 0 && stats.kills == kills + 1);
+    volatile uint32_t *a = (uint32_t *)BIG_BASE;
+    CHECK(a[0] == pattern(0, 0));          /* my pages still come back */
+}
+
+static int hog(uint32_t n)
+{
+    if (ant_mmap(HOG_BASE, n * PAGE, ANT_PROT_WRITE | ANT_PROT_LAZY))
+        return 3;
+    volatile uint32_t *a = (uint32_t *)HOG_BASE;
+    for (uint32_t p = 0; p < n; p++)
+        a[p * (PAGE / 4)] = p + 1;
+    return 7;
+}
+
+static uint32_t number(const char *s)
+{
+    uint32_t v = 0;
+    while (*s >= '0' && *s <= '9')
+        v = v * 10 + (uint32_t)(*s++ - '0');
+    return v;
+}
+
+static void run(const char *name, void (*test)(void))
+{
+    test();
+    check_report("vmtest", name);
+}
+
+int main(const char *args)
+{
+    if (!strncmp(args, "hog ", 4))
+        return hog(number(args + 4));
+    if (get_stats())
+        ant_printf("vmtest: no pager: every test will fail\n");
+    run("deferred_allocation", t_deferred_allocation);
+    run("lazy_refusals", t_lazy_refusals);
+    run("clean_pages_need_no_slot", t_clean_pages_need_no_slot);
+    run("overcommit_4x", t_overcommit);
+    run("exhaustion_kills_only_the_hog", t_exhaustion_kills_only_the_hog);
+    ant_printf("vmtest: done: %d passed, %d failed\n", check_passed, check_failed);
+    return check_failed ? 1 : 0;
+}
