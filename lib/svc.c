@@ -75,6 +75,8 @@ static int32_t ns_call(struct ant_msg *m)
     struct ant_msg req = *m;
     for (uint32_t t0 = ant_uptime(), fresh = 0;; fresh = 1) {
         int32_t pid = names_pid((int)fresh), r = -ANT_ESRCH;
+        if (!pid && pm_pid() > 0)
+            return -ANT_ENOENT;     /* the manager runs no name server */
         *m = req;
         if (pid > 0 && (r = ant_call(pid, m)) >= 0 && (int32_t)m->w[0] != -ANT_ERETRY)
             return (int32_t)m->w[0];
@@ -151,7 +153,13 @@ uint32_t svc_takeover_pid(const char *args)
 {
     const char *p = args;
     uint32_t pid = 0;
-    if (strncmp(p, "takeover=", 9))
+    while (*p && strncmp(p, "takeover=", 9)) {     /* a word of args */
+        while (*p && *p != ' ')
+            p++;
+        while (*p == ' ')
+            p++;
+    }
+    if (!*p)
         return 0;
     for (p += 9; *p >= '0' && *p <= '9' && pid < 0x1000000; p++)
         pid = pid * 10 + (uint32_t)(*p - '0');

@@ -30,7 +30,7 @@ int32_t ns_register(const char *name, uint32_t pid);
 int32_t svc_call(const char *name, struct ant_msg *m);
 
 /* Server side of replacement (README, "Live replacement"). The pid given
- * as "takeover=PID" in a server's args (0: a fresh start). */
+ * as the word "takeover=PID" in a server's args (0: a fresh start). */
 uint32_t svc_takeover_pid(const char *args);
 /* May `from` take my state (SVC_HANDOVER)? It must be a child of my parent
  * started from a build of my program (NAME or NAME.v2). */

@@ -23,6 +23,7 @@
 struct server {
     const char *name;           /* in the name server */
     char module[ANT_NAME_MAX];  /* the build running now */
+    const char *args;           /* for every start; 0: none */
     uint32_t priv;              /* ANT_SPAWN_PRIV for drivers */
     uint32_t prio;
     uint8_t serves;             /* takes requests: can be replaced, crashed */
@@ -60,14 +61,19 @@ static int module_exists(const char *name)
     return 0;
 }
 
-static struct server *server_named(const uint32_t w[2])
+static struct server *server_named_str(const char *name)
 {
-    char name[ANT_SVC_NAME_MAX + 1];
-    svc_name_unpack(w, name);
     for (uint32_t i = 0; i < NSERVERS; i++)
         if (!strcmp(servers[i].name, name))
             return &servers[i];
     return 0;
+}
+
+static struct server *server_named(const uint32_t w[2])
+{
+    char name[ANT_SVC_NAME_MAX + 1];
+    svc_name_unpack(w, name);
+    return server_named_str(name);
 }
 
 /* Tell the name server that s->name is s->pid now. */
@@ -85,9 +91,10 @@ static void register_name(struct server *s)
 /* Start s from its module; takeover: the pid whose state it takes. */
 static int32_t start(struct server *s, uint32_t takeover)
 {
-    char args[32] = "";
+    char args[64] = "";
+    fmt_snprintf(args, sizeof args, "%s%s", s->args ? s->args : "", s->args && takeover ? " " : "");
     if (takeover)
-        fmt_snprintf(args, sizeof args, "takeover=%u", takeover);
+        fmt_snprintf(args + strlen(args), sizeof args - strlen(args), "takeover=%u", takeover);
     int32_t pid = ant_spawn(s->module, args, s->prio | s->priv);
     if (pid < 0) {
         ant_printf("init: cannot start %s (%s): %s\n", s->name, s->module, ant_strerror(pid));
@@ -352,9 +359,9 @@ int main(const char *args)
         return status == 0 && ipc == 0 ? 0 : 1;
     }
     if (!strcmp(args, "bench")) {          /* make bench: init=bench */
-        int32_t status = run("bench", "", 4);
-        ant_printf("init: bench ended with status %d\n", status);
-        return status == 0 ? 0 : 1;       /* 0x100 (killed) & 0xFF is 0 */
+        server_named_str("pager")->args = "max=256";   /* pressure soon: page_in */
+        serve("bench");
+        return 0;
     }
     if (!strcmp(args, "vm")) {            /* the paging suite, with its servers */
         serve("vmtest");

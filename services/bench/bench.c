@@ -46,14 +46,15 @@ enum { OP_WARM, OP_TIMED, OP_REPORT };
 /* The figures, in the order they are printed. */
 enum {
     F_LOOP, F_NULL, F_NULL_INT80, F_NULL_LIB, F_ONEWAY, F_ROUNDTRIP, F_ROUNDTRIP_LIB,
-    F_ICC_1, F_ICC_16, F_ICC_256, F_COPY_1, F_COPY_16, F_COPY_256, NFIGURES
+    F_ICC_1, F_ICC_16, F_ICC_256, F_COPY_1, F_COPY_16, F_COPY_256, F_FAULT_ZERO, F_PAGE_IN,
+    NFIGURES
 };
 
 static const char *const figure_name[NFIGURES] = {
     "empty_loop", "null_syscall", "null_syscall_int80", "null_syscall_lib",
     "ipc_oneway", "ipc_roundtrip", "ipc_roundtrip_lib",
     "icc_transfer_1p", "icc_transfer_16p", "icc_transfer_256p",
-    "copy_1p", "copy_16p", "copy_256p",
+    "copy_1p", "copy_16p", "copy_256p", "page_fault_zero", "page_in",
 };
 
 /* Where lines go and what rdtsc counts: the make bench boot, or live. */
@@ -63,6 +64,7 @@ static const char *counts = "guest instructions under QEMU -icount shift=0";
 
 static uint32_t figure[NFIGURES];
 static int have[NFIGURES];
+static int live;                /* in the running system, from the shell */
 static int failures;
 
 /* The sysenter stub: ECX = ESP, whose top word (pushed by the call) is the
@@ -457,6 +459,55 @@ static void stop_peer(int32_t pid)
         ant_wait(pid, &status);
 }
 
+/* Paging, when a pager runs (init=bench starts one, with a small frame
+ * budget): a first touch of a lazy page (demand-zero, served by the pager),
+ * and a touch of a page the pager had written out (read back from the
+ * paging space by the disk driver, with the stealing it sets off). */
+#define LAZY_BASE 0x20000000u
+#define ZERO_PAGES 256u
+
+static void measure_paging(void)
+{
+    struct ant_msg m = {{PAGER_STATS, 0, 0, 0}, 0};
+    void *page;
+    if (ns_lookup("pager") <= 0 || ant_icc_alloc(1, &page)) {
+        out("bench: no pager: no paging figures\n");
+        return;
+    }
+    m.run = ANT_ICC_RUN(page, 1);
+    if (svc_call("pager", &m) < 0) {
+        fail("pager stats", (int32_t)m.w[0]);
+        return;
+    }
+    uint32_t budget = ((struct pager_stats *)ANT_ICC_RUN_ADDR(m.run))->frames_managed;
+    ant_icc_free((void *)ANT_ICC_RUN_ADDR(m.run), 1);
+    uint32_t n = 4 * budget + ZERO_PAGES;   /* twice round the clock and more */
+    int32_t err = ant_mmap(LAZY_BASE, n * PAGE, ANT_PROT_WRITE | ANT_PROT_LAZY);
+    if (err) {
+        fail("lazy mmap", err);
+        return;
+    }
+    volatile uint32_t *a = (uint32_t *)LAZY_BASE;
+    uint64_t total = 0;
+    for (uint32_t p = 0; p < ZERO_PAGES; p++) {
+        uint32_t t0 = tsc();
+        a[p * (PAGE / 4)] = p;
+        total += tsc() - t0;
+    }
+    report(F_FAULT_ZERO, total, ZERO_PAGES);
+    for (uint32_t p = ZERO_PAGES; p < n; p++)
+        a[p * (PAGE / 4)] = p;              /* the first pages go out */
+    total = 0;
+    for (uint32_t p = 0; p < ZERO_PAGES; p++) {
+        uint32_t t0 = tsc();
+        uint32_t v = a[p * (PAGE / 4)];
+        total += tsc() - t0;
+        if (v != p)
+            fail("page_in read back", -ANT_EIO);
+    }
+    report(F_PAGE_IN, total, ZERO_PAGES);
+}
+
 static int measure(void)
 {
     out("bench: rdtsc ticks per operation: %s\n", counts);
@@ -478,6 +529,8 @@ static int measure(void)
         measure_icc(sink_pid, F_ICC_256, 256);
     }
     measure_copies();
+    if (!live)                  /* the running system may have no paging space */
+        measure_paging();
     stop_peer(sink_pid);
     stop_peer(server_pid);
     summary();
@@ -492,6 +545,7 @@ int main(const char *args)
     if (!strcmp(args, "server"))
         server();
     if (!strcmp(args, "live")) {
+        live = 1;
         out = con_printf;
         unit = "cycles";
         counts = "CPU cycles (not instructions) in the running system";

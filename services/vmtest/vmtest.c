@@ -131,6 +131,43 @@ static void t_exhaustion_kills_only_the_hog(void)
     CHECK(a[0] == pattern(0, 0));          /* my pages still come back */
 }
 
+/* Both classes at once: a child whose own program text is file pages
+ * (ANT_SPAWN_PAGED) works through more memory than there is. File pages
+ * are dropped (and read again from the program image) as well as working
+ * pages written out, and the child's results are right. */
+static void t_page_classes(void)
+{
+    char args[32];
+    int32_t status = -1;
+    CHECK(get_stats() == 0);
+    struct pager_stats before = stats;
+    fmt_snprintf(args, sizeof args, "work %u", 2 * stats.frames_managed);
+    int32_t pid = ant_spawn("vmtest", args, 4 | ANT_SPAWN_PAGED);
+    CHECK(pid > 0);
+    CHECK(ant_wait(pid, &status) == pid && status == 0);
+    CHECK(get_stats() == 0);
+    CHECK(stats.file_fills > before.file_fills);
+    CHECK(stats.steals_file > before.steals_file && stats.steals_work > before.steals_work);
+    ant_printf("vmtest: classes: %u file pages stolen, %u working pages stolen, %u file fills\n",
+               stats.steals_file - before.steals_file, stats.steals_work - before.steals_work,
+               stats.file_fills - before.file_fills);
+}
+
+/* The child of t_page_classes: write n pages, read them back twice. */
+static int work(uint32_t n)
+{
+    if (ant_mmap(HOG_BASE, n * PAGE, ANT_PROT_WRITE | ANT_PROT_LAZY))
+        return 3;
+    uint32_t *a = (uint32_t *)HOG_BASE;
+    for (uint32_t p = 0; p < n; p++)
+        a[p * (PAGE / 4) + 5] = pattern(p, 5);
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t p = 0; p < n; p++)
+            if (a[p * (PAGE / 4) + 5] != pattern(p, 5))
+                return 4;
+    return 0;
+}
+
 static int hog(uint32_t n)
 {
     if (ant_mmap(HOG_BASE, n * PAGE, ANT_PROT_WRITE | ANT_PROT_LAZY))
@@ -159,12 +196,15 @@ int main(const char *args)
 {
     if (!strncmp(args, "hog ", 4))
         return hog(number(args + 4));
+    if (!strncmp(args, "work ", 5))
+        return work(number(args + 5));
     if (get_stats())
         ant_printf("vmtest: no pager: every test will fail\n");
     run("deferred_allocation", t_deferred_allocation);
     run("lazy_refusals", t_lazy_refusals);
     run("clean_pages_need_no_slot", t_clean_pages_need_no_slot);
     run("overcommit_4x", t_overcommit);
+    run("page_classes", t_page_classes);
     run("exhaustion_kills_only_the_hog", t_exhaustion_kills_only_the_hog);
     ant_printf("vmtest: done: %d passed, %d failed\n", check_passed, check_failed);
     return check_failed ? 1 : 0;
