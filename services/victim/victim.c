@@ -71,6 +71,12 @@ int main(const char *args)
     if (!strcmp(args, "spin"))
         for (;;)
             sink++;
+    if (!strcmp(args, "parent")) {         /* a spinning child and a zombie one */
+        if (ant_spawn("victim", "spin", 4) < 0 || ant_spawn("victim", "exit0", 4) < 0)
+            return 1;
+        for (;;)                           /* the zombie is never reaped */
+            ant_sleep(100);
+    }
     if (!strcmp(args, "read_kernel"))
         sink = *(volatile uint32_t *)0xC0100000;
     else if (!strcmp(args, "write_kernel"))
