@@ -85,8 +85,9 @@ static int32_t start(struct server *s, uint32_t takeover)
         return pid;
     }
     s->pid = (uint32_t)pid;
-    if (s == NAMES) {               /* a fresh name server knows nobody */
-        for (uint32_t i = 1; i < NSERVERS && !takeover; i++)
+    if (s == NAMES) {               /* a fresh name server knows nobody, and a
+                                       successor may have found no state to take */
+        for (uint32_t i = 1; i < NSERVERS; i++)
             register_name(&servers[i]);
     } else {
         register_name(s);

@@ -71,6 +71,14 @@ int main(const char *args)
     if (!strcmp(args, "spin"))
         for (;;)
             sink++;
+    if (!strcmp(args, "icc_hog")) {        /* every free ICC page, held until killed */
+        void *run;
+        for (uint32_t want = 4096; want;)
+            if (ant_icc_alloc(want, &run))
+                want /= 2;
+        for (;;)
+            ant_sleep(100);
+    }
     if (!strcmp(args, "parent")) {         /* a spinning child and a zombie one */
         if (ant_spawn("victim", "spin", 4) < 0 || ant_spawn("victim", "exit0", 4) < 0)
             return 1;

@@ -214,6 +214,29 @@ def scenario_names(s):
     s.cmd("echo names restarted", r"(?m)^names restarted\r?$")
 
 
+def scenario_replace_without_icc(s):
+    """A handover with no ICC page for the state: the successor starts
+    fresh, the old server still ends (no second instance keeps the devices
+    or blocks the next replacement), every server keeps its name."""
+    m = s.cmd("run victim icc_hog", r"run: victim started as pid (\d+)\r?\n")
+    hog = int(m.group(1))
+    s.cmd("mem", r"mem: icc 0 free")
+    s.cmd("replace names", r"replace: names: pid \d+ replaced by pid \d+")
+    s.cmd("replace console", r"replace: console: pid \d+ replaced by pid \d+")
+    s.cmd(f"kill {hog}", rf"kill: pid {hog} killed")
+    s.cmd("replace names", r"replace: names: pid \d+ replaced by pid \d+")
+    s.cmd("replace console", r"replace: console: pid \d+ replaced by pid \d+")
+    shell = s.pid_of("shell")
+    s.send(f"kill {shell}\r")              # the next shell must find the console
+    s.expect(r"shell: AnT/i386 shell \(pid \d+\)", 30)
+    s.cmd("echo shell back", r"(?m)^shell back\r?$")
+    m = s.cmd("ps", r"ps: \d+ processes")
+    table = s.buf[m.start() - 3000 if m.start() > 3000 else 0:m.start()]
+    for name in (b"names", b"console"):
+        if len(re.findall(rb"(?m)^\s*\d+\s+\d+\s+" + name + rb"(\.v2)?\s", table[table.rfind(b"PID"):])) != 1:
+            raise Fail(f"not exactly one {name.decode()} in ps")
+
+
 def scenario_keyboard(s):
     s.expect(r"ant> ")
     s.pos -= 5                              # cmd() waits for this prompt again
@@ -243,6 +266,7 @@ SCENARIOS = [
     ("kill-console-mid-output", scenario_kill_console_mid_output),
     ("replace-console-under-flood", scenario_replace_console_under_flood),
     ("replace-restart-names", scenario_names),
+    ("replace-without-icc", scenario_replace_without_icc),
     ("fuzz-10000-bytes", scenario_fuzz),
     ("bench", scenario_bench),
 ]
