@@ -39,7 +39,7 @@ static struct server servers[] = {
 
 static struct { uint32_t pid; int32_t status; } ended[ENDED_MAX];
 static uint32_t ended_next;
-static struct { uint32_t waiter, pid; } waiters[WAITERS_MAX];
+static struct { uint32_t waiter, pid, run; } waiters[WAITERS_MAX];  /* run: lent with PM_WAIT */
 static uint32_t total_restarts;
 
 static int module_exists(const char *name)
@@ -99,8 +99,10 @@ static void reply_waiters(uint32_t pid, int32_t status)
 {
     for (uint32_t i = 0; i < WAITERS_MAX; i++) {
         if (waiters[i].waiter && waiters[i].pid == pid) {
-            struct ant_msg m = {{0, (uint32_t)status, 0, 0}, 0};
-            ant_reply((int32_t)waiters[i].waiter, &m);
+            uint32_t run = waiters[i].run;
+            struct ant_msg m = {{0, (uint32_t)status, 0, 0}, run};
+            if (ant_reply((int32_t)waiters[i].waiter, &m) < 0 && run)
+                ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
             waiters[i].waiter = 0;
         }
     }
@@ -178,6 +180,7 @@ static int32_t do_wait(uint32_t from, struct ant_msg *m, int *deferred)
         if (!waiters[i].waiter) {
             waiters[i].waiter = from;
             waiters[i].pid = pid;
+            waiters[i].run = m->run;    /* goes back with the answer, like every run */
             *deferred = 1;
             return 0;
         }

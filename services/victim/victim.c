@@ -2,6 +2,7 @@
  * argument names what to do; every fault must kill only this process. */
 #include "lib/ant.h"
 #include "lib/string.h"
+#include "lib/svc.h"
 
 #define TAG_ADDR 0x00800000u
 
@@ -78,6 +79,14 @@ int main(const char *args)
                 want /= 2;
         for (;;)
             ant_sleep(100);
+    }
+    if (!strcmp(args, "pm_wait_run")) {    /* PM_WAIT for myself, lending a page */
+        void *page;
+        struct ant_msg m = {{PM_WAIT, (uint32_t)ant_getpid(), 0, 0}, 0};
+        if (ant_icc_alloc(1, &page))
+            return 1;
+        m.run = ANT_ICC_RUN(page, 1);
+        return pm_call(&m) < 0 ? 2 : 0;    /* never answered before I end */
     }
     if (!strcmp(args, "parent")) {         /* a spinning child and a zombie one */
         if (ant_spawn("victim", "spin", 4) < 0 || ant_spawn("victim", "exit0", 4) < 0)

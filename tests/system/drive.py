@@ -237,6 +237,20 @@ def scenario_replace_without_icc(s):
             raise Fail(f"not exactly one {name.decode()} in ps")
 
 
+def scenario_deferred_wait_lends_page(s):
+    """A PM_WAIT that carries an ICC page and whose caller dies before the
+    answer: the page must not stay with the process manager."""
+    m = s.cmd("run victim pm_wait_run", r"run: victim started as pid (\d+)\r?\n")
+    pid = int(m.group(1))
+    time.sleep(0.5)
+    s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
+    m = s.cmd("ps", r"ps: \d+ processes")
+    table = s.buf[m.start() - 3000 if m.start() > 3000 else 0:m.start()]
+    row = re.findall(rb"(?m)^\s*\d+\s+0\s+init\s+\w+\s+\d+\s+(\d+)", table)
+    if not row or row[-1] != b"0":
+        raise Fail(f"init holds ICC pages: {row[-1:] if row else 'no row'}")
+
+
 def scenario_keyboard(s):
     s.expect(r"ant> ")
     s.pos -= 5                              # cmd() waits for this prompt again
@@ -267,6 +281,7 @@ SCENARIOS = [
     ("replace-console-under-flood", scenario_replace_console_under_flood),
     ("replace-restart-names", scenario_names),
     ("replace-without-icc", scenario_replace_without_icc),
+    ("deferred-wait-lends-page", scenario_deferred_wait_lends_page),
     ("fuzz-10000-bytes", scenario_fuzz),
     ("bench", scenario_bench),
 ]
