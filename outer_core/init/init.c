@@ -162,6 +162,21 @@ static int32_t do_run(struct ant_msg *m)
     return pid < 0 ? pid : 0;
 }
 
+/* Whether waiter slot i is free: empty, or its caller died (or no longer
+ * waits on me), which frees the slot and the page it lent. */
+static int waiter_slot_free(uint32_t i)
+{
+    struct ant_procinfo info;
+    uint32_t w = waiters[i].waiter, run = waiters[i].run;
+    if (w && ant_procinfo(w % 64, &info) == 0 && info.pid == w &&
+        info.state == ANT_PS_REPLY && info.peer == (uint32_t)ant_getpid())
+        return 0;
+    if (w && run)
+        ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
+    waiters[i].waiter = 0;
+    return 1;
+}
+
 /* PM_WAIT: 1 when the reply is deferred until pid ends. */
 static int32_t do_wait(uint32_t from, struct ant_msg *m, int *deferred)
 {
@@ -177,7 +192,7 @@ static int32_t do_wait(uint32_t from, struct ant_msg *m, int *deferred)
         info.ppid != (uint32_t)ant_getpid())
         return -ANT_ECHILD;
     for (uint32_t i = 0; i < WAITERS_MAX; i++) {
-        if (!waiters[i].waiter) {
+        if (waiter_slot_free(i)) {
             waiters[i].waiter = from;
             waiters[i].pid = pid;
             waiters[i].run = m->run;    /* goes back with the answer, like every run */

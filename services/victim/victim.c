@@ -80,9 +80,13 @@ int main(const char *args)
         for (;;)
             ant_sleep(100);
     }
-    if (!strcmp(args, "pm_wait_run")) {    /* PM_WAIT for myself, lending a page */
-        void *page;
-        struct ant_msg m = {{PM_WAIT, (uint32_t)ant_getpid(), 0, 0}, 0};
+    if (!strcmp(args, "pm_wait_run") || !strcmp(args, "pm_wait_names")) {
+        void *page;                        /* PM_WAIT for myself or the name server, lending a page */
+        struct ant_msg m = {{PM_NAMESERVER, 0, 0, 0}, 0};
+        if (pm_call(&m) < 0)
+            return 1;
+        m.w[1] = args[8] == 'r' ? (uint32_t)ant_getpid() : m.w[1];
+        m.w[0] = PM_WAIT;
         if (ant_icc_alloc(1, &page))
             return 1;
         m.run = ANT_ICC_RUN(page, 1);

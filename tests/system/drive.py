@@ -249,6 +249,20 @@ def scenario_deferred_wait_lends_page(s):
     row = re.findall(rb"(?m)^\s*\d+\s+0\s+init\s+\w+\s+\d+\s+(\d+)", table)
     if not row or row[-1] != b"0":
         raise Fail(f"init holds ICC pages: {row[-1:] if row else 'no row'}")
+    waiters = []                            # fill the manager's 8 waiter slots, then die
+    for _ in range(8):
+        waiters.append(int(s.cmd("run victim pm_wait_names", r"started as pid (\d+)\r?\n").group(1)))
+    time.sleep(0.5)
+    for pid in waiters:
+        s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
+    m = s.cmd("run victim pm_wait_run", r"run: victim started as pid (\d+)\r?\n")
+    pid = int(m.group(1))
+    time.sleep(0.5)                         # its PM_WAIT must be taken, not refused
+    m = s.cmd("ps", r"ps: \d+ processes")
+    table = s.buf[m.start() - 3000 if m.start() > 3000 else 0:m.start()]
+    if not re.search(rb"(?m)^\s*%d\s+\d+\s+victim\s+reply\s" % pid, table):
+        raise Fail("a PM_WAIT was refused: the slots of dead waiters are still taken")
+    s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
 
 
 def scenario_keyboard(s):
