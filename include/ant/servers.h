@@ -36,7 +36,9 @@
                                server stops taking requests, replies w1 = state
                                bytes, w2 = SVC_STATE_MAGIC, run = its state in
                                ICC pages; it then answers ERETRY to requests it
-                               holds and ends. Refused (EPERM) from anyone but
+                               holds and ends (without a page for the state it
+                               replies ENOMEM and ends all the same: the
+                               successor starts fresh). Refused (EPERM) from anyone but
                                the process its parent started as replacement. */
 #define SVC_CRASH    0x7F02 /* from the process manager only: fault on purpose
                                (a demonstration of restart): no reply */

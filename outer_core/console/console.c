@@ -384,21 +384,27 @@ static int op_crash(int32_t from, struct ant_msg *m)
     return 0;
 }
 
-/* Hand my state to the successor, give the pending reader ERETRY and end.
- * The devices are not touched after the snapshot: what they hold is the
+/* Hand my state to the successor (without an ICC page for it, only an
+ * error: it starts fresh), give the pending reader ERETRY and end. The
+ * devices are not touched after the snapshot: what they hold is the
  * successor's. */
 static int op_handover(int32_t from, struct ant_msg *m)
 {
     void *page;
     if (!svc_successor_ok((uint32_t)from))
         return answer(m, -ANT_EPERM, 0, 0, 0);
-    if (ant_icc_alloc(1, &page) < 0)
-        return answer(m, -ANT_ENOMEM, 0, 0, 0);
-    free_run(m->run);           /* a handover request carries none: nothing to give back */
-    st.magic = SVC_STATE_MAGIC;
-    st.version = SVC_VERSION;
-    memcpy(page, &st, sizeof st);
-    struct ant_msg r = {{0, sizeof st, SVC_STATE_MAGIC, 0}, ANT_ICC_RUN(page, 1)};
+    struct ant_msg r = *m;
+    if (ant_icc_alloc(1, &page) < 0) {
+        /* No page for my state: the successor starts fresh and I end all
+         * the same, or I would keep the devices from it. */
+        answer(&r, -ANT_ENOMEM, 0, 0, 0);
+    } else {
+        free_run(m->run);       /* a handover request carries none: nothing to give back */
+        st.magic = SVC_STATE_MAGIC;
+        st.version = SVC_VERSION;
+        memcpy(page, &st, sizeof st);
+        r = (struct ant_msg){{0, sizeof st, SVC_STATE_MAGIC, 0}, ANT_ICC_RUN(page, 1)};
+    }
     if (reply(from, &r) < 0)
         return 0;               /* it died asking: I carry on */
     if (reader.pid)

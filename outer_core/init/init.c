@@ -48,7 +48,7 @@ static struct server servers[] = {
 
 static struct { uint32_t pid; int32_t status; } ended[ENDED_MAX];
 static uint32_t ended_next;
-static struct { uint32_t waiter, pid; } waiters[WAITERS_MAX];
+static struct { uint32_t waiter, pid, run; } waiters[WAITERS_MAX];  /* run: lent with PM_WAIT */
 static uint32_t total_restarts;
 static uint32_t test_pid;               /* init=vm: the test program; its end ends me */
 
@@ -101,8 +101,9 @@ static int32_t start(struct server *s, uint32_t takeover)
         return pid;
     }
     s->pid = (uint32_t)pid;
-    if (s == NAMES) {               /* a fresh name server knows nobody */
-        for (uint32_t i = 1; i < NSERVERS && !takeover; i++)
+    if (s == NAMES) {               /* a fresh name server knows nobody, and a
+                                       successor may have found no state to take */
+        for (uint32_t i = 1; i < NSERVERS; i++)
             register_name(&servers[i]);
     } else {
         register_name(s);
@@ -114,8 +115,10 @@ static void reply_waiters(uint32_t pid, int32_t status)
 {
     for (uint32_t i = 0; i < WAITERS_MAX; i++) {
         if (waiters[i].waiter && waiters[i].pid == pid) {
-            struct ant_msg m = {{0, (uint32_t)status, 0, 0}, 0};
-            ant_reply((int32_t)waiters[i].waiter, &m);
+            uint32_t run = waiters[i].run;
+            struct ant_msg m = {{0, (uint32_t)status, 0, 0}, run};
+            if (ant_reply((int32_t)waiters[i].waiter, &m) < 0 && run)
+                ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
             waiters[i].waiter = 0;
         }
     }
@@ -194,6 +197,21 @@ static int32_t do_run(struct ant_msg *m)
     return pid < 0 ? pid : 0;
 }
 
+/* Whether waiter slot i is free: empty, or its caller died (or no longer
+ * waits on me), which frees the slot and the page it lent. */
+static int waiter_slot_free(uint32_t i)
+{
+    struct ant_procinfo info;
+    uint32_t w = waiters[i].waiter, run = waiters[i].run;
+    if (w && ant_procinfo(w % 64, &info) == 0 && info.pid == w &&
+        info.state == ANT_PS_REPLY && info.peer == (uint32_t)ant_getpid())
+        return 0;
+    if (w && run)
+        ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
+    waiters[i].waiter = 0;
+    return 1;
+}
+
 /* PM_WAIT: 1 when the reply is deferred until pid ends. */
 static int32_t do_wait(uint32_t from, struct ant_msg *m, int *deferred)
 {
@@ -209,9 +227,10 @@ static int32_t do_wait(uint32_t from, struct ant_msg *m, int *deferred)
         info.ppid != (uint32_t)ant_getpid())
         return -ANT_ECHILD;
     for (uint32_t i = 0; i < WAITERS_MAX; i++) {
-        if (!waiters[i].waiter) {
+        if (waiter_slot_free(i)) {
             waiters[i].waiter = from;
             waiters[i].pid = pid;
+            waiters[i].run = m->run;    /* goes back with the answer, like every run */
             *deferred = 1;
             return 0;
         }

@@ -110,7 +110,11 @@ static void hand_over(uint32_t from, struct ant_msg *m)
     int32_t err = svc_successor_ok(from) ? ant_icc_alloc(1, &page) : -ANT_EPERM;
     if (err) {
         m->w[0] = (uint32_t)err;
-        ant_reply((int32_t)from, m);
+        /* No page for the table: the successor starts empty (the manager
+         * names its servers again) and I end all the same, or two name
+         * servers would each answer half the clients. */
+        if (ant_reply((int32_t)from, m) == 0 && err != -ANT_EPERM)
+            ant_exit(0);
         return;
     }
     memcpy(page, &st, sizeof st);

@@ -243,6 +243,75 @@ static void t_preemption_of_busy_loop(void)
     CHECK(pool_free() == before);
 }
 
+
+/* The first child of ppid in that state, from the process table (pid 0: none). */
+static struct ant_procinfo child_of(uint32_t ppid, uint32_t state)
+{
+    struct ant_procinfo info = {0};
+    for (uint32_t i = 0; ant_procinfo(i, &info) != -ANT_EINVAL; i++)
+        if (info.pid && info.ppid == ppid && info.state == state)
+            return info;
+    memset(&info, 0, sizeof info);
+    return info;
+}
+
+static void t_procinfo_and_uptime(void)
+{
+    struct ant_procinfo info;
+    uint32_t me = (uint32_t)ant_getpid();
+    CHECK(ant_procinfo(64, &info) == -ANT_EINVAL);
+    CHECK(ant_procinfo(0xFFFFFFFF, &info) == -ANT_EINVAL);
+    CHECK(ant_procinfo(me % 64, (struct ant_procinfo *)0xC0000000) == -ANT_EFAULT);
+    CHECK(ant_procinfo(me % 64, (struct ant_procinfo *)0) == -ANT_EFAULT);
+    CHECK(ant_procinfo(me % 64, &info) == 0);
+    CHECK(info.pid == me && info.state == ANT_PS_RUN && !strcmp(info.name, "utest"));
+    CHECK(ant_mapio(0x40000000, 0xB8000, 1) == -ANT_EPERM);  /* not privileged */
+    uint32_t t0 = ant_uptime();
+    CHECK(ant_sleep(2) == 0);
+    CHECK(ant_uptime() >= t0 + 2);
+}
+
+static void t_wait_flags(void)
+{
+    int32_t st = -1;
+    struct ant_msg m;
+    CHECK(ant_wait_flags(0, &st, 0x4) == -ANT_EINVAL);
+    CHECK(ant_wait_flags(0, &st, ANT_WNOHANG) == -ANT_ECHILD);   /* no children */
+    int32_t pid = ant_spawn("victim", "spin", 4);
+    CHECK(pid > 0);
+    CHECK(ant_wait_flags(pid, &st, ANT_WNOHANG) == 0);
+    CHECK(ant_wait_flags(0, &st, ANT_WNOHANG | ANT_WNOTIFY) == 0);
+    /* Its end reaches me while I wait for a message from it alone. */
+    CHECK(ant_kill(pid) == 0);
+    CHECK(ant_recv(pid, &m) == -ANT_ESRCH);
+    CHECK(ant_recv(0, &m) == 0 && m.w[0] == ANT_NOTE_CHILD && !m.run);
+    CHECK(ant_wait_flags(0, &st, ANT_WNOHANG) == pid && st == ANT_KILLED_BY_KILL);
+    pid = ant_spawn("victim", "exit42", 4);
+    CHECK(pid > 0);
+    CHECK(ant_recv(0, &m) == 0 && m.w[0] == ANT_NOTE_CHILD);     /* woken by it */
+    CHECK(ant_wait_flags(0, &st, ANT_WNOHANG) == pid && st == 42);
+    CHECK(ant_wait_flags(0, &st, ANT_WNOHANG) == -ANT_ECHILD);
+}
+
+static void t_kill_descendants(void)
+{
+    uint32_t before = pool_free();
+    int32_t st, mid = ant_spawn("victim", "parent", 4);
+    CHECK(mid > 0);
+    CHECK(ant_sleep(3) == 0);
+    struct ant_procinfo spin = child_of((uint32_t)mid, ANT_PS_RUN);
+    struct ant_procinfo zombie = child_of((uint32_t)mid, ANT_PS_ZOMBIE);
+    CHECK(spin.pid && zombie.pid);
+    CHECK(zombie.pages == 0 && zombie.ppid == (uint32_t)mid);
+    CHECK(ant_kill((int32_t)zombie.pid) == -ANT_ESRCH);   /* already ended */
+    CHECK(ant_kill((int32_t)spin.pid) == 0);               /* a grandchild */
+    CHECK(ant_wait((int32_t)spin.pid, &st) == -ANT_ECHILD); /* not mine to reap */
+    CHECK(ant_kill(mid) == 0);                             /* and its zombies go with it */
+    CHECK(ant_wait(mid, &st) == mid && st == ANT_KILLED_BY_KILL);
+    CHECK(ant_procinfo(zombie.pid % 64, &zombie) == -ANT_ESRCH || zombie.ppid != (uint32_t)mid);
+    CHECK(pool_free() == before);
+}
+
 int main(const char *args)
 {
     (void)args;
@@ -263,6 +332,9 @@ int main(const char *args)
     run("isolation_same_address", t_isolation_same_address);
     run("create_exit_1000", t_create_exit_1000);
     run("preemption_of_busy_loop", t_preemption_of_busy_loop);
+    run("procinfo_and_uptime", t_procinfo_and_uptime);
+    run("wait_flags", t_wait_flags);
+    run("kill_descendants", t_kill_descendants);
     ant_printf("utest: done: %d passed, %d failed\n", check_passed, check_failed);
     return check_failed;
 }

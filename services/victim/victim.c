@@ -2,6 +2,7 @@
  * argument names what to do; every fault must kill only this process. */
 #include "lib/ant.h"
 #include "lib/string.h"
+#include "lib/svc.h"
 
 #define TAG_ADDR 0x00800000u
 
@@ -71,6 +72,32 @@ int main(const char *args)
     if (!strcmp(args, "spin"))
         for (;;)
             sink++;
+    if (!strcmp(args, "icc_hog")) {        /* every free ICC page, held until killed */
+        void *run;
+        for (uint32_t want = 4096; want;)
+            if (ant_icc_alloc(want, &run))
+                want /= 2;
+        for (;;)
+            ant_sleep(100);
+    }
+    if (!strcmp(args, "pm_wait_run") || !strcmp(args, "pm_wait_names")) {
+        void *page;                        /* PM_WAIT for myself or the name server, lending a page */
+        struct ant_msg m = {{PM_NAMESERVER, 0, 0, 0}, 0};
+        if (pm_call(&m) < 0)
+            return 1;
+        m.w[1] = args[8] == 'r' ? (uint32_t)ant_getpid() : m.w[1];
+        m.w[0] = PM_WAIT;
+        if (ant_icc_alloc(1, &page))
+            return 1;
+        m.run = ANT_ICC_RUN(page, 1);
+        return pm_call(&m) < 0 ? 2 : 0;    /* never answered before I end */
+    }
+    if (!strcmp(args, "parent")) {         /* a spinning child and a zombie one */
+        if (ant_spawn("victim", "spin", 4) < 0 || ant_spawn("victim", "exit0", 4) < 0)
+            return 1;
+        for (;;)                           /* the zombie is never reaped */
+            ant_sleep(100);
+    }
     if (!strcmp(args, "read_kernel"))
         sink = *(volatile uint32_t *)0xC0100000;
     else if (!strcmp(args, "write_kernel"))

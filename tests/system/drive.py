@@ -214,6 +214,57 @@ def scenario_names(s):
     s.cmd("echo names restarted", r"(?m)^names restarted\r?$")
 
 
+def scenario_replace_without_icc(s):
+    """A handover with no ICC page for the state: the successor starts
+    fresh, the old server still ends (no second instance keeps the devices
+    or blocks the next replacement), every server keeps its name."""
+    m = s.cmd("run victim icc_hog", r"run: victim started as pid (\d+)\r?\n")
+    hog = int(m.group(1))
+    s.cmd("mem", r"mem: icc 0 free")
+    s.cmd("replace names", r"replace: names: pid \d+ replaced by pid \d+")
+    s.cmd("replace console", r"replace: console: pid \d+ replaced by pid \d+")
+    s.cmd(f"kill {hog}", rf"kill: pid {hog} killed")
+    s.cmd("replace names", r"replace: names: pid \d+ replaced by pid \d+")
+    s.cmd("replace console", r"replace: console: pid \d+ replaced by pid \d+")
+    shell = s.pid_of("shell")
+    s.send(f"kill {shell}\r")              # the next shell must find the console
+    s.expect(r"shell: AnT/i386 shell \(pid \d+\)", 30)
+    s.cmd("echo shell back", r"(?m)^shell back\r?$")
+    m = s.cmd("ps", r"ps: \d+ processes")
+    table = s.buf[m.start() - 3000 if m.start() > 3000 else 0:m.start()]
+    for name in (b"names", b"console"):
+        if len(re.findall(rb"(?m)^\s*\d+\s+\d+\s+" + name + rb"(\.v2)?\s", table[table.rfind(b"PID"):])) != 1:
+            raise Fail(f"not exactly one {name.decode()} in ps")
+
+
+def scenario_deferred_wait_lends_page(s):
+    """A PM_WAIT that carries an ICC page and whose caller dies before the
+    answer: the page must not stay with the process manager."""
+    m = s.cmd("run victim pm_wait_run", r"run: victim started as pid (\d+)\r?\n")
+    pid = int(m.group(1))
+    time.sleep(0.5)
+    s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
+    m = s.cmd("ps", r"ps: \d+ processes")
+    table = s.buf[m.start() - 3000 if m.start() > 3000 else 0:m.start()]
+    row = re.findall(rb"(?m)^\s*\d+\s+0\s+init\s+\w+\s+\d+\s+(\d+)", table)
+    if not row or row[-1] != b"0":
+        raise Fail(f"init holds ICC pages: {row[-1:] if row else 'no row'}")
+    waiters = []                            # fill the manager's 8 waiter slots, then die
+    for _ in range(8):
+        waiters.append(int(s.cmd("run victim pm_wait_names", r"started as pid (\d+)\r?\n").group(1)))
+    time.sleep(0.5)
+    for pid in waiters:
+        s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
+    m = s.cmd("run victim pm_wait_run", r"run: victim started as pid (\d+)\r?\n")
+    pid = int(m.group(1))
+    time.sleep(0.5)                         # its PM_WAIT must be taken, not refused
+    m = s.cmd("ps", r"ps: \d+ processes")
+    table = s.buf[m.start() - 3000 if m.start() > 3000 else 0:m.start()]
+    if not re.search(rb"(?m)^\s*%d\s+\d+\s+victim\s+reply\s" % pid, table):
+        raise Fail("a PM_WAIT was refused: the slots of dead waiters are still taken")
+    s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
+
+
 def scenario_keyboard(s):
     s.expect(r"ant> ")
     s.pos -= 5                              # cmd() waits for this prompt again
@@ -243,6 +294,8 @@ SCENARIOS = [
     ("kill-console-mid-output", scenario_kill_console_mid_output),
     ("replace-console-under-flood", scenario_replace_console_under_flood),
     ("replace-restart-names", scenario_names),
+    ("replace-without-icc", scenario_replace_without_icc),
+    ("deferred-wait-lends-page", scenario_deferred_wait_lends_page),
     ("fuzz-10000-bytes", scenario_fuzz),
     ("bench", scenario_bench),
 ]
