@@ -80,8 +80,8 @@ static struct server *server_named(const uint32_t w[2])
 static void register_name(struct server *s)
 {
     struct ant_msg m = {{NS_REGISTER, 0, 0, s->pid}, 0};
-    if (s == NAMES || !NAMES->pid || svc_name_pack(s->name, &m.w[1]))
-        return;
+    if (s == NAMES || !NAMES->pid || !s->pid || svc_name_pack(s->name, &m.w[1]))
+        return;                     /* pid 0 would name the caller: me */
     int32_t r = ant_call((int32_t)NAMES->pid, &m);
     if (r < 0 || (int32_t)m.w[0] < 0)
         ant_printf("init: cannot register %s: %s\n", s->name,
@@ -253,13 +253,17 @@ static int32_t do_replace(struct ant_msg *m)
         return -ANT_ENOENT;
     if (s->old)
         return -ANT_EBUSY;          /* one replacement at a time */
-    char prev[ANT_NAME_MAX];
+    char prev[ANT_NAME_MAX], base[ANT_NAME_MAX];
     uint32_t old = s->pid;
     strncpy_safe(prev, s->module, sizeof prev);
-    if (!strcmp(prev, s->name))     /* NAME -> NAME.v2 (if built) -> NAME */
-        fmt_snprintf(s->module, sizeof s->module, "%s.v2", s->name);
-    if (strcmp(prev, s->name) || !module_exists(s->module))
-        strncpy_safe(s->module, s->name, sizeof s->module);
+    strncpy_safe(base, prev, sizeof base);
+    for (char *dot = base; *dot; dot++)
+        if (*dot == '.')
+            *dot = 0;               /* the module without its build suffix */
+    if (!strcmp(prev, base))        /* MODULE -> MODULE.v2 (if built) -> MODULE */
+        fmt_snprintf(s->module, sizeof s->module, "%s.v2", base);
+    if (strcmp(prev, base) || !module_exists(s->module))
+        strncpy_safe(s->module, base, sizeof s->module);
     int32_t pid = start(s, old);
     if (pid < 0) {
         strncpy_safe(s->module, prev, sizeof s->module);
@@ -269,7 +273,7 @@ static int32_t do_replace(struct ant_msg *m)
     s->old = old;
     m->w[1] = (uint32_t)pid;
     m->w[2] = old;
-    m->w[3] = strcmp(s->module, s->name) ? 2 : 1;
+    m->w[3] = strcmp(s->module, base) ? 2 : 1;
     ant_printf("init: %s: replacing pid %u by pid %d (%s)\n", s->name, old, pid, s->module);
     return 0;
 }
