@@ -29,7 +29,7 @@ USER_PROGS += $(foreach s,$(V2_SERVERS),$(B)/user/$(s).v2.elf)
 LIBANT_OBJS := $(B)/lib/crt0.o $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/svc.o $(B)/lib/fmt.o $(B)/lib/string.o
 MODULES    := $(USER_PROGS) $(B)/testmod.bin
 
-HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c kernel/cmdline.c kernel/elf.c lib/fmt.c
+HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c kernel/cmdline.c kernel/elf.c lib/fmt.c outer_core/pager/clock.c
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -105,14 +105,21 @@ $(B)/testmod.bin:
 	@mkdir -p $(@D)
 	perl -e 'print pack("V*", map { $$_ ^ 0xA5A5A5A5 } 0..3099)' > $@
 
+# The paging space: a disk on the primary IDE channel, made once.
+$(B)/paging.img:
+	@mkdir -p $(@D)
+	truncate -s 64M $@
+
 run: deps
-	@$(MAKE) --no-print-directory $(B)/ant.iso
-	$(QEMU) -m $(QEMU_RUN_MEM) -cdrom $(B)/ant.iso -serial mon:stdio -display none -no-reboot
+	@$(MAKE) --no-print-directory $(B)/ant.iso $(B)/paging.img
+	$(QEMU) -m $(QEMU_RUN_MEM) -cdrom $(B)/ant.iso -serial mon:stdio -display none -no-reboot \
+	    -drive file=$(B)/paging.img,format=raw,if=ide,index=0
 
 debug: deps
-	@$(MAKE) --no-print-directory $(B)/ant.iso
+	@$(MAKE) --no-print-directory $(B)/ant.iso $(B)/paging.img
 	@echo "QEMU waits for gdb on :1234: gdb $(B)/kernel.elf -ex 'target remote :1234'"
-	$(QEMU) -m $(QEMU_RUN_MEM) -cdrom $(B)/ant.iso -serial mon:stdio -display none -no-reboot -s -S
+	$(QEMU) -m $(QEMU_RUN_MEM) -cdrom $(B)/ant.iso -serial mon:stdio -display none -no-reboot -s -S \
+	    -drive file=$(B)/paging.img,format=raw,if=ide,index=0
 
 $(B)/host/test_host: $(HOST_SRC) $(wildcard tests/host/*.h)
 	@mkdir -p $(@D)

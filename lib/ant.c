@@ -110,6 +110,13 @@ int32_t ant_icc_info(struct ant_iccinfo *info) { return ant_syscall(SYS_ICC_INFO
 int32_t ant_irq_bind(int irq) { return ant_syscall(SYS_IRQ_BIND, (uint32_t)irq, 0, 0, 0); }
 int32_t ant_irq_ack(int irq) { return ant_syscall(SYS_IRQ_ACK, (uint32_t)irq, 0, 0, 0); }
 int32_t ant_ioperm(uint32_t first, uint32_t count) { return ant_syscall(SYS_IOPERM, first, count, 0, 0); }
+int32_t ant_vm_pager(void) { return ant_syscall(SYS_VM_PAGER, 0, 0, 0, 0); }
+int32_t ant_vm_frame(uint32_t op, uint32_t frame) { return ant_syscall(SYS_VM_FRAME, op, frame, 0, 0); }
+int32_t ant_vm_map(uint32_t pid, uint32_t va, uint32_t frame, uint32_t src) { return ant_syscall(SYS_VM_MAP, pid, va, frame, src); }
+int32_t ant_vm_unmap(uint32_t pid, uint32_t va, uint32_t dst, uint32_t slot) { return ant_syscall(SYS_VM_UNMAP, pid, va, dst, slot); }
+int32_t ant_vm_bits(uint32_t pid, uint32_t va, uint32_t flags) { return ant_syscall(SYS_VM_BITS, pid, va, flags, 0); }
+int32_t ant_vm_resolve(uint32_t pid, uint32_t verdict) { return ant_syscall(SYS_VM_RESOLVE, pid, verdict, 0, 0); }
+int32_t ant_vm_info(uint32_t pid, struct ant_vminfo *info) { return ant_syscall(SYS_VM_INFO, pid, (uint32_t)info, 0, 0); }
 
 struct outbuf {
     char buf[256];

@@ -66,6 +66,15 @@ int32_t ant_icc_info(struct ant_iccinfo *info);
 int32_t ant_irq_bind(int irq);
 int32_t ant_irq_ack(int irq);
 int32_t ant_ioperm(uint32_t first, uint32_t count);
+/* The pager's calls (SYS_VM_*). A frame comes back as its physical
+ * address, which may look negative: only -4095..-1 are errors. */
+int32_t ant_vm_pager(void);
+int32_t ant_vm_frame(uint32_t op, uint32_t frame);
+int32_t ant_vm_map(uint32_t pid, uint32_t va, uint32_t frame, uint32_t src);
+int32_t ant_vm_unmap(uint32_t pid, uint32_t va, uint32_t dst, uint32_t slot);
+int32_t ant_vm_bits(uint32_t pid, uint32_t va, uint32_t flags);
+int32_t ant_vm_resolve(uint32_t pid, uint32_t verdict);
+int32_t ant_vm_info(uint32_t pid, struct ant_vminfo *info);
 
 int ant_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Formatted output in pieces of up to 256 bytes to write. */

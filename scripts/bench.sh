@@ -18,7 +18,10 @@ TIMEOUT=${BENCH_TIMEOUT:-300}
 RUNS=${BENCH_RUNS:-2}
 EXIT_PASS=33                     # isa-debug-exit: (0x10 << 1) | 1
 REQUIRED="null_syscall ipc_oneway ipc_roundtrip icc_transfer_1p icc_transfer_16p
-          icc_transfer_256p copy_1p copy_16p copy_256p"
+          icc_transfer_256p copy_1p copy_16p copy_256p page_fault_zero page_in"
+HOST_TIMED=page_in
+MODS="$B/user/init.elf init,$B/user/bench.elf bench,$B/user/names.elf names"
+MODS="$MODS,$B/user/ata.elf ata,$B/user/pager.elf pager"
 
 die() {
     echo "bench: FAILED: $*" >&2
@@ -30,7 +33,8 @@ show_failures() {                # the lines of a log that say what went wrong
 }
 
 [ "$RUNS" -ge 1 ] 2>/dev/null || die "BENCH_RUNS must be a number of boots, 1 or more"
-for f in "$B/kernel.elf" "$B/user/init.elf" "$B/user/bench.elf"; do
+for f in "$B/kernel.elf" "$B/user/init.elf" "$B/user/bench.elf" "$B/user/names.elf" \
+    "$B/user/ata.elf" "$B/user/pager.elf"; do
     [ -f "$f" ] || die "$f is missing (run make first)"
 done
 rm -rf "$OUT"
@@ -40,11 +44,13 @@ mkdir -p "$OUT"
 # ("name value" lines) $OUT/figures-N.txt.
 boot_bench() {
     local log=$OUT/serial-$1.log rc
+    rm -f "$OUT/paging.img" && truncate -s 16M "$OUT/paging.img"   # page_in's paging space
     timeout "$TIMEOUT" "$QEMU" -icount shift=0 -m 128 -display none -no-reboot \
         -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-        -kernel "$B/kernel.elf" -initrd "$B/user/init.elf init,$B/user/bench.elf bench" \
-        -append "init=bench" > "$OUT/qemu-$1.log" 2>&1
+        -kernel "$B/kernel.elf" -initrd "$MODS" -append "init=bench" \
+        -drive "file=$OUT/paging.img,format=raw,if=ide,index=0" > "$OUT/qemu-$1.log" 2>&1
     rc=$?
+    rm -f "$OUT/paging.img"
     tr -d '\r' < "$log" | sed -n 's/^bench: \([a-z0-9_]*\) instructions \([0-9][0-9]*\)$/\1 \2/p' \
         > "$OUT/figures-$1.txt"
     if [ $rc != $EXIT_PASS ]; then
@@ -71,11 +77,15 @@ FIG=$OUT/figures-1.txt
 cp "$OUT/serial-1.log" "$OUT/serial.log"
 if [ "$RUNS" -gt 1 ]; then
     same=1
+    # page_in waits for QEMU's disk, which keeps host time, not instruction time.
     for run in $(seq 2 "$RUNS"); do
-        cmp -s "$FIG" "$OUT/figures-$run.txt" || same=0
+        cmp -s <(grep -v "^$HOST_TIMED " "$FIG") <(grep -v "^$HOST_TIMED " "$OUT/figures-$run.txt") ||
+            same=0
     done
     if [ $same = 1 ]; then
-        echo "bench: the figures of all $RUNS runs are identical"
+        echo "bench: the figures of all $RUNS runs are identical (but $HOST_TIMED:" \
+             "$(grep -h "^$HOST_TIMED " "$OUT"/figures-*.txt | awk '{ printf "%s ", $2 }')" \
+             "- it includes disk transfers QEMU times in host time)"
     else
         echo "bench: WARNING: the figures differ between runs:"
         paste "$OUT"/figures-*.txt | sed 's/^/    /'

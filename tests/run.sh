@@ -153,6 +153,21 @@ expect_line init-bench/figures "$log" "^bench: ipc_roundtrip instructions [0-9]"
 message_boot init-unknown-word $EXIT_FAIL "init: unknown argument 'nosuch'" -m 32 "${KERNEL[@]}" -append "init=nosuch"
 message_boot unknown-test-selector $EXIT_FAIL "no test is called 'nosuchtest'" -m 32 "${KERNEL[@]}" -append "test=nosuchtest"
 
+# Paging: a 24 MiB machine with a 64 MiB paging disk; init=vm starts the
+# name server, the disk driver and the pager, then vmtest.
+VMMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/ata.elf ata"
+VMMODS="$VMMODS,$B/user/pager.elf pager,$B/user/vmtest.elf vmtest"
+rm -f "$LOGS/paging.img" && truncate -s 64M "$LOGS/paging.img"
+TIMEOUT=${VM_TIMEOUT:-400} boot vm-24M -m 24 -kernel "$B/kernel.elf" -initrd "$VMMODS" -append "init=vm" \
+    -drive "file=$LOGS/paging.img,format=raw,if=ide,index=0"     # about 70 s here, all disk
+count_lines "$log" vmtest vm-24M
+if [ $rc = $EXIT_PASS ] && grep -q "^vmtest: done" "$log"; then
+    result vm-24M/boot 1
+else
+    result vm-24M/boot 0 "$(why_exit)"
+fi
+rm -f "$LOGS/paging.img"
+
 # The running system, driven over its serial line like a user at a terminal
 # (tests/system/drive.py): shell commands, live replacement and restart of
 # the servers, a flood, 10,000 random bytes.
@@ -160,6 +175,7 @@ SYSMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/names.v2.elf name
 SYSMODS="$SYSMODS,$B/user/console.elf console,$B/user/console.v2.elf console.v2"
 SYSMODS="$SYSMODS,$B/user/shell.elf shell,$B/user/pipeline.elf pipeline,$B/user/bench.elf bench"
 SYSMODS="$SYSMODS,$B/user/hello.elf hello,$B/user/victim.elf victim"
+SYSMODS="$SYSMODS,$B/user/ata.elf ata,$B/user/pager.elf pager"
 timeout 600 python3 tests/system/drive.py "$B/kernel.elf" "$SYSMODS" "$LOGS" > "$LOGS/system.out" 2>&1
 rc=$?
 count_lines "$LOGS/system.out" system system

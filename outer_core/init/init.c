@@ -382,7 +382,7 @@ int main(const char *args)
         return status == 0 && ipc == 0 ? 0 : 1;
     }
     if (!strcmp(args, "bench")) {          /* make bench: init=bench */
-        server_named_str("pager")->args = "max=256";   /* pressure soon: page_in */
+        server_named_str("pager")->args = "max=512";   /* pressure soon: page_in */
         serve("bench");
         return 0;
     }

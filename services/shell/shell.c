@@ -32,6 +32,7 @@ static const char *const state_name[] = {
 
 static struct ant_procinfo procs[MAX_PROCS];
 static char *run_page;          /* the ICC page PM_RUN borrows, kept for reuse */
+static char *stats_page;        /* the ICC page PAGER_STATS fills, kept too */
 
 /* words[0..n-1] joined by single spaces into buf (which is big enough:
  * the words came from one input line). */
@@ -113,6 +114,28 @@ static int32_t pm_server_call(uint32_t op, const char *name, struct ant_msg *m)
     return r < 0 ? r : pm_call(m);
 }
 
+/* The pager's figures; -ENOENT at once when no pager runs. */
+static int32_t pager_stats(struct pager_stats *ps)
+{
+    void *page;
+    int32_t r = ns_lookup("pager");
+    if (r < 0)
+        return r;
+    if (!stats_page) {
+        if ((r = ant_icc_alloc(1, &page)) < 0)
+            return r;
+        stats_page = page;
+    }
+    struct ant_msg m = {{PAGER_STATS, 0, 0, 0}, ANT_ICC_RUN(stats_page, 1)};
+    r = svc_call("pager", &m);
+    stats_page = m.run ? (char *)ANT_ICC_RUN_ADDR(m.run) : 0;
+    if (r >= 0 && !stats_page)
+        r = -ANT_EIO;               /* the page did not come back */
+    if (r >= 0)
+        memcpy(ps, stats_page, sizeof *ps);
+    return r;
+}
+
 static void cmd_help(int argc, char **argv);
 
 static void cmd_echo(int argc, char **argv)
@@ -138,9 +161,13 @@ static void cmd_mem(int argc, char **argv)
     struct ant_meminfo mi;
     struct ant_iccinfo ii;
     (void)argc, (void)argv;
+    struct pager_stats ps;
     if (ant_meminfo(&mi) == 0)
         con_printf("mem: pool %u free, %u used, %u total frames (4 KB)\n", mi.pool_free,
                    mi.pool_total - mi.pool_free, mi.pool_total);
+    if (pager_stats(&ps) == 0)
+        con_printf("mem: pager free list %u (low %u, high %u)\n", ps.frames_free, ps.low_mark,
+                   ps.high_mark);
     if (ant_icc_info(&ii) == 0)
         con_printf("mem: icc %u free, %u used, %u total pages\n", ii.free, ii.total - ii.free,
                    ii.total);
@@ -156,6 +183,25 @@ static void cmd_mem(int argc, char **argv)
         con_printf("mem: check ok (ICC invariant, frame audit)\n");
     else
         con_printf("mem: check FAILED\n");
+}
+
+static void cmd_vmstat(int argc, char **argv)
+{
+    struct pager_stats ps;
+    (void)argc, (void)argv;
+    int32_t r = pager_stats(&ps);
+    if (r < 0) {
+        con_printf("vmstat: no pager (%s)\n", ant_strerror(r));
+        return;
+    }
+    con_printf("vmstat: frames %u managed, %u free, low %u, high %u\n", ps.frames_managed,
+               ps.frames_free, ps.low_mark, ps.high_mark);
+    con_printf("vmstat: faults %u, zero-fills %u, file-fills %u, page-ins %u, page-outs %u\n",
+               ps.faults, ps.zero_fills, ps.file_fills, ps.page_ins, ps.page_outs);
+    con_printf("vmstat: steals file %u, work %u, clock sweeps %u\n", ps.steals_file,
+               ps.steals_work, ps.clock_sweeps);
+    con_printf("vmstat: slots %u of %u in use, kills %u\n", ps.slots_used, ps.slots_total,
+               ps.kills);
 }
 
 static void cmd_run(int argc, char **argv)
@@ -231,6 +277,7 @@ static const struct command commands[] = {
     {"echo", "echo WORDS...", "print the words", 0, -1, cmd_echo},
     {"ps", "ps", "the processes", 0, 0, cmd_ps},
     {"mem", "mem", "memory use, and the inner core's checks", 0, 0, cmd_mem},
+    {"vmstat", "vmstat", "the pager: frames, faults, paging, steals, slots", 0, 0, cmd_vmstat},
     {"run", "run NAME [ARGS]", "start a program", 1, -1, cmd_run},
     {"kill", "kill ID", "end a process", 1, 1, cmd_kill},
     {"replace", "replace SERVER", "swap a server for its other build, live", 1, 1, cmd_replace},
