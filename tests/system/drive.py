@@ -117,7 +117,7 @@ def scenario_commands(s):
     s.cmd("help")
     start = s.pos
     s.expect(r"ant> ")                      # the end of the list
-    for word in ("help", "echo", "ps", "mem", "run", "kill", "replace", "crash", "bench"):
+    for word in ("help", "echo", "ps", "mem", "vmstat", "run", "kill", "replace", "crash", "bench"):
         if not re.search(rb"(?m)^  " + word.encode() + rb"\b", s.buf[start:s.pos]):
             raise Fail(f"help does not mention {word}")
     s.pos -= 5                              # the next command waits for this prompt
@@ -130,6 +130,9 @@ def scenario_commands(s):
     s.cmd("mem", r"mem: pool \d+ free, \d+ used, \d+ total")
     s.expect(r"mem: icc \d+ free, \d+ used, \d+ total")
     s.expect(r"mem: check ok")
+    s.cmd("vmstat", r"vmstat: frames \d+ managed, \d+ free, low \d+, high \d+")
+    s.expect(r"vmstat: slots 0 of 0 in use, kills 0")       # no disk here
+    s.cmd("mem", r"mem: pager free list \d+ \(low \d+, high \d+\)")
     s.cmd("run hello", r"run: hello started as pid \d+")
     s.cmd("run nosuch", r"run: nosuch: ENOENT")
     s.cmd("kill", r"kill: usage")
