@@ -149,6 +149,20 @@ int32_t svc_call(const char *name, struct ant_msg *m)
     }
 }
 
+void svc_free_run(uint32_t run)
+{
+    if (run)
+        ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
+}
+
+int32_t svc_reply(int32_t pid, struct ant_msg *m)
+{
+    int32_t r = ant_reply(pid, m);
+    if (r < 0)
+        svc_free_run(m->run);
+    return r;
+}
+
 uint32_t svc_takeover_pid(const char *args)
 {
     const char *p = args;

@@ -29,6 +29,11 @@ int32_t ns_register(const char *name, uint32_t pid);
  * fills a new run and calls again). */
 int32_t svc_call(const char *name, struct ant_msg *m);
 
+/* Server side: give a run back to the pool (0: none); answer a caller,
+ * and if it has gone, free the run it had lent me. */
+void svc_free_run(uint32_t run);
+int32_t svc_reply(int32_t pid, struct ant_msg *m);
+
 /* Server side of replacement (README, "Live replacement"). The pid given
  * as the word "takeover=PID" in a server's args (0: a fresh start). */
 uint32_t svc_takeover_pid(const char *args);

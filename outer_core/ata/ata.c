@@ -237,21 +237,6 @@ static uint32_t probe(void)
 
 /* ---- replies ---- */
 
-static void free_run(uint32_t run)
-{
-    if (run)
-        ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
-}
-
-/* Answer a caller; if it has gone, the run it lent me goes to the pool. */
-static int32_t reply(int32_t pid, struct ant_msg *m)
-{
-    int32_t r = ant_reply(pid, m);
-    if (r < 0)
-        free_run(m->run);
-    return r;
-}
-
 /* Fill m as a reply (its run goes back with it); 1: send it now. */
 static int answer(struct ant_msg *m, int32_t status, uint32_t w1)
 {
@@ -324,12 +309,12 @@ static int op_handover(int32_t from, struct ant_msg *m)
         return answer(m, -ANT_EPERM, 0);
     if (ant_icc_alloc(1, &page) < 0)
         return answer(m, -ANT_ENOMEM, 0);
-    free_run(m->run);               /* a handover request carries none */
+    svc_free_run(m->run);               /* a handover request carries none */
     st.magic = SVC_STATE_MAGIC;
     st.version = SVC_VERSION;
     memcpy(page, &st, sizeof st);
     struct ant_msg r = {{0, sizeof st, SVC_STATE_MAGIC, 0}, ANT_ICC_RUN(page, 1)};
-    if (reply(from, &r) < 0)
+    if (svc_reply(from, &r) < 0)
         return 0;                   /* it died asking: I carry on */
     ant_exit(0);
 }
@@ -365,7 +350,7 @@ static __attribute__((noreturn)) void serve(void)
         if (from == 0 && irq_bound && m.w[0] == IRQ_ATA)
             irq_done();
         else if (from > 0 && dispatch(from, &m))
-            reply(from, &m);
+            svc_reply(from, &m);
     }
 }
 

@@ -158,21 +158,6 @@ static void put(const char *s, uint32_t n)
 
 /* ---- replies ---- */
 
-static void free_run(uint32_t run)
-{
-    if (run)
-        ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
-}
-
-/* Answer a caller; if it has gone, the run it lent me goes to the pool. */
-static int32_t reply(int32_t pid, struct ant_msg *m)
-{
-    int32_t r = ant_reply(pid, m);
-    if (r < 0)
-        free_run(m->run);
-    return r;
-}
-
 /* Fill m as a reply (keeping its run, which goes back); 1: send it now. */
 static int answer(struct ant_msg *m, int32_t status, uint32_t w1, uint32_t w2, uint32_t w3)
 {
@@ -202,14 +187,14 @@ static int32_t give_line(int32_t pid, uint32_t run, const struct line *l)
     memcpy(page, l->text, l->len);
     page[l->len] = 0;
     struct ant_msg m = {{0, l->len, l->flags, 0}, run};
-    return reply(pid, &m);
+    return svc_reply(pid, &m);
 }
 
 /* The pending reader gets status instead of a line. */
 static void release_reader(int32_t status)
 {
     struct ant_msg m = {{(uint32_t)status, 0, 0, 0}, reader.run};
-    reply(reader.pid, &m);
+    svc_reply(reader.pid, &m);
     reader.pid = 0;
 }
 
@@ -329,7 +314,7 @@ static int reader_waiting(void)
     struct ant_procinfo info;
     if (proc_of(reader.pid, &info) && info.state == ANT_PS_REPLY && info.peer == (uint32_t)self)
         return 1;
-    free_run(reader.run);
+    svc_free_run(reader.run);
     reader.pid = 0;
     return 0;
 }
@@ -399,13 +384,13 @@ static int op_handover(int32_t from, struct ant_msg *m)
          * the same, or I would keep the devices from it. */
         answer(&r, -ANT_ENOMEM, 0, 0, 0);
     } else {
-        free_run(m->run);       /* a handover request carries none: nothing to give back */
+        svc_free_run(m->run);       /* a handover request carries none: nothing to give back */
         st.magic = SVC_STATE_MAGIC;
         st.version = SVC_VERSION;
         memcpy(page, &st, sizeof st);
         r = (struct ant_msg){{0, sizeof st, SVC_STATE_MAGIC, 0}, ANT_ICC_RUN(page, 1)};
     }
-    if (reply(from, &r) < 0)
+    if (svc_reply(from, &r) < 0)
         return 0;               /* it died asking: I carry on */
     if (reader.pid)
         release_reader(-ANT_ERETRY);
@@ -438,7 +423,7 @@ static __attribute__((noreturn)) void serve(void)
             held |= 1u << m.w[0];
             pump();
         } else if (from > 0 && dispatch(from, &m)) {
-            reply(from, &m);
+            svc_reply(from, &m);
         }
     }
 }

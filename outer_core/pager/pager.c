@@ -436,19 +436,6 @@ static void reap(void)
 
 /* ---- requests ---- */
 
-static void free_run(uint32_t run)
-{
-    if (run)
-        ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
-}
-
-/* Answer a caller; if it has gone, the run it lent me is freed. */
-static void reply(int32_t pid, struct ant_msg *m)
-{
-    if (ant_reply(pid, m) < 0)
-        free_run(m->run);
-}
-
 static void stats_now(struct pager_stats *s)
 {
     *s = st;
@@ -556,12 +543,12 @@ static int op_handover(int32_t from, struct ant_msg *m)
     uint32_t run = pack_state(&bytes);
     if (!run)
         return answer(m, -ANT_ENOMEM);
-    free_run(m->run);
+    svc_free_run(m->run);
     const struct state *s = (const struct state *)ANT_ICC_RUN_ADDR(run);
     uint32_t npages = s->npages, nslots = s->nslots;   /* the run is not mine after */
     struct ant_msg r = {{0, bytes, SVC_STATE_MAGIC, 0}, run};
     if (ant_reply(from, &r) < 0) {
-        free_run(run);
+        svc_free_run(run);
         return 0;                       /* it went away: I carry on */
     }
     ant_printf("pager: handed %u pages and %u slots over to pid %u\n", npages, nslots, from);
@@ -581,12 +568,12 @@ static void request(int32_t from, struct ant_msg *m)
     for (uint32_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         if (ops[i].op == m->w[0]) {
             if (ops[i].fn(from, m))
-                reply(from, m);
+                svc_reply(from, m);
             return;
         }
     }
     answer(m, -ANT_ENOSYS);
-    reply(from, m);
+    svc_reply(from, m);
 }
 
 static __attribute__((noreturn)) void serve(void)
