@@ -200,6 +200,24 @@ int svc_successor_ok(uint32_t from)
            !memcmp(them.name, me.name, n);
 }
 
+int svc_hand_over(uint32_t from, struct ant_msg *m, const void *state, uint32_t bytes)
+{
+    void *page;
+    struct ant_msg r = {{(uint32_t)-ANT_EPERM, 0, 0, 0}, m->run};
+    if (!svc_successor_ok(from)) {
+        svc_reply((int32_t)from, &r);
+        return 0;
+    }
+    if (bytes > 4096 || ant_icc_alloc(1, &page) < 0) {
+        r.w[0] = (uint32_t)-ANT_ENOMEM;
+    } else {
+        svc_free_run(m->run);       /* a handover request carries none */
+        memcpy(page, state, bytes);
+        r = (struct ant_msg){{0, bytes, SVC_STATE_MAGIC, 0}, ANT_ICC_RUN(page, 1)};
+    }
+    return svc_reply((int32_t)from, &r) == 0;
+}
+
 int32_t svc_takeover(uint32_t old, void **state, uint32_t *bytes, uint32_t *npages)
 {
     struct ant_msg m = {{SVC_HANDOVER, 0, 0, 0}, 0};

@@ -40,6 +40,11 @@ uint32_t svc_takeover_pid(const char *args);
 /* May `from` take my state (SVC_HANDOVER)? It must be a child of my parent
  * started from a build of my program (NAME or NAME.v2). */
 int svc_successor_ok(uint32_t from);
+/* Answer SVC_HANDOVER m from `from` with my state (up to a page) in an ICC
+ * page. 1: I must end now (the successor has the state, or knows there was
+ * no page for it and starts fresh: two instances must never both serve);
+ * 0: carry on (`from` is not my successor, or it died asking). */
+int svc_hand_over(uint32_t from, struct ant_msg *m, const void *state, uint32_t bytes);
 /* Ask `old` for its state (SVC_HANDOVER): 0 and *state, *bytes (the run
  * is mine: free it when done), or -error (start fresh). */
 int32_t svc_takeover(uint32_t old, void **state, uint32_t *bytes, uint32_t *npages);

@@ -304,19 +304,11 @@ static int op_crash(int32_t from, struct ant_msg *m)
  * at a time), and none is held: the drive is idle and the successor's. */
 static int op_handover(int32_t from, struct ant_msg *m)
 {
-    void *page;
-    if (!svc_successor_ok((uint32_t)from))
-        return answer(m, -ANT_EPERM, 0);
-    if (ant_icc_alloc(1, &page) < 0)
-        return answer(m, -ANT_ENOMEM, 0);
-    svc_free_run(m->run);               /* a handover request carries none */
     st.magic = SVC_STATE_MAGIC;
     st.version = SVC_VERSION;
-    memcpy(page, &st, sizeof st);
-    struct ant_msg r = {{0, sizeof st, SVC_STATE_MAGIC, 0}, ANT_ICC_RUN(page, 1)};
-    if (svc_reply(from, &r) < 0)
-        return 0;                   /* it died asking: I carry on */
-    ant_exit(0);
+    if (svc_hand_over((uint32_t)from, m, &st, sizeof st))
+        ant_exit(0);
+    return 0;
 }
 
 static const struct {

@@ -375,23 +375,10 @@ static int op_crash(int32_t from, struct ant_msg *m)
  * successor's. */
 static int op_handover(int32_t from, struct ant_msg *m)
 {
-    void *page;
-    if (!svc_successor_ok((uint32_t)from))
-        return answer(m, -ANT_EPERM, 0, 0, 0);
-    struct ant_msg r = *m;
-    if (ant_icc_alloc(1, &page) < 0) {
-        /* No page for my state: the successor starts fresh and I end all
-         * the same, or I would keep the devices from it. */
-        answer(&r, -ANT_ENOMEM, 0, 0, 0);
-    } else {
-        svc_free_run(m->run);       /* a handover request carries none: nothing to give back */
-        st.magic = SVC_STATE_MAGIC;
-        st.version = SVC_VERSION;
-        memcpy(page, &st, sizeof st);
-        r = (struct ant_msg){{0, sizeof st, SVC_STATE_MAGIC, 0}, ANT_ICC_RUN(page, 1)};
-    }
-    if (svc_reply(from, &r) < 0)
-        return 0;               /* it died asking: I carry on */
+    st.magic = SVC_STATE_MAGIC;
+    st.version = SVC_VERSION;
+    if (!svc_hand_over((uint32_t)from, m, &st, sizeof st))
+        return 0;
     if (reader.pid)
         release_reader(-ANT_ERETRY);
     ant_exit(0);

@@ -103,28 +103,17 @@ static int32_t do_list(struct ant_msg *m)
     return 0;
 }
 
-/* SVC_HANDOVER: the table goes to the successor, and I end. */
+/* SVC_HANDOVER: the table goes to the successor, and I end (also when
+ * there was no page for it: the successor starts empty and the manager
+ * names its servers again; two name servers would each answer half the
+ * clients). */
 static void hand_over(uint32_t from, struct ant_msg *m)
 {
-    void *page;
-    int32_t err = svc_successor_ok(from) ? ant_icc_alloc(1, &page) : -ANT_EPERM;
-    if (err) {
-        m->w[0] = (uint32_t)err;
-        /* No page for the table: the successor starts empty (the manager
-         * names its servers again) and I end all the same, or two name
-         * servers would each answer half the clients. */
-        if (ant_reply((int32_t)from, m) == 0 && err != -ANT_EPERM)
-            ant_exit(0);
+    if (!svc_hand_over(from, m, &st, sizeof st))
         return;
-    }
-    memcpy(page, &st, sizeof st);
-    struct ant_msg r = {{0, sizeof st, SVC_STATE_MAGIC, 0}, ANT_ICC_RUN(page, 1)};
-    if (ant_reply((int32_t)from, &r) == 0) {
-        ant_printf("names: build %u (pid %d) handed %u names to pid %u\n", SVC_VERSION,
-                   ant_getpid(), st.n, from);
-        ant_exit(0);
-    }
-    ant_icc_free(page, 1);          /* it went away: keep serving */
+    ant_printf("names: build %u (pid %d) handed %u names to pid %u\n", SVC_VERSION,
+               ant_getpid(), st.n, from);
+    ant_exit(0);
 }
 
 static void take_over(uint32_t old)
