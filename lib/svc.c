@@ -218,6 +218,20 @@ int svc_hand_over(uint32_t from, struct ant_msg *m, const void *state, uint32_t 
     return svc_reply((int32_t)from, &r) == 0;
 }
 
+int32_t svc_take_state(uint32_t old, void *into, uint32_t size, int (*sane)(const void *state))
+{
+    void *state;
+    uint32_t bytes, npages;
+    int32_t r = svc_takeover(old, &state, &bytes, &npages);
+    if (r < 0)
+        return r;
+    r = bytes == size && (!sane || sane(state)) ? 0 : -ANT_EINVAL;
+    if (!r)
+        memcpy(into, state, size);
+    ant_icc_free(state, npages);
+    return r;
+}
+
 int32_t svc_takeover(uint32_t old, void **state, uint32_t *bytes, uint32_t *npages)
 {
     struct ant_msg m = {{SVC_HANDOVER, 0, 0, 0}, 0};

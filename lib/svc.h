@@ -45,6 +45,10 @@ int svc_successor_ok(uint32_t from);
  * no page for it and starts fresh: two instances must never both serve);
  * 0: carry on (`from` is not my successor, or it died asking). */
 int svc_hand_over(uint32_t from, struct ant_msg *m, const void *state, uint32_t bytes);
+/* Take `old`'s state (SVC_HANDOVER) into `into` when it is exactly size
+ * bytes and sane() accepts it (sane may be 0); the pages it came in are
+ * freed either way. 0, or -error: start fresh. */
+int32_t svc_take_state(uint32_t old, void *into, uint32_t size, int (*sane)(const void *state));
 /* Ask `old` for its state (SVC_HANDOVER): 0 and *state, *bytes (the run
  * is mine: free it when done), or -error (start fresh). */
 int32_t svc_takeover(uint32_t old, void **state, uint32_t *bytes, uint32_t *npages);

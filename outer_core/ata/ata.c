@@ -348,21 +348,11 @@ static __attribute__((noreturn)) void serve(void)
 
 /* ---- start-up ---- */
 
-/* The predecessor's state; -error: start fresh. */
-static int32_t take_over(uint32_t old)
+/* A predecessor's state, checked before I trust it. */
+static int state_sane(const void *state)
 {
-    void *state;
-    uint32_t bytes, npages;
-    int32_t r = svc_takeover(old, &state, &bytes, &npages);
-    if (r < 0)
-        return r;
     const struct state *s = state;
-    r = bytes == sizeof st && s->magic == SVC_STATE_MAGIC && s->sectors < LBA28_LIMIT
-            ? 0 : -ANT_EINVAL;
-    if (!r)
-        st.sectors = s->sectors;
-    ant_icc_free(state, npages);
-    return r;
+    return s->magic == SVC_STATE_MAGIC && s->sectors < LBA28_LIMIT;
 }
 
 /* Bind IRQ 14, waiting for a predecessor to let it go. */
@@ -383,7 +373,7 @@ static void bind_irq(void)
 static void start(const char *args, char *note, uint32_t size)
 {
     uint32_t old = svc_takeover_pid(args);
-    int32_t r = old ? take_over(old) : -ANT_ESRCH;
+    int32_t r = old ? svc_take_state(old, &st, sizeof st, state_sane) : -ANT_ESRCH;
     if (old && r >= 0) {
         fmt_snprintf(note, size, "; took over from pid %u", (unsigned)old);
         return;

@@ -418,8 +418,9 @@ static __attribute__((noreturn)) void serve(void)
 /* ---- start-up ---- */
 
 /* A predecessor's state, checked before I trust it. */
-static int state_sane(const struct state *s)
+static int state_sane(const void *state)
 {
+    const struct state *s = state;
     if (s->magic != SVC_STATE_MAGIC || s->cursor >= COLS * ROWS || s->queued > QUEUE_MAX ||
         s->edit.len > CON_LINE_MAX)
         return 0;
@@ -429,27 +430,12 @@ static int state_sane(const struct state *s)
     return 1;
 }
 
-/* The predecessor's state; -error: start fresh. */
-static int32_t take_over(uint32_t old)
-{
-    void *state;
-    uint32_t bytes, npages;
-    int32_t r = svc_takeover(old, &state, &bytes, &npages);
-    if (r < 0)
-        return r;
-    r = bytes == sizeof st && state_sane(state) ? 0 : -ANT_EINVAL;
-    if (!r)
-        st = *(const struct state *)state;
-    ant_icc_free(state, npages);
-    return r;
-}
-
 /* My state: the predecessor's (args "takeover=PID") or a fresh one; a
  * line saying which into note. */
 static void start(const char *args, char *note, uint32_t size)
 {
     uint32_t old = svc_takeover_pid(args);
-    int32_t r = old ? take_over(old) : -ANT_ESRCH;
+    int32_t r = old ? svc_take_state(old, &st, sizeof st, state_sane) : -ANT_ESRCH;
     if (old && r >= 0) {
         fmt_snprintf(note, size, "; took over from pid %u: fg %u, %u lines and %u bytes of input pending",
                      (unsigned)old, (unsigned)st.fg, (unsigned)st.queued, (unsigned)st.edit.len);

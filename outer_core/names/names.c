@@ -116,17 +116,14 @@ static void hand_over(uint32_t from, struct ant_msg *m)
     ant_exit(0);
 }
 
+static int state_sane(const void *state)
+{
+    return ((const struct state *)state)->n <= NAMES_MAX;
+}
+
 static void take_over(uint32_t old)
 {
-    void *state;
-    uint32_t bytes, npages;
-    int32_t err = svc_takeover(old, &state, &bytes, &npages);
-    if (!err && bytes == sizeof st && ((struct state *)state)->n <= NAMES_MAX)
-        memcpy(&st, state, sizeof st);
-    else if (!err)
-        err = -ANT_EINVAL;
-    if (!err)
-        ant_icc_free(state, npages);
+    int32_t err = svc_take_state(old, &st, sizeof st, state_sane);
     if (err)
         ant_printf("names: no state from pid %u (%s): starting empty\n", old, ant_strerror(err));
     st.version = SVC_VERSION;
