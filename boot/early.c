@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "boot/bootinfo.h"
 #include "kernel/x86_bits.h"
+#include "lib/io.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"
 
@@ -40,18 +41,6 @@ struct early {
     struct span busy[BUSY_MAX];
     int nbusy;
 };
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
 
 /* ---- messages: serial COM1 and the VGA text screen, both raw ---- */
 

@@ -5,11 +5,19 @@
  * 1MB slot per process at ICC_PT_VIRT, so that its ICC PTEs form one flat
  * array: moving a page is two PTE stores and an owner update, with no
  * window to map and no table walk.
+ *
+ * Quarantine: a driver programs DMA into ICC pages (their physical address
+ * is the formula's). If it dies with a transfer running, the device may
+ * still write into its pages after they have left it; so the pages of a
+ * dying privileged process wait QUARANTINE_TICKS (owned by no one, mapped
+ * nowhere) before they are free again, time for its successor to reset
+ * the controller.
  */
 #include "ipc/icc.h"
 #include "include/ant/syscall.h"
 #include "kernel/panic.h"
 #include "kernel/proc.h"
+#include "kernel/timer.h"
 #include "kernel/x86.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
@@ -22,13 +30,22 @@
 #define ICC_PDE_FIRST (ICC_VIRT >> BIGPAGE_SHIFT)
 #define ICC_PTE_BITS (PTE_P | PTE_W | PTE_U)
 #define FLUSH_ONE_BY_ONE 8          /* more pages than this: reload CR3 */
+#define QUARANTINE_TAG 0xFFFF       /* owner of pages a dead driver held */
+#define QUARANTINE_TICKS 200        /* 2 s */
 
 static uint32_t free_map[ICC_MAX_PAGES / 32];  /* bit set: page free */
 static uint32_t npages, nfree, rover;
+static uint32_t nquarantined, quarantine_end;
 static struct frame *owner_of;      /* frame-table entries of the region */
 
+static void quarantine_expire(void);
+
 uint32_t icc_total(void) { return npages; }
-uint32_t icc_free_count(void) { return nfree; }
+uint32_t icc_free_count(void)
+{
+    quarantine_expire();
+    return nfree;
+}
 
 uint32_t icc_phys(uint32_t va)
 {
@@ -183,10 +200,30 @@ static int32_t find_run(uint32_t n)
     return -1;
 }
 
+/* Pages in quarantine long enough: free. */
+static void quarantine_expire(void)
+{
+    if (!nquarantined || (int32_t)(timer_ticks() - quarantine_end) < 0)
+        return;
+    for (uint32_t i = 0; i < npages; i++) {
+        if (owner_of[i].owner == QUARANTINE_TAG) {
+            owner_of[i].owner = 0;
+            set_free(i, 1, 1);
+        }
+    }
+    nquarantined = 0;
+}
+
+uint32_t icc_quarantined(void)
+{
+    return nquarantined;
+}
+
 int icc_alloc(struct proc *p, uint32_t n, uint32_t *va)
 {
     if (!n || n > ANT_ICC_RUN_MAX)
         return -ANT_EINVAL;
+    quarantine_expire();
     if (n > nfree)
         return -ANT_ENOSPC;
     int32_t first = find_run(n);
@@ -231,7 +268,7 @@ int icc_free(struct proc *p, uint32_t va, uint32_t n)
 
 void icc_release_all(struct proc *p)
 {
-    uint32_t released = 0;
+    uint32_t released = 0, quarantine = p->priv;
     for (uint32_t t = 0; t < ICC_MAX_PAGES / 1024; t++) {
         if (!has_table(p, t))
             continue;
@@ -242,8 +279,9 @@ void icc_release_all(struct proc *p)
             uint32_t page = t * 1024 + j;
             if (page >= npages || owner_of[page].owner != p->tag)
                 panic("icc: pid %u maps ICC page %u it does not own", p->pid, page);
-            owner_of[page].owner = 0;
-            set_free(page, 1, 1);
+            owner_of[page].owner = quarantine ? QUARANTINE_TAG : 0;
+            if (!quarantine)
+                set_free(page, 1, 1);
             pte[j] = 0;
             released++;
         }
@@ -252,6 +290,10 @@ void icc_release_all(struct proc *p)
     }
     if (released != p->icc_pages)
         panic("icc: pid %u owned %u ICC pages but %u were mapped", p->pid, p->icc_pages, released);
+    if (quarantine && released) {
+        nquarantined += released;
+        quarantine_end = timer_ticks() + QUARANTINE_TICKS;
+    }
     p->icc_pages = 0;
 }
 
@@ -263,7 +305,7 @@ static int fail(char *why, size_t len, const char *fmt, uint32_t a, uint32_t b)
 
 int icc_check(char *why, size_t len)
 {
-    uint32_t owned[MAX_PROCS] = { 0 }, mapped[MAX_PROCS] = { 0 }, free_pages = 0;
+    uint32_t owned[MAX_PROCS] = { 0 }, mapped[MAX_PROCS] = { 0 }, free_pages = 0, held = 0;
     for (uint32_t i = 0; i < npages; i++) {
         uint16_t o = owner_of[i].owner;
         if (owner_of[i].state != FRAME_ICC)
@@ -272,6 +314,8 @@ int icc_check(char *why, size_t len)
             return fail(why, len, "page %u: owner %u disagrees with the free map", i, o);
         if (!o)
             free_pages++;
+        else if (o == QUARANTINE_TAG)
+            held++;
         else if (o > MAX_PROCS || proc_table[o - 1].state != P_ALIVE)
             return fail(why, len, "page %u: owner tag %u is not a live process", i, o);
         else
@@ -279,6 +323,8 @@ int icc_check(char *why, size_t len)
     }
     if (free_pages != nfree)
         return fail(why, len, "%u pages free but the count says %u", free_pages, nfree);
+    if (held != nquarantined)
+        return fail(why, len, "%u pages in quarantine but the count says %u", held, nquarantined);
     /* Every present ICC PTE of every process: its own page, by the formula. */
     for (int k = 0; k < MAX_PROCS; k++) {
         const struct proc *q = &proc_table[k];

@@ -35,9 +35,12 @@ int icc_prepare(struct proc *to, uint32_t run);
  * unmapped in from (with TLB flush if its space is live), mapped at the
  * same addresses in to, owner changed. No byte is copied. */
 void icc_move(struct proc *from, struct proc *to, uint32_t run);
-/* p is dying: all its pages go back to the free pool, its ICC page tables
- * leave kernel space (vm_destroy frees them). */
+/* p is dying: all its pages go back to the free pool (after a quarantine
+ * if p is privileged: a DMA it started may still land in them), its ICC
+ * page tables leave kernel space (vm_destroy frees them). */
 void icc_release_all(struct proc *p);
+/* Pages in quarantine now. */
+uint32_t icc_quarantined(void);
 
 /* The invariant: every page free or owned by one live process, mapped in
  * its owner's space by the formula and in no other; counts agree.

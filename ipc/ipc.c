@@ -108,16 +108,16 @@ static struct thread *caller(uint32_t pid)
 static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
 {
     for (;;) {
-        if (me->irq_pending && !from) {
-            uint32_t irq = (uint32_t)__builtin_ctz(me->irq_pending);
-            me->irq_pending &= (uint16_t)~(1u << irq);
-            tf->ebx = irq;
+        if (me->pending && (!from || from == ANT_PID_NOTES)) {
+            uint32_t note = (uint32_t)__builtin_ctz(me->pending);
+            me->pending &= ~(1u << note);
+            tf->ebx = note;
             tf->esi = tf->edi = tf->ebp = tf->edx = 0;
             return 0;
         }
-        if (!from && paging_next_fault(me->proc, tf))
+        if ((!from || from == ANT_PID_NOTES) && paging_next_fault(me->proc, tf))
             return 0;               /* from pid 0: ANT_NOTE_FAULT */
-        struct thread *s = sendq_take(me, from);
+        struct thread *s = from == ANT_PID_NOTES ? 0 : sendq_take(me, from);
         if (!s)
             break;
         int err = transfer(s->proc, THREAD_UFRAME(s), me);
@@ -222,7 +222,7 @@ int32_t ipc_recv(struct trap_frame *tf)
     tf->error = 0;
     if (from && from == current->proc->pid)
         return -ANT_EINVAL;
-    if (from && !proc_alive(from))
+    if (from && from != ANT_PID_NOTES && !proc_alive(from))
         return -ANT_ESRCH;
     return receive(current, tf, from);
 }
@@ -262,7 +262,7 @@ static __attribute__((noinline)) int32_t replyrecv_slow(struct trap_frame *tf)
     int err = reply_to(tf, &c);
     if (err)
         return err;
-    if (c->prio == me->prio && !me->irq_pending && !me->sendq_head) {
+    if (c->prio == me->prio && !me->pending && !me->sendq_head) {
         c->wait_result = (int32_t)me->proc->pid;
         me->ipc_state = IPC_RECV;
         me->ipc_peer = 0;
@@ -282,7 +282,7 @@ FAST_PATH int32_t ipc_replyrecv(struct trap_frame *tf)
     tf->error = 0;
     if (!pid)
         return receive(me, tf, 0);
-    if (p->pid == pid && p->state == P_ALIVE && !tf->edx && !me->sendq_head && !me->irq_pending) {
+    if (p->pid == pid && p->state == P_ALIVE && !tf->edx && !me->sendq_head && !me->pending) {
         struct thread *c = p->thread;   /* fast path: no pages, nothing else to receive */
         uint32_t mine = me->proc->pid;
         if (c->ipc_state == IPC_REPLY_WAIT && c->ipc_peer == mine && c->prio == me->prio) {
@@ -299,17 +299,22 @@ FAST_PATH int32_t ipc_replyrecv(struct trap_frame *tf)
     return replyrecv_slow(tf);
 }
 
+int ipc_waits_for_notes(const struct thread *t)
+{
+    return t->ipc_state == IPC_RECV && (!t->ipc_peer || t->ipc_peer == ANT_PID_NOTES);
+}
+
 void ipc_notify(struct proc *p, uint32_t w0)
 {
     struct thread *t = p->thread;
-    if (t->ipc_state == IPC_RECV && !t->ipc_peer) {
+    if (ipc_waits_for_notes(t)) {
         struct trap_frame *rf = THREAD_UFRAME(t);
         rf->ebx = w0;
         rf->esi = rf->edi = rf->ebp = rf->edx = 0;
         t->ipc_state = IPC_NONE;
         sched_wake(t, 0);
     } else {
-        t->irq_pending |= (uint16_t)(1u << w0);
+        t->pending |= 1u << w0;
     }
 }
 
@@ -368,7 +373,7 @@ void ipc_exit(struct proc *p)
                 sendq_take(dp->thread, p->pid);
         }
         t->ipc_state = IPC_NONE;
-        t->irq_pending = 0;
+        t->pending = 0;
         while ((s = sendq_take(t, 0)))
             release(s, -ANT_ESRCH);     /* they keep their pages */
     }

@@ -23,8 +23,13 @@ int32_t ipc_irq_ack(struct trap_frame *tf);
 /* p is dying: release every thread waiting on it with -ANT_ESRCH, take its
  * thread off any send queue, unbind its IRQs, free its ICC pages. */
 void ipc_exit(struct proc *p);
-/* A message from pid 0 to p with w0 (0-15: ANT_NOTE_CHILD or an IRQ):
- * delivered now if p waits for anyone, else when it next receives. */
+/* A message from pid 0 to p with w0 (0-31: an IRQ or an ANT_NOTE_*):
+ * delivered now if p waits for anyone (or for notes), else when it next
+ * receives. Several of one kind before then are one message. */
 void ipc_notify(struct proc *p, uint32_t w0);
+/* Would a message from pid 0 reach thread t now (a receive from anyone,
+ * or from ANT_PID_NOTES)? */
+struct thread;
+int ipc_waits_for_notes(const struct thread *t);
 
 #endif

@@ -2,6 +2,7 @@
  * busy bit into it), built at run time. */
 #include "kernel/gdt.h"
 #include "kernel/x86.h"
+#include "lib/string.h"
 
 
 #define SEG_CODE  0x9A             /* present, ring 0, code, readable */
@@ -17,7 +18,8 @@ static uint64_t gdt[6];
 struct tss_io tss_io;
 #define IOMAP_OFF ((uint16_t)sizeof(struct tss))
 #define IOMAP_NONE ((uint16_t)sizeof tss_io)
-static const uint8_t *iomap_loaded;
+static const struct iomap *iomap_loaded;   /* its chunks are in tss_io */
+static uint32_t chunks_loaded;                /* chunks of tss_io that grant */
 
 struct sysenter_stack sysenter_stack;
 
@@ -37,6 +39,7 @@ void gdt_init(void)
     gdt[SEL_UDATA >> 3] = descriptor(0, 0xFFFFF, SEG_DATA | SEG_RING3, GRAN_4K_32);
     tss_io.tss.ss0 = SEL_KDATA;
     tss_io.tss.iomap_base = IOMAP_NONE;   /* ring 3 gets no ports */
+    memset(tss_io.iomap, 0xFF, sizeof tss_io.iomap);     /* and none once a map is in */
     tss_io.end = 0xFF;
     gdt[SEL_TSS >> 3] = descriptor((uint32_t)&tss_io, sizeof tss_io - 1, SEG_TSS, 0);
     struct {
@@ -60,21 +63,47 @@ uint32_t *tss_esp0_slot(void)
 }
 
 
-void tss_set_iomap(const uint8_t *map)
+void iomap_init(struct iomap *m)
+{
+    memset(m->bits, 0xFF, sizeof m->bits);
+    m->chunks = 0;
+}
+
+void iomap_grant(struct iomap *m, uint32_t first, uint32_t count)
+{
+    for (uint32_t port = first; port < first + count; port++) {
+        m->bits[port / 8] &= (uint8_t)~(1u << (port % 8));
+        m->chunks |= 1u << (port / IOMAP_CHUNK_PORTS);
+    }
+}
+
+/* Chunk k of the TSS bitmap from src (NULL: deny all), a word at a time. */
+static void load_chunk(uint32_t k, const uint8_t *src)
+{
+    uint32_t *to = (uint32_t *)(tss_io.iomap + k * IOMAP_CHUNK_BYTES);
+    const uint32_t *from = (const uint32_t *)src;
+    for (uint32_t i = 0; i < IOMAP_CHUNK_BYTES / 4; i++)
+        to[i] = from ? from[i] : 0xFFFFFFFFu;
+}
+
+void tss_set_iomap(const struct iomap *map)
 {
     if (!map) {
         tss_io.tss.iomap_base = IOMAP_NONE;
         return;
     }
     if (map != iomap_loaded) {
-        for (int i = 0; i < IOMAP_BYTES; i++)
-            tss_io.iomap[i] = map[i];
+        for (uint32_t dirty = chunks_loaded | map->chunks; dirty; dirty &= dirty - 1) {
+            uint32_t k = (uint32_t)__builtin_ctz(dirty);
+            load_chunk(k, (map->chunks >> k) & 1 ? map->bits + k * IOMAP_CHUNK_BYTES : 0);
+        }
+        chunks_loaded = map->chunks;
         iomap_loaded = map;
     }
     tss_io.tss.iomap_base = IOMAP_OFF;
 }
 
-void tss_iomap_changed(const uint8_t *map)
+void tss_iomap_changed(const struct iomap *map)
 {
     if (iomap_loaded == map)
         iomap_loaded = 0;

@@ -4,9 +4,25 @@
 #include <stdint.h>
 
 void gdt_init(void);
-/* I/O permission bitmaps cover ports 0 to IOMAP_PORTS-1; a set bit denies. */
-#define IOMAP_PORTS 0x400
+/* I/O permission bitmaps cover every port (0 to 0xFFFF); a set bit denies.
+ * A map is kept in chunks: `chunks` has bit k set when chunk k (ports
+ * k * IOMAP_CHUNK_PORTS onwards) grants any port, so loading a map into
+ * the TSS touches the chunks that grant something, not all 8 KB. */
+#define IOMAP_PORTS 0x10000
 #define IOMAP_BYTES (IOMAP_PORTS / 8)
+#define IOMAP_CHUNK_BYTES 256
+#define IOMAP_CHUNK_PORTS (IOMAP_CHUNK_BYTES * 8)
+#define IOMAP_CHUNKS (IOMAP_BYTES / IOMAP_CHUNK_BYTES)
+_Static_assert(IOMAP_CHUNKS == 32, "one bit a chunk in a word");
+
+struct iomap {
+    uint32_t chunks;               /* chunks that grant a port */
+    uint8_t bits[IOMAP_BYTES];
+};
+/* Deny every port. */
+void iomap_init(struct iomap *m);
+/* Grant ports [first, first + count). */
+void iomap_grant(struct iomap *m, uint32_t first, uint32_t count);
 
 struct tss {
     uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
@@ -22,7 +38,7 @@ struct tss_io {
     struct tss tss;
     uint8_t iomap[IOMAP_BYTES];
     uint8_t end;                   /* 0xFF: the CPU may read one byte past */
-} __attribute__((packed));
+} __attribute__((packed, aligned(4)));
 extern struct tss_io tss_io;
 
 /* sysenter starts with ESP = &sysenter_stack.esp0. The scratch below it is
@@ -43,8 +59,8 @@ static inline void tss_set_kernel_stack(uint32_t esp0)
 /* The slot holding a copy of esp0 that the sysenter entry reads. */
 uint32_t *tss_esp0_slot(void);
 /* Give ring 3 the ports map allows (a process's bitmap), or none (NULL). */
-void tss_set_iomap(const uint8_t *map);
-/* The bitmap map was edited: load it afresh next time. */
-void tss_iomap_changed(const uint8_t *map);
+void tss_set_iomap(const struct iomap *map);
+/* The bitmap map was edited (or is going away): load it afresh next time. */
+void tss_iomap_changed(const struct iomap *map);
 
 #endif

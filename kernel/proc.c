@@ -158,7 +158,7 @@ int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *pa
     p->pid = next_pid((uint32_t)(p - procs));
     p->state = P_ALIVE;
     p->priv = (uint8_t)((flags & PROC_PRIV) != 0);
-    memset(p->iomap, 0xFF, sizeof p->iomap);
+    iomap_init(&p->iomap);
     p->parent = parent;
     strncpy_safe(p->name, name, sizeof p->name);
     strncpy_safe(p->args, args ? args : "", sizeof p->args);
@@ -195,7 +195,7 @@ void proc_exit(struct proc *p, int32_t status)
     if (!self)
         sched_kill_thread(p->thread);
     vm_destroy(&p->vm);
-    tss_iomap_changed(p->iomap);
+    tss_iomap_changed(&p->iomap);
     p->io_on = 0;
     orphan_children(p);
     p->exit_status = status;
@@ -309,6 +309,7 @@ int proc_info(uint32_t i, struct ant_procinfo *info)
     }
     info->priv = p->priv;
     info->pages = p->state == P_ALIVE ? p->vm.pages : 0;
+    info->flags = p->state == P_ALIVE && paging_is_pager(p) ? ANT_PI_PAGER : 0;
     info->icc_pages = p->icc_pages;
     irq_restore(fl);
     return 0;

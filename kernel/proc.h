@@ -11,7 +11,7 @@
 #define MAX_PROCS 64
 #define USER_STACK_TOP 0x7FFFF000   /* the page above is left unmapped */
 #define USER_STACK_PAGES 16
-#define PID_MAX 0xFFFFFF            /* IPC carries a pid in 24 bits */
+#define PID_MAX 0xFFFFFE            /* IPC carries a pid in 24 bits; all ones is ANT_PID_NOTES */
 
 enum proc_state { P_FREE, P_ALIVE, P_ZOMBIE };
 
@@ -31,7 +31,7 @@ struct proc {
     uint8_t priv;               /* may take I/O ports and IRQs (ANT_SPAWN_PRIV) */
     uint8_t io_on;              /* iomap is in force while it runs */
     uint8_t child_notify;       /* a child's end sends it ANT_NOTE_CHILD */
-    uint8_t iomap[IOMAP_BYTES]; /* its I/O permission bitmap (set bit: denied) */
+    struct iomap iomap;         /* its I/O permission bitmap */
     uint32_t icc_pages;         /* ICC pages it owns */
     uint32_t icc_tables[8];     /* which of its 256 ICC page tables exist */
     struct vm_range {           /* pager-managed (mm/paging.c) */

@@ -12,6 +12,8 @@
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
+#include "boot/bootinfo.h"
+#include "ipc/ipc.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
 #include "mm/pool.h"
@@ -26,6 +28,11 @@ static struct thread *idle_thread;
 struct thread *sched_reap_pending;
 int sched_need_resched;
 struct thread *current;
+static struct {
+    uint64_t idle_tsc;             /* cycles halted in the idle loop */
+    uint64_t idle_since;           /* TSC when the CPU halted; 0: not halted */
+    uint32_t idle_ticks;           /* timer ticks that found the idle thread */
+} cpu_stat;
 
 void thread_start_user(void);              /* trapstubs.asm */
 void thread_kernel_run(void (*fn)(void *), void *arg);
@@ -255,10 +262,16 @@ void sched_tick(void)
 {
     uint32_t now = timer_ticks();
     current->cpu_ticks++;
+    cpu_stat.idle_ticks += current == idle_thread;
     for (int i = 0; i < MAX_THREADS; i++) {
         struct thread *t = &threads[i];
         if (t->state == T_BLOCKED && t->wake_tick && (int32_t)(now - t->wake_tick) >= 0)
             sched_wake(t, 0);
+        if (t->alarm_tick && t->state != T_FREE && t->state != T_DEAD &&
+            (int32_t)(now - t->alarm_tick) >= 0) {
+            t->alarm_tick = 0;
+            ipc_notify(t->proc, ANT_NOTE_ALARM);
+        }
     }
     if (current->quantum && --current->quantum == 0)
         sched_need_resched = 1;
@@ -312,14 +325,45 @@ static int anything_ready(void)
     return 0;
 }
 
+void sched_alarm(uint32_t ticks)
+{
+    uint32_t fl = irq_save();
+    current->pending &= ~(1u << ANT_NOTE_ALARM);    /* one not yet received is void */
+    current->alarm_tick = ticks ? timer_ticks() + ticks : 0;
+    if (ticks && !current->alarm_tick)
+        current->alarm_tick = 1;                     /* 0 means "none" */
+    irq_restore(fl);
+}
+
+void sched_idle_end(void)
+{
+    if (cpu_stat.idle_since) {
+        cpu_stat.idle_tsc += rdtsc() - cpu_stat.idle_since;
+        cpu_stat.idle_since = 0;
+    }
+}
+
+void sched_cpu_stats(uint64_t *idle_tsc, uint32_t *idle_ticks)
+{
+    uint32_t fl = irq_save();
+    *idle_tsc = cpu_stat.idle_tsc;
+    *idle_ticks = cpu_stat.idle_ticks;
+    irq_restore(fl);
+}
+
 static void idle_loop(void *arg)
 {
     (void)arg;
+    int tsc = (boot_info.flags & BOOT_CPU_TSC) != 0;
     for (;;) {
         cli();
         if (anything_ready())
             sched_yield();
+        if (tsc)
+            cpu_stat.idle_since = rdtsc();          /* the next interrupt ends it */
         __asm__ volatile("sti; hlt" ::: "memory");  /* no wake-up lost between */
+        cli();
+        sched_idle_end();                           /* woken by something else */
     }
 }
 

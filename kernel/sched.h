@@ -40,7 +40,9 @@ struct thread {
     struct thread *rq_next;     /* run queue or wait queue link */
     int32_t wait_result;        /* what woke a blocked thread */
     uint8_t ipc_state;          /* enum ipc_state */
-    uint16_t irq_pending;       /* bound IRQs not yet received */
+    uint32_t pending;           /* messages from pid 0 not yet received: bit n
+                                   for w0 = n (an IRQ, or an ANT_NOTE_*) */
+    uint32_t alarm_tick;        /* SYS_ALARM: when ANT_NOTE_ALARM is due; 0: none */
     uint32_t ipc_peer;          /* process id, see enum ipc_state */
     struct thread *sendq_head, *sendq_tail;     /* blocked sending to me */
     struct thread *sendq_next;
@@ -78,7 +80,7 @@ static inline __attribute__((always_inline)) void sched_switch_threads(struct th
     if (other_space || np->vm.pd != pp->vm.pd)
         write_cr3(np->vm.pd);
     if (np->io_on | pp->io_on)
-        tss_set_iomap(np->io_on ? np->iomap : 0);
+        tss_set_iomap(np->io_on ? &np->iomap : 0);
     current = next;
     switch_context(&prev->esp, next->esp);
     if (sched_reap_pending)
@@ -118,5 +120,13 @@ void sched_kill_thread(struct thread *t);
 struct thread *thread_at(int i);
 /* Threads alive now. */
 uint32_t sched_thread_count(void);
+/* SYS_ALARM for the current thread: ANT_NOTE_ALARM after ticks (0: none,
+ * and one not yet received is dropped). */
+void sched_alarm(uint32_t ticks);
+/* An interrupt arrived: if the CPU was halted in the idle loop, count the
+ * time it was. */
+void sched_idle_end(void);
+/* Time this CPU spent halted (TSC cycles) and ticks that found it idle. */
+void sched_cpu_stats(uint64_t *idle_tsc, uint32_t *idle_ticks);
 
 #endif

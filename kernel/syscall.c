@@ -253,11 +253,15 @@ static int32_t sys_icc_info(struct trap_frame *tf)
     return copy_to_user(tf->ebx, &info, sizeof info);
 }
 
-/* Ports the inner core keeps: the PICs, the PIT, the fast reset port. */
+/* Ports the inner core keeps: the PICs and their edge/level registers,
+ * the PIT, the fast reset port, the IMCR, QEMU's exit port. */
 static int port_reserved(uint32_t port)
 {
-    return port == 0x20 || port == 0x21 || port == 0xA0 || port == 0xA1 ||
-           (port >= 0x40 && port <= 0x43) || port == 0x92;
+    return port == PORT_PIC1 || port == PORT_PIC1 + 1 || port == PORT_PIC2 ||
+           port == PORT_PIC2 + 1 || port == PORT_ELCR || port == PORT_ELCR + 1 ||
+           (port >= PORT_PIT && port <= PORT_PIT + 3) || port == PORT_FAST_A20 ||
+           port == PORT_IMCR || port == PORT_IMCR + 1 ||
+           (port >= PORT_DEBUG_EXIT && port < PORT_DEBUG_EXIT + 4);
 }
 
 static int32_t sys_ioperm(struct trap_frame *tf)
@@ -271,11 +275,10 @@ static int32_t sys_ioperm(struct trap_frame *tf)
     for (uint32_t port = first; port < first + count; port++)
         if (port_reserved(port))
             return -ANT_EPERM;
-    for (uint32_t port = first; port < first + count; port++)
-        p->iomap[port / 8] &= (uint8_t)~(1u << (port % 8));
+    iomap_grant(&p->iomap, first, count);
     p->io_on = 1;
-    tss_iomap_changed(p->iomap);
-    tss_set_iomap(p->iomap);
+    tss_iomap_changed(&p->iomap);
+    tss_set_iomap(&p->iomap);
     return 0;
 }
 
@@ -286,24 +289,50 @@ static int32_t sys_procinfo(struct trap_frame *tf)
     return err ? err : copy_to_user(tf->esi, &info, sizeof info);
 }
 
-/* The video memory, for the console driver: device pages, never freed to
+/* What SYS_MAPIO maps: the video memory (the console driver's screen), or
+ * device memory, that is pages that are not RAM (a PCI device's registers),
+ * never the APICs the inner core may use. Device pages are never freed to
  * the pool (vm_destroy frees only pool frames the space owns). */
-#define MAPIO_LO 0xA0000u
-#define MAPIO_HI 0xC0000u
+#define VIDEO_LO 0xA0000u
+#define VIDEO_HI 0xC0000u
+#define APIC_LO 0xFEC00000u         /* I/O APICs up to the local APIC's end */
+#define APIC_HI 0xFEF00000u
+
+static int device_page(uint32_t pa)
+{
+    const struct frame *f = frame_of(pa);
+    if (pa >= APIC_LO && pa < APIC_HI)
+        return 0;
+    return pa >= IOHOLE_END && (!f || f->state == FRAME_ABSENT);
+}
+
+/* PTE flags for npages at pa, or 0 if they may not be mapped. */
+static uint32_t mapio_flags(uint32_t pa, uint32_t n)
+{
+    if (pa >= VIDEO_LO && pa < VIDEO_HI)
+        return n <= (VIDEO_HI - pa) / PAGE_SIZE ? PTE_W : 0;
+    if (n > (0xFFFFFFFFu - pa) / PAGE_SIZE + 1)
+        return 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (!device_page(pa + i * PAGE_SIZE))
+            return 0;
+    return PTE_W | PTE_PCD | PTE_PWT;
+}
 
 static int32_t sys_mapio(struct trap_frame *tf)
 {
-    uint32_t addr = tf->ebx, pa = tf->esi, n = tf->edi;
+    uint32_t addr = tf->ebx, pa = tf->esi, n = tf->edi, flags;
     struct proc *p = me();
     if (!p->priv)
         return -ANT_EPERM;
-    if (!n || n > (MAPIO_HI - MAPIO_LO) / PAGE_SIZE || (pa & (PAGE_SIZE - 1)) ||
-        pa < MAPIO_LO || pa > MAPIO_HI - n * PAGE_SIZE || !private_range_ok(addr, n * PAGE_SIZE))
+    if (!n || n > ANT_MAPIO_MAX || (pa & (PAGE_SIZE - 1)) || !private_range_ok(addr, n * PAGE_SIZE))
         return -ANT_EINVAL;
-    if (!vm_range_free(&p->vm, addr, n * PAGE_SIZE))
+    if (!(flags = mapio_flags(pa, n)))
+        return -ANT_EINVAL;
+    if (paging_overlaps(p, addr, n * PAGE_SIZE) || !vm_range_free(&p->vm, addr, n * PAGE_SIZE))
         return -ANT_EBUSY;
     for (uint32_t i = 0; i < n; i++) {
-        int err = vm_map(&p->vm, addr + i * PAGE_SIZE, pa + i * PAGE_SIZE, PTE_W);
+        int err = vm_map(&p->vm, addr + i * PAGE_SIZE, pa + i * PAGE_SIZE, flags);
         if (err) {
             for (uint32_t j = 0; j < i; j++)
                 vm_unmap(&p->vm, addr + j * PAGE_SIZE);
@@ -321,6 +350,32 @@ static int32_t sys_uptime(struct trap_frame *tf)
     return (int32_t)timer_ticks();
 }
 
+static int32_t sys_alarm(struct trap_frame *tf)
+{
+    uint32_t ticks = tf->ebx;
+    if (ticks > SLEEP_MAX_TICKS)
+        return -ANT_EINVAL;
+    sched_alarm(ticks);
+    return 0;
+}
+
+static int32_t sys_cpuinfo(struct trap_frame *tf)
+{
+    uint32_t cpu = tf->ebx;
+    struct ant_cpuinfo info;
+    uint64_t idle, now = (boot_info.flags & BOOT_CPU_TSC) ? rdtsc() : 0;
+    if (cpu != 0)
+        return -ANT_EINVAL;
+    memset(&info, 0, sizeof info);
+    sched_cpu_stats(&idle, &info.idle_ticks);
+    info.ticks = timer_ticks();
+    info.tsc_lo = (uint32_t)now;
+    info.tsc_hi = (uint32_t)(now >> 32);
+    info.idle_lo = (uint32_t)idle;
+    info.idle_hi = (uint32_t)(idle >> 32);
+    return copy_to_user(tf->esi, &info, sizeof info);
+}
+
 /* Indexed by call number; sysenter_entry (trapstubs.asm) uses it too. */
 const syscall_fn syscall_table[SYS_NCALLS] = {
     [SYS_EXIT] = sys_exit,       [SYS_YIELD] = sys_yield,     [SYS_SLEEP] = sys_sleep,
@@ -336,7 +391,7 @@ const syscall_fn syscall_table[SYS_NCALLS] = {
     [SYS_VM_PAGER] = paging_sys_pager, [SYS_VM_FRAME] = paging_sys_frame,
     [SYS_VM_MAP] = paging_sys_map, [SYS_VM_UNMAP] = paging_sys_unmap,
     [SYS_VM_BITS] = paging_sys_bits, [SYS_VM_RESOLVE] = paging_sys_resolve,
-    [SYS_VM_INFO] = paging_sys_info,
+    [SYS_VM_INFO] = paging_sys_info, [SYS_ALARM] = sys_alarm, [SYS_CPUINFO] = sys_cpuinfo,
 };
 
 static int32_t sys_nosys(struct trap_frame *tf)
@@ -358,7 +413,8 @@ const syscall_fn syscall_peer_table[SYS_NCALLS] = {
     [SYS_IOPERM] = sys_nosys,    [SYS_PROCINFO] = sys_nosys,  [SYS_MAPIO] = sys_nosys,
     [SYS_UPTIME] = sys_nosys,    [SYS_VM_PAGER] = sys_nosys,  [SYS_VM_FRAME] = sys_nosys,
     [SYS_VM_MAP] = sys_nosys,    [SYS_VM_UNMAP] = sys_nosys,  [SYS_VM_BITS] = sys_nosys,
-    [SYS_VM_RESOLVE] = sys_nosys, [SYS_VM_INFO] = sys_nosys,
+    [SYS_VM_RESOLVE] = sys_nosys, [SYS_VM_INFO] = sys_nosys,  [SYS_ALARM] = sys_nosys,
+    [SYS_CPUINFO] = sys_nosys,
 };
 
 void syscall_dispatch(struct trap_frame *tf)

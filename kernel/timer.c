@@ -4,8 +4,8 @@
 #include "kernel/trap.h"
 #include "kernel/x86.h"
 
-#define PIT_CH0 0x40
-#define PIT_CMD 0x43
+#define PIT_CH0 PORT_PIT
+#define PIT_CMD (PORT_PIT + 3)
 #define PIT_RATE_GEN 0x34          /* channel 0, lo/hi byte, mode 2 */
 #define PIT_HZ 1193182
 

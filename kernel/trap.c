@@ -8,8 +8,8 @@
 #include "kernel/syscall.h"
 #include "kernel/x86.h"
 
-#define PIC1 0x20
-#define PIC2 0xA0
+#define PIC1 PORT_PIC1
+#define PIC2 PORT_PIC2
 #define PIC_EOI 0x20
 #define ICW1_INIT_ICW4 0x11        /* edge triggered, cascade, ICW4 follows */
 #define ICW4_8086 0x01
@@ -151,6 +151,7 @@ static int irq_spurious(int irq)
 static void handle_irq(struct trap_frame *tf)
 {
     int irq = (int)tf->vector - VEC_IRQ0;
+    sched_idle_end();
     if ((irq == 7 || irq == 15) && irq_spurious(irq))
         return;
     pic_eoi(irq);

@@ -68,6 +68,12 @@
 #define SEL_TSS   0x28
 
 /* I/O ports */
+#define PORT_PIC1 0x20        /* master 8259: command, data at +1 */
+#define PORT_PIC2 0xA0        /* slave 8259 */
+#define PORT_IMCR 0x22        /* interrupt mode configuration (MP spec), data at +1 */
+#define PORT_PIT 0x40         /* 8254 channels 0-2, command at +3 */
+#define PORT_FAST_A20 0x92    /* system control port A: bit 0 resets the CPU */
+#define PORT_ELCR 0x4D0       /* edge/level control of the 8259s, two bytes */
 #define PORT_COM1 0x3F8
 #define PORT_DEBUG_EXIT 0xF4  /* QEMU isa-debug-exit: status = (v << 1) | 1 */
 #define DEBUG_EXIT_PASS 0x10  /* QEMU exits with 33 */

@@ -71,6 +71,13 @@ int32_t ant_mapio(uint32_t addr, uint32_t phys, uint32_t npages)
     return ant_syscall(SYS_MAPIO, addr, phys, npages, 0);
 }
 
+int32_t ant_alarm(uint32_t ticks) { return ant_syscall(SYS_ALARM, ticks, 0, 0, 0); }
+
+int32_t ant_cpuinfo(uint32_t cpu, struct ant_cpuinfo *info)
+{
+    return ant_syscall(SYS_CPUINFO, cpu, (uint32_t)info, 0, 0);
+}
+
 static int32_t ipc(uint32_t nr, int32_t pid, struct ant_msg *m)
 {
     if (pid < 0 || pid > 0xFFFFFF)
@@ -164,7 +171,7 @@ const char *ant_strerror(int32_t err)
     static const char *const names[] = {
         "ok", "EINVAL", "EFAULT", "ENOMEM", "ENOSYS", "ESRCH",
         "ECHILD", "ENOEXEC", "ENOENT", "EBUSY", "EAGAIN", "EPERM", "ENOSPC",
-        "ERETRY", "ENAMETOOLONG", "EIO",
+        "ERETRY", "ENAMETOOLONG", "EIO", "ETIMEDOUT",
     };
     if (err < 0)
         err = -err;

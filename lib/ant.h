@@ -32,8 +32,14 @@ int32_t ant_meminfo(struct ant_meminfo *info);
 int32_t ant_procinfo(uint32_t slot, struct ant_procinfo *info);
 /* Ticks (10 ms) since boot. */
 uint32_t ant_uptime(void);
-/* Drivers: map npages of video memory (physical 0xA0000-0xBFFFF) at addr. */
+/* Drivers: map npages of video memory (physical 0xA0000-0xBFFFF), or of a
+ * device's registers (not RAM: uncached), at addr. */
 int32_t ant_mapio(uint32_t addr, uint32_t phys, uint32_t npages);
+/* ANT_NOTE_ALARM from pid 0 after ticks (0: cancel the alarm, and drop one
+ * not yet received). One alarm a process. */
+int32_t ant_alarm(uint32_t ticks);
+/* What CPU cpu (0) has done: ticks, idle time. */
+int32_t ant_cpuinfo(uint32_t cpu, struct ant_cpuinfo *info);
 
 /* IPC (include/ant/syscall.h). A message: four words and an optional run
  * of ICC pages (ANT_ICC_RUN(addr, npages), 0 for none). */
@@ -45,8 +51,9 @@ int32_t ant_ipc_int80(uint32_t eax, struct ant_msg *m);
 int32_t ant_ipc_sysenter(uint32_t eax, struct ant_msg *m);
 /* Send m to pid; returns 0 once pid has received it. */
 int32_t ant_send(int32_t pid, const struct ant_msg *m);
-/* Receive from pid (0: anyone) into m; returns the sender's pid (0: an
- * interrupt, IRQ number in w[0]). */
+/* Receive from pid (0: anyone; ANT_PID_NOTES: only IRQs and notes) into m;
+ * returns the sender's pid (0: an interrupt, IRQ number in w[0], or a
+ * note). */
 int32_t ant_recv(int32_t from, struct ant_msg *m);
 /* Send m to pid and receive its reply into m; returns pid. */
 int32_t ant_call(int32_t pid, struct ant_msg *m);

@@ -138,7 +138,7 @@ int paging_fault(struct trap_frame *tf, uint32_t addr)
     fault_tail = me;
     me->ipc_state = IPC_FAULT;
     struct thread *pt = pager ? pager->thread : 0;
-    if (pt && pt->ipc_state == IPC_RECV && !pt->ipc_peer) {
+    if (pt && ipc_waits_for_notes(pt)) {
         fault_message(me, THREAD_UFRAME(pt));      /* it waits: deliver now */
         pt->ipc_state = IPC_NONE;
         sched_wake(pt, 0);
@@ -180,6 +180,11 @@ void paging_exit(struct proc *p)
 }
 
 /* ---- the pager's calls ---- */
+
+int paging_is_pager(const struct proc *p)
+{
+    return p == pager;
+}
 
 static int is_pager(void)
 {

@@ -30,6 +30,9 @@ int paging_next_fault(struct proc *me, struct trap_frame *tf);
  * for the next one. */
 void paging_exit(struct proc *p);
 
+/* Is p the pager? */
+int paging_is_pager(const struct proc *p);
+
 /* The system calls (each takes the caller's frame, returns eax). */
 int32_t paging_sys_pager(struct trap_frame *tf);
 int32_t paging_sys_frame(struct trap_frame *tf);

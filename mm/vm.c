@@ -165,10 +165,13 @@ void vm_unmap_free(struct vm *vm, uint32_t va, uint32_t len)
     for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
         uint32_t pte = vm_pte(vm, va + off);
         struct frame *f = frame_of(pte & PTE_FRAME_MASK);
-        if (!(pte & PTE_P) || !f || f->state != FRAME_USER || f->owner != vm->owner)
+        if (!(pte & PTE_P))
             continue;
-        pool_free(vm_unmap(vm, va + off));
-        vm->pages--;
+        vm_unmap(vm, va + off);
+        if (f && f->state == FRAME_USER && f->owner == vm->owner) {
+            pool_free(pte & PTE_FRAME_MASK);
+            vm->pages--;
+        }
     }
 }
 

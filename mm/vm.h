@@ -26,7 +26,8 @@ uint32_t vm_pte_update(struct vm *vm, uint32_t va, uint32_t clear, uint32_t set)
 uint32_t vm_pte(const struct vm *vm, uint32_t va);
 /* Map zeroed fresh frames over [va, va+len); on failure nothing stays mapped. */
 int vm_map_zeroed(struct vm *vm, uint32_t va, uint32_t len, uint32_t flags);
-/* Unmap and free [va, va+len); only pages owned by this space. */
+/* Unmap [va, va+len); free the frames this space owns (device pages of
+ * SYS_MAPIO are only unmapped). */
 void vm_unmap_free(struct vm *vm, uint32_t va, uint32_t len);
 /* Is [va, va+len) wholly unmapped? */
 int vm_range_free(const struct vm *vm, uint32_t va, uint32_t len);

@@ -48,9 +48,9 @@
 #define SYS_ICC_INFO 21 /* struct ant_iccinfo *           0 */
 #define SYS_IRQ_BIND 22 /* irq (1-15 but 2), privileged   0: IRQs arrive as messages */
 #define SYS_IRQ_ACK 23  /* irq                            0: the line is unmasked again */
-#define SYS_IOPERM  24  /* first port, count (< 0x400)   0: ring-3 access (not PIC, PIT, 0x92) */
+#define SYS_IOPERM  24  /* first port, count; privileged  0: ring-3 access (not the PICs, PIT, ...) */
 #define SYS_PROCINFO 25 /* slot (0-63), struct ant_procinfo * 0; -ESRCH: an empty slot; -EINVAL: past the last */
-#define SYS_MAPIO   26  /* addr, physical, npages; privileged the video memory (0xA0000-0xBFFFF) mapped at addr: 0 */
+#define SYS_MAPIO   26  /* addr, physical, npages; privileged device memory mapped at addr (uncached but the video memory): 0 */
 #define SYS_UPTIME  27  /* -                              ticks since boot (1 tick = 10 ms) */
 /* Virtual memory (issue: VM policy). The pager is the one process that
  * called SYS_VM_PAGER; the other VM_* calls are its alone (EPERM). */
@@ -61,7 +61,9 @@
 #define SYS_VM_BITS 32  /* pid, va, flags (VM_CLEAR_*, VM_PIN, VM_UNPIN)  VM_B_* bits before the change */
 #define SYS_VM_RESOLVE 33 /* pid, verdict (0 retry, else kill with that status) 0 */
 #define SYS_VM_INFO 34  /* pid, struct ant_vminfo *          0 (anyone) */
-#define SYS_NCALLS  35
+#define SYS_ALARM   35  /* ticks (0: cancel)                0: ANT_NOTE_ALARM comes from pid 0 after ticks */
+#define SYS_CPUINFO 36  /* cpu (0), struct ant_cpuinfo *    0; -EINVAL: no such CPU */
+#define SYS_NCALLS  37
 
 /* Errors: returned negated. */
 #define ANT_EINVAL  1   /* an argument is out of range or malformed */
@@ -80,7 +82,8 @@
                            the name up again and send the request again */
 #define ANT_ENAMETOOLONG 14 /* (servers) a name longer than ANT_SVC_NAME_MAX */
 #define ANT_EIO     15  /* (drivers) the device reported an error */
-#define ANT_NERRORS 16
+#define ANT_ETIMEDOUT 16 /* (drivers) the device did not answer in time */
+#define ANT_NERRORS 17
 
 /* An ICC run in one word: a page address in the ICC area with the page
  * count less one in the low 12 bits (1 to 4096 pages, 16MB). 0 = none. */
@@ -97,6 +100,18 @@
  * (text, constants) brought in by the pager when first touched, and
  * dropped by it under memory pressure (class: file); needs a pager. */
 #define ANT_SPAWN_PAGED 0x200
+
+/* SYS_RECV from ANT_PID_NOTES: only what the inner core sends (IRQs,
+ * notes, alarms), never a process's message: a driver waiting for its
+ * device takes no client's request meanwhile. Not a process id. */
+#define ANT_PID_NOTES 0xFFFFFF
+
+/* SYS_MAPIO: what may be mapped. The video memory (0xA0000-0xBFFFF: the
+ * screen), and device memory: pages that are not RAM by the memory map (a
+ * PCI device's registers, such as an AHCI controller's), mapped uncached.
+ * Never RAM, never the APICs. At most ANT_MAPIO_MAX pages a call; munmap
+ * unmaps them. */
+#define ANT_MAPIO_MAX 64
 
 /* SYS_WAIT flags. WNOTIFY: from now on, every child's end also sends the
  * caller a message from pid 0 with w0 = ANT_NOTE_CHILD (one message may
@@ -122,6 +137,7 @@
                                | VM_F_* flags, w3 = slot + 1 given at its last
                                VM_UNMAP (0: none); the thread waits for
                                SYS_VM_RESOLVE */
+#define ANT_NOTE_ALARM 17   /* the time set with SYS_ALARM has come */
 #define VM_F_WRITE  0x1     /* the access was a write */
 #define VM_F_FILE   0x2     /* a page of the program image (class: file), else
                                working storage (class: anonymous, demand-zero) */
@@ -198,6 +214,18 @@ struct ant_procinfo {
     unsigned pages;             /* frames it holds: pages, page tables, directory */
     unsigned icc_pages;         /* ICC pages it owns */
     unsigned cpu_ticks;         /* ticks it has run */
+    unsigned flags;             /* ANT_PI_* */
+};
+#define ANT_PI_PAGER 0x1            /* the pager (SYS_VM_PAGER): the inner core says so */
+
+/* SYS_CPUINFO: what one CPU has done. Cycles are the TSC's (0 without one;
+ * under QEMU -icount shift=0 the TSC counts instructions). */
+struct ant_cpuinfo {
+    unsigned cpu;
+    unsigned ticks;             /* timer ticks since boot */
+    unsigned idle_ticks;        /* ticks that found it idle */
+    unsigned tsc_lo, tsc_hi;    /* TSC now */
+    unsigned idle_lo, idle_hi;  /* TSC cycles spent halted, waiting for an interrupt */
 };
 
 struct ant_iccinfo {

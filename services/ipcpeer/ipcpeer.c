@@ -224,6 +224,25 @@ static int rtc(int32_t n)
     return 0;
 }
 
+/* "GRANT PROBE": take port GRANT, let the other I/O processes run (the
+ * TSS bitmap changes hands), then read port PROBE: it must fault unless it
+ * is GRANT. */
+static int ports(const char *args)
+{
+    uint32_t grant = number(args), probe = 0;
+    const char *p = args;
+    while (*p && *p != ' ')
+        p++;
+    probe = number(p + (*p == ' '));
+    if (ant_ioperm(grant, 1))
+        return 3;
+    for (int i = 0; i < 5; i++)
+        ant_sleep(1);
+    inb((uint16_t)grant);
+    inb((uint16_t)probe);
+    return 0;
+}
+
 int main(const char *args)
 {
     if (!strcmp(args, "echo"))
@@ -262,6 +281,12 @@ int main(const char *args)
         return rtc(number(args + 4));
     else if (!strcmp(args, "inb"))
         return inb(0x71) == 0xEE ? 0 : 1;   /* must fault first */
+    else if (!strncmp(args, "ports ", 6))
+        return ports(args + 6);
+    else if (!strncmp(args, "icc_exit ", 9)) {     /* hold pages, then end */
+        void *p;
+        return ant_icc_alloc(number(args + 9), &p) == 0 ? 0 : 3;
+    }
     else if (!strcmp(args, "hold")) {
         struct ant_msg m;
         ant_recv(0, &m);

@@ -8,6 +8,7 @@
 #include "lib/ant.h"
 #include "lib/check.h"
 #include "lib/fmt.h"
+#include "lib/io.h"
 #include "lib/string.h"
 
 #define PEER_PRIO 4
@@ -462,12 +463,15 @@ static void t_irq_and_port_rights(void)
     CHECK(ant_irq_bind(-1) == -ANT_EINVAL);
     CHECK(ant_irq_ack(9) == -ANT_EPERM);            /* not mine */
     CHECK(ant_irq_ack(99) == -ANT_EINVAL);
-    CHECK(ant_ioperm(0x400, 1) == -ANT_EINVAL);
-    CHECK(ant_ioperm(0x3FF, 2) == -ANT_EINVAL);
+    CHECK(ant_ioperm(0x10000, 1) == -ANT_EINVAL);
+    CHECK(ant_ioperm(0xFFFF, 2) == -ANT_EINVAL);
     CHECK(ant_ioperm(0x70, 0) == -ANT_EINVAL);
     CHECK(ant_ioperm(0x20, 2) == -ANT_EPERM);      /* the inner core's PIC */
     CHECK(ant_ioperm(0x3F, 2) == -ANT_EPERM);      /* runs into the PIT */
     CHECK(ant_ioperm(0x92, 1) == -ANT_EPERM);      /* fast reset */
+    CHECK(ant_ioperm(0x4D0, 2) == -ANT_EPERM);     /* the PICs' edge/level registers */
+    CHECK(ant_ioperm(0x22, 1) == -ANT_EPERM);      /* the IMCR */
+    CHECK(ant_ioperm(0xF4, 1) == -ANT_EPERM);      /* QEMU's exit port */
     /* a child without rights gets none, and cannot be given any */
     int32_t c = ant_spawn("ipcpeer", "rtc 1", PEER_PRIO);
     CHECK(c > 0);
@@ -475,6 +479,62 @@ static void t_irq_and_port_rights(void)
     c = ant_spawn("ipcpeer", "inb", PEER_PRIO);
     CHECK(c > 0);
     CHECK(status_of(c) == ANT_KILLED_BASE + 13);    /* the port faults */
+}
+
+/* Ports above 0x3FF (PCI configuration, a bus master's), and the TSS
+ * bitmap as it passes between processes that hold different ports. */
+static void t_high_ports(void)
+{
+    CHECK(ant_ioperm(0xCF8, 8) == 0);
+    outl(0xCF8, 0x80000000u);                       /* 00:00.0, the host bridge */
+    CHECK((inl(0xCFC) & 0xFFFF) != 0xFFFF);
+    int32_t c = ant_spawn("ipcpeer", "ports 49152 49152", PEER_PRIO | ANT_SPAWN_PRIV);
+    CHECK(c > 0 && status_of(c) == 0);              /* its own port, in chunk 24 */
+    /* It holds only 0xC000; I hold 0xCF8 (chunk 1): my grant must not
+     * show through while it runs. */
+    c = ant_spawn("ipcpeer", "ports 49152 3324", PEER_PRIO | ANT_SPAWN_PRIV);
+    CHECK(c > 0 && status_of(c) == ANT_KILLED_BASE + 13);
+    c = ant_spawn("ipcpeer", "ports 3324 49152", PEER_PRIO | ANT_SPAWN_PRIV);
+    CHECK(c > 0 && status_of(c) == ANT_KILLED_BASE + 13);
+}
+
+/* The ICC pages of a privileged process that ends (a driver: a DMA it
+ * started may still land in them) are free again only after 2 s; an
+ * unprivileged one's at once. */
+static void t_driver_pages_quarantined(void)
+{
+    uint32_t before = icc().free;
+    int32_t c = ant_spawn("ipcpeer", "icc_exit 5", PEER_PRIO);
+    CHECK(c > 0 && status_of(c) == 0);
+    CHECK(icc().free == before);
+    c = ant_spawn("ipcpeer", "icc_exit 5", PEER_PRIO | ANT_SPAWN_PRIV);
+    CHECK(c > 0 && status_of(c) == 0);
+    CHECK(icc().free == before - 5 && icc().check == 0);
+    CHECK(ant_sleep(210) == 0);
+    CHECK(icc().free == before && icc().check == 0);
+}
+
+/* SYS_MAPIO: device memory (not RAM), never RAM or the APICs. */
+static void t_mapio_device_memory(void)
+{
+    struct ant_iccinfo info = icc();
+    CHECK(ant_mapio(0x40000000, 0x00200000, 1) == -ANT_EINVAL);    /* pool RAM */
+    CHECK(ant_mapio(0x40000000, 0x00100000, 1) == -ANT_EINVAL);    /* kernel text */
+    CHECK(ant_mapio(0x40000000, info.base, 1) == -ANT_EINVAL);     /* the ICC region */
+    CHECK(ant_mapio(0x40000000, 0xFEE00000, 1) == -ANT_EINVAL);    /* the local APIC */
+    CHECK(ant_mapio(0x40000000, 0xFEC00000, 1) == -ANT_EINVAL);    /* the I/O APIC */
+    CHECK(ant_mapio(0x40000000, 0xFFFFF000, 2) == -ANT_EINVAL);    /* wraps */
+    CHECK(ant_mapio(0x40000000, 0xFD000000, ANT_MAPIO_MAX + 1) == -ANT_EINVAL);
+    CHECK(ant_mapio(0x40000000, 0xFD000001, 1) == -ANT_EINVAL);
+    CHECK(ant_mapio(0x80000000, 0xFD000000, 1) == -ANT_EINVAL);    /* not private */
+    uint32_t before = icc().free;
+    CHECK(ant_mapio(0x40000000, 0xFD000000, 4) == 0);
+    (void)*(volatile uint32_t *)0x40003000;         /* mapped: no fault */
+    CHECK(ant_mapio(0x40001000, 0xFD000000, 1) == -ANT_EBUSY);
+    CHECK(ant_munmap(0x40000000, 4 * 4096) == 0);
+    CHECK(ant_mapio(0x40000000, 0xFD000000, 1) == 0);  /* unmapped: free again */
+    CHECK(ant_munmap(0x40000000, 4096) == 0);
+    CHECK(icc().free == before && icc().check == 0);
 }
 
 int main(const char *args)
@@ -495,6 +555,9 @@ int main(const char *args)
     run("call_to_dead_server", t_call_to_dying_server);
     run("irq_and_port_rights", t_irq_and_port_rights);
     run("irq_messages", t_irq_messages);
+    run("high_ports", t_high_ports);
+    run("mapio_device_memory", t_mapio_device_memory);
+    run("driver_pages_quarantined", t_driver_pages_quarantined);
     run("no_flags_from_other_threads", t_no_flags_from_other_threads);
     run("stress_million_pages", t_stress_million_pages);
     ant_printf("ipctest: done: %d passed, %d failed\n", check_passed, check_failed);

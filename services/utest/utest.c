@@ -6,6 +6,7 @@
  */
 #include "lib/ant.h"
 #include "lib/check.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 
 static void run(const char *name, void (*fn)(void))
@@ -271,6 +272,59 @@ static void t_procinfo_and_uptime(void)
     CHECK(ant_uptime() >= t0 + 2);
 }
 
+/* An alarm is a message from pid 0; receiving from ANT_PID_NOTES takes
+ * it and leaves a process's message in its queue. */
+static void t_alarm_and_notes(void)
+{
+    struct ant_msg m;
+    char args[24];
+    CHECK(ant_alarm(0xFFFFFFFF) == -ANT_EINVAL);
+    uint32_t t0 = ant_uptime();
+    CHECK(ant_alarm(3) == 0);
+    CHECK(ant_recv(ANT_PID_NOTES, &m) == 0 && m.w[0] == ANT_NOTE_ALARM && !m.run);
+    CHECK(ant_uptime() - t0 >= 3);
+    /* cancelled: the next one is the one that counts */
+    CHECK(ant_alarm(5) == 0 && ant_alarm(0) == 0 && ant_alarm(15) == 0);
+    t0 = ant_uptime();
+    CHECK(ant_recv(ANT_PID_NOTES, &m) == 0 && m.w[0] == ANT_NOTE_ALARM);
+    CHECK(ant_uptime() - t0 >= 14);
+    /* one that came while I slept is dropped by the cancel */
+    CHECK(ant_alarm(1) == 0 && ant_sleep(4) == 0 && ant_alarm(0) == 0 && ant_alarm(10) == 0);
+    t0 = ant_uptime();
+    CHECK(ant_recv(ANT_PID_NOTES, &m) == 0 && m.w[0] == ANT_NOTE_ALARM);
+    CHECK(ant_uptime() - t0 >= 9);
+    /* a child's message waits while I receive notes only */
+    fmt_snprintf(args, sizeof args, "send %d", (int)ant_getpid());
+    int32_t st, pid = ant_spawn("victim", args, 4);
+    CHECK(pid > 0);
+    CHECK(ant_sleep(2) == 0 && ant_alarm(5) == 0);
+    CHECK(ant_recv(ANT_PID_NOTES, &m) == 0 && m.w[0] == ANT_NOTE_ALARM);
+    CHECK(ant_recv(pid, &m) == pid && m.w[0] == 42);
+    CHECK(ant_wait(pid, &st) == pid && st == 0);
+}
+
+static void t_cpuinfo(void)
+{
+    struct ant_cpuinfo a, b;
+    CHECK(ant_cpuinfo(1, &a) == -ANT_EINVAL);
+    CHECK(ant_cpuinfo(0, (struct ant_cpuinfo *)0xC0000000) == -ANT_EFAULT);
+    CHECK(ant_cpuinfo(0, &a) == 0 && a.cpu == 0);
+    CHECK(ant_sleep(10) == 0);              /* nobody else runs: the CPU idles */
+    CHECK(ant_cpuinfo(0, &b) == 0);
+    CHECK(b.ticks >= a.ticks + 10 && b.idle_ticks >= a.idle_ticks + 5);
+    uint64_t ta = a.tsc_lo | (uint64_t)a.tsc_hi << 32, tb = b.tsc_lo | (uint64_t)b.tsc_hi << 32;
+    uint64_t ia = a.idle_lo | (uint64_t)a.idle_hi << 32, ib = b.idle_lo | (uint64_t)b.idle_hi << 32;
+    CHECK(!ta || (tb > ta && ib > ia && ib - ia <= tb - ta));
+}
+
+/* Without a pager nobody has the pager's flag. */
+static void t_procinfo_pager_flag(void)
+{
+    struct ant_procinfo info;
+    for (uint32_t i = 0; i < 64; i++)
+        CHECK(ant_procinfo(i, &info) != 0 || !(info.flags & ANT_PI_PAGER));
+}
+
 static void t_wait_flags(void)
 {
     int32_t st = -1;
@@ -334,6 +388,9 @@ int main(const char *args)
     run("preemption_of_busy_loop", t_preemption_of_busy_loop);
     run("procinfo_and_uptime", t_procinfo_and_uptime);
     run("wait_flags", t_wait_flags);
+    run("alarm_and_notes", t_alarm_and_notes);
+    run("cpuinfo", t_cpuinfo);
+    run("procinfo_pager_flag", t_procinfo_pager_flag);
     run("kill_descendants", t_kill_descendants);
     ant_printf("utest: done: %d passed, %d failed\n", check_passed, check_failed);
     return check_failed;

@@ -61,6 +61,13 @@ int main(const char *args)
         return 0;
     if (!strcmp(args, "exit42"))
         return 42;
+    if (!strncmp(args, "send ", 5)) {      /* a message {42} to pid, then exit */
+        uint32_t pid = 0;
+        for (const char *p = args + 5; *p >= '0' && *p <= '9'; p++)
+            pid = pid * 10 + (uint32_t)(*p - '0');
+        struct ant_msg m = {{42, 0, 0, 0}, 0};
+        return ant_send((int32_t)pid, &m) == 0 ? 0 : 1;
+    }
     if (!strcmp(args, "memtag"))
         return memtag();
     if (!strcmp(args, "tf_sysenter"))
