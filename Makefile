@@ -26,10 +26,15 @@ USER_DIRS  := $(wildcard outer_core/*/ services/*/)
 USER_PROGS := $(foreach d,$(USER_DIRS),$(B)/user/$(notdir $(d:/=)).elf)
 V2_SERVERS := console names        # second builds, for live replacement (below)
 USER_PROGS += $(foreach s,$(V2_SERVERS),$(B)/user/$(s).v2.elf)
-LIBANT_OBJS := $(B)/lib/crt0.o $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/svc.o $(B)/lib/fmt.o $(B)/lib/string.o
+# The user runtime: crt0 first, then an archive, so a program links only
+# what it uses (the disk drivers' PCI, paging-space and server code).
+LIBANT_C   := $(wildcard lib/*.c)
+LIBANT_A   := $(B)/lib/libant.a
+LIBANT_OBJS := $(B)/lib/crt0.o $(LIBANT_A)
 MODULES    := $(USER_PROGS) $(B)/testmod.bin
 
-HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c kernel/cmdline.c kernel/elf.c lib/fmt.c outer_core/pager/clock.c
+HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c kernel/cmdline.c kernel/elf.c lib/fmt.c \
+              outer_core/pager/clock.c lib/pspace.c lib/crc32.c
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -71,11 +76,15 @@ $(B)/kernel.elf: $(KOBJS) linker.ld scripts/check-kernel.sh
 	nm -n $@ > $(B)/kernel.sym
 	objdump -d $@ > $(B)/kernel.dis
 
+$(LIBANT_A): $(B)/lib/syscall.o $(LIBANT_C:%.c=$(B)/%.o)
+	rm -f $@
+	ar rcs $@ $^
+
 define user_prog
 $(B)/user/$(notdir $(1:/=)).elf: $(patsubst %.c,$(B)/%.o,$(wildcard $(1)*.c)) $(LIBANT_OBJS) lib/user.ld
 	@mkdir -p $$(@D)
 	$(LD) -m elf_i386 -T lib/user.ld -o $$@ $(B)/lib/crt0.o $(patsubst %.c,$(B)/%.o,$(wildcard $(1)*.c)) \
-	    $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/svc.o $(B)/lib/fmt.o $(B)/lib/string.o $(LIBGCC)
+	    $(LIBANT_A) $(LIBGCC)
 endef
 $(foreach d,$(USER_DIRS),$(eval $(call user_prog,$(d))))
 
@@ -89,7 +98,7 @@ define v2_prog
 $(B)/user/$(1).v2.elf: $(patsubst %.c,$(B)/v2/%.o,$(wildcard outer_core/$(1)/*.c)) $(LIBANT_OBJS) lib/user.ld
 	@mkdir -p $$(@D)
 	$(LD) -m elf_i386 -T lib/user.ld -o $$@ $(B)/lib/crt0.o $(patsubst %.c,$(B)/v2/%.o,$(wildcard outer_core/$(1)/*.c)) \
-	    $(B)/lib/syscall.o $(B)/lib/ant.o $(B)/lib/svc.o $(B)/lib/fmt.o $(B)/lib/string.o $(LIBGCC)
+	    $(LIBANT_A) $(LIBGCC)
 endef
 $(foreach s,$(V2_SERVERS),$(eval $(call v2_prog,$(s))))
 
@@ -105,10 +114,12 @@ $(B)/testmod.bin:
 	@mkdir -p $(@D)
 	perl -e 'print pack("V*", map { $$_ ^ 0xA5A5A5A5 } 0..3099)' > $@
 
-# The paging space: a disk on the primary IDE channel, made once.
-$(B)/paging.img:
+# The paging space of make run: a whole-disk paging space made by the
+# project's tool (the system writes only where such a header says so).
+$(B)/paging.img: scripts/mkpaging.py
 	@mkdir -p $(@D)
-	truncate -s 64M $@
+	rm -f $@
+	scripts/mkpaging.py disk $@ --size 64M --label "make run"
 
 run: deps
 	@$(MAKE) --no-print-directory $(B)/ant.iso $(B)/paging.img

@@ -117,75 +117,260 @@ MODS="$MODS,$B/user/ipctest.elf ipctest,$B/user/ipcpeer.elf ipcpeer"
 KERNEL=(-kernel "$B/kernel.elf" -initrd "$MODS")
 head -c 3000 "$B/user/init.elf" > "$LOGS/init-truncated.elf"
 
-host_tests
-suite_boot cd-16M -m 16 -cdrom "$ISO"
-suite_boot cd-128M -m 128 -cdrom "$ISO"
-suite_boot cd-3584M -m 3584 -cdrom "$ISO"
-suite_boot hd-64M -m 64 -drive "file=$ISO,format=raw,snapshot=on"
-suite_boot usb-64M -m 64 -drive "if=none,id=stick,file=$ISO,format=raw,snapshot=on" \
-    -device usb-ehci,id=ehci -device usb-storage,bus=ehci.0,drive=stick
-suite_boot pentium -m 32 -cpu pentium "${KERNEL[@]}" -append "test=all"
-expect_line pentium/pge-warning "$log" "WARNING: no global pages"
-suite_boot cmdline -m 128 "${KERNEL[@]}" -append "test=all icc_size=8M bogus=1 icc_size=zz noequals"
-expect_line cmdline/unknown-reported "$log" "unknown option: 'bogus=1' ignored"
-expect_line cmdline/malformed-reported "$log" "malformed value: 'icc_size=zz' ignored"
-expect_line cmdline/bare-word-reported "$log" "'noequals' ignored"
-expect_line cmdline/icc-size-applied "$log" "ICC region .* 8192 KiB"
-expect_line cmdline/boot-log-pool "$log" "mem: pool [0-9]* frames free"
-# QEMU's 486 model claims PSE in CPUID; take it away as a real 486 lacks it.
-message_boot cpu-486-no-pse $EXIT_FAIL "lacks PSE (4MB pages)" -m 64 -cpu 486,-pse "${KERNEL[@]}" -append "test=all"
-message_boot too-little-ram $EXIT_FAIL "needs at least 16 MiB of RAM" -m 12 "${KERNEL[@]}" -append "test=all"
-message_boot panic-exits-failed $EXIT_FAIL "PANIC: page fault in the kernel" -m 32 "${KERNEL[@]}" -append "test=manual_panic"
-expect_line panic-register-dump "$log" "^eax [0-9a-f]* ebx"
-expect_line panic-backtrace "$log" "^backtrace: [0-9a-f]"
-vga_text vga-boot-log -m 64 -kernel "$B/kernel.elf"
-expect_line vga/boot-log-on-screen "$LOGS/vga-boot-log.vga" "mem: pool [0-9]* frames free"
-vga_text vga-no-pse -m 64 -cpu 486,-pse -kernel "$B/kernel.elf"
-expect_line vga/no-pse-message-on-screen "$LOGS/vga-no-pse.vga" "lacks PSE (4MB pages)"
-message_boot missing-init $EXIT_FAIL "no 'init' module" -m 32 -kernel "$B/kernel.elf" \
-    -initrd "$B/testmod.bin testmod" -append "test=user_half_empty"
-message_boot corrupt-init $EXIT_FAIL "'init' is not a valid program: segment" -m 32 -kernel "$B/kernel.elf" \
-    -initrd "$LOGS/init-truncated.elf init" -append "test=user_half_empty"
-# init= names init's task; a boot with it ends QEMU with init's verdict.
-message_boot init-bench $EXIT_PASS "^bench: done" -m 128 -kernel "$B/kernel.elf" \
-    -initrd "$B/user/init.elf init,$B/user/bench.elf bench" -append "init=bench"
-expect_line init-bench/figures "$log" "^bench: ipc_roundtrip instructions [0-9]"
-message_boot init-unknown-word $EXIT_FAIL "init: unknown argument 'nosuch'" -m 32 "${KERNEL[@]}" -append "init=nosuch"
-message_boot unknown-test-selector $EXIT_FAIL "no test is called 'nosuchtest'" -m 32 "${KERNEL[@]}" -append "test=nosuchtest"
+group_host() {
+    host_tests
+}
 
-# Paging: a 24 MiB machine with a 64 MiB paging disk; init=vm starts the
-# name server, the disk driver and the pager, then vmtest.
+# Boots of the test build: the in-kernel, user-level and IPC suites on
+# several machines.
+group_suite() {
+    suite_boot cd-16M -m 16 -cdrom "$ISO"
+    suite_boot cd-128M -m 128 -cdrom "$ISO"
+    suite_boot cd-3584M -m 3584 -cdrom "$ISO"
+    suite_boot hd-64M -m 64 -drive "file=$ISO,format=raw,snapshot=on"
+    suite_boot usb-64M -m 64 -drive "if=none,id=stick,file=$ISO,format=raw,snapshot=on" \
+        -device usb-ehci,id=ehci -device usb-storage,bus=ehci.0,drive=stick
+    suite_boot pentium -m 32 -cpu pentium "${KERNEL[@]}" -append "test=all"
+    expect_line pentium/pge-warning "$log" "WARNING: no global pages"
+    suite_boot cmdline -m 128 "${KERNEL[@]}" -append "test=all icc_size=8M bogus=1 icc_size=zz noequals"
+    expect_line cmdline/unknown-reported "$log" "unknown option: 'bogus=1' ignored"
+    expect_line cmdline/malformed-reported "$log" "malformed value: 'icc_size=zz' ignored"
+    expect_line cmdline/bare-word-reported "$log" "'noequals' ignored"
+    expect_line cmdline/icc-size-applied "$log" "ICC region .* 8192 KiB"
+    expect_line cmdline/boot-log-pool "$log" "mem: pool [0-9]* frames free"
+}
+
+# Boots that must stop with a message, and the screen read back.
+group_stops() {
+    # QEMU's 486 model claims PSE in CPUID; take it away as a real 486 lacks it.
+    message_boot cpu-486-no-pse $EXIT_FAIL "lacks PSE (4MB pages)" -m 64 -cpu 486,-pse "${KERNEL[@]}" -append "test=all"
+    message_boot too-little-ram $EXIT_FAIL "needs at least 16 MiB of RAM" -m 12 "${KERNEL[@]}" -append "test=all"
+    message_boot panic-exits-failed $EXIT_FAIL "PANIC: page fault in the kernel" -m 32 "${KERNEL[@]}" -append "test=manual_panic"
+    expect_line panic-register-dump "$log" "^eax [0-9a-f]* ebx"
+    expect_line panic-backtrace "$log" "^backtrace: [0-9a-f]"
+    vga_text vga-boot-log -m 64 -kernel "$B/kernel.elf"
+    expect_line vga/boot-log-on-screen "$LOGS/vga-boot-log.vga" "mem: pool [0-9]* frames free"
+    vga_text vga-no-pse -m 64 -cpu 486,-pse -kernel "$B/kernel.elf"
+    expect_line vga/no-pse-message-on-screen "$LOGS/vga-no-pse.vga" "lacks PSE (4MB pages)"
+    message_boot missing-init $EXIT_FAIL "no 'init' module" -m 32 -kernel "$B/kernel.elf" \
+        -initrd "$B/testmod.bin testmod" -append "test=user_half_empty"
+    message_boot corrupt-init $EXIT_FAIL "'init' is not a valid program: segment" -m 32 -kernel "$B/kernel.elf" \
+        -initrd "$LOGS/init-truncated.elf init" -append "test=user_half_empty"
+    # init= names init's task; a boot with it ends QEMU with init's verdict.
+    message_boot init-bench $EXIT_PASS "^bench: done" -m 128 -kernel "$B/kernel.elf" \
+        -initrd "$B/user/init.elf init,$B/user/bench.elf bench" -append "init=bench"
+    expect_line init-bench/figures "$log" "^bench: ipc_roundtrip instructions [0-9]"
+    message_boot init-unknown-word $EXIT_FAIL "init: unknown argument 'nosuch'" -m 32 "${KERNEL[@]}" -append "init=nosuch"
+    message_boot unknown-test-selector $EXIT_FAIL "no test is called 'nosuchtest'" -m 32 "${KERNEL[@]}" -append "test=nosuchtest"
+
+}
+
+# Paging and the disks (issue: never lose a user's data). The images of
+# tests/disks/mkdisks.py: disks with a user's data (an MBR and a FAT file
+# system holding a file, a GPT, a copy of the ISO, zeros), broken paging
+# spaces, and paging spaces made by scripts/mkpaging.py (a whole disk, a
+# partition of an MBR disk and of a GPT disk with other partitions). Each
+# boot attaches some of them, each with its name as the drive's model;
+# after it, every byte that is not a paging slot must be as it was, and the
+# driver's line for each disk must say what it did with it and why.
+DISKS=$LOGS/disks
 VMMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/ata.elf ata"
 VMMODS="$VMMODS,$B/user/pager.elf pager,$B/user/vmtest.elf vmtest"
-rm -f "$LOGS/paging.img" && truncate -s 64M "$LOGS/paging.img"
-TIMEOUT=${VM_TIMEOUT:-400} boot vm-24M -m 24 -kernel "$B/kernel.elf" -initrd "$VMMODS" -append "init=vm" \
-    -drive "file=$LOGS/paging.img,format=raw,if=ide,index=0"     # about 70 s here, all disk
-count_lines "$log" vmtest vm-24M
-if [ $rc = $EXIT_PASS ] && grep -q "^vmtest: done" "$log"; then
-    result vm-24M/boot 1
-else
-    result vm-24M/boot 0 "$(why_exit)"
-fi
-rm -f "$LOGS/paging.img"
+DISKMODS="$B/user/init.elf init,$B/user/names.elf names"
+DISKMODS="$DISKMODS,$B/user/ata.elf ata,$B/user/disktest.elf disktest"
 
-# The running system, driven over its serial line like a user at a terminal
-# (tests/system/drive.py): shell commands, live replacement and restart of
-# the servers, a flood, 10,000 random bytes.
-SYSMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/names.v2.elf names.v2"
-SYSMODS="$SYSMODS,$B/user/console.elf console,$B/user/console.v2.elf console.v2"
-SYSMODS="$SYSMODS,$B/user/shell.elf shell,$B/user/pipeline.elf pipeline,$B/user/bench.elf bench"
-SYSMODS="$SYSMODS,$B/user/hello.elf hello,$B/user/victim.elf victim"
-SYSMODS="$SYSMODS,$B/user/ata.elf ata,$B/user/pager.elf pager"
-timeout 600 python3 tests/system/drive.py "$B/kernel.elf" "$SYSMODS" "$LOGS" > "$LOGS/system.out" 2>&1
-rc=$?
-count_lines "$LOGS/system.out" system system
-[ $rc = 0 ] || grep -q "^system: FAIL" "$LOGS/system.out" ||
-    result system/driver 0 "exit status $rc, see $LOGS/system.out"
-timeout 120 python3 tests/system/drive.py --iso "$B/ant.iso" "$LOGS" > "$LOGS/system-iso.out" 2>&1
-rc=$?
-count_lines "$LOGS/system-iso.out" system system-iso
-[ $rc = 0 ] || grep -q "^system: FAIL" "$LOGS/system-iso.out" ||
-    result system-iso/driver 0 "exit status $rc, see $LOGS/system-iso.out"
+expect_of() { grep "^$1 " "$DISKS/expect.txt"; }      # expect_of IMAGE
+
+# drives MACHINE DISK...: -drive/-device arguments, in bus order (IDE:
+# primary master, slave, secondary master, slave; AHCI: ports 0-5), each
+# named by its image as the drive's model. A DISK is NAME (tests/disks),
+# DIR/FILE.img, either with :QEMU-DRIVE-OPTIONS, or @QEMU-FILE-SPEC.
+drives() {
+    local machine=$1 i=0 img opts
+    shift
+    for d in "$@"; do
+        img=${d%%:*}
+        opts=${d#"$img"}
+        opts=${opts#:}
+        local file=$DISKS/$img.img
+        case $d in
+        @*) file=${d#@}; img=fault; opts= ;;     # a QEMU file spec as it is
+        */*) file=$img; img=$(basename "$img" .img) ;;
+        esac
+        if [ "$machine" = pc ]; then
+            echo "-drive if=none,id=d$i,format=raw,file=$file${opts:+,$opts}"
+            echo "-device ide-hd,drive=d$i,bus=ide.$((i / 2)),unit=$((i % 2)),model=${img^^}"
+        else
+            echo "-drive if=none,id=d$i,format=raw,file=$file${opts:+,$opts}"
+            echo "-device ide-hd,drive=d$i,bus=ide.$i,model=${img^^}"
+        fi
+        i=$((i + 1))
+    done
+}
+
+# ranges_of IMAGE: the byte ranges of it that must not change.
+ranges_of() { expect_of "$1" | sed 's/ :: .*//' | cut -d' ' -f2-; }
+hash_of() { python3 tests/disks/mkdisks.py hash "$DISKS/$1.img" $(ranges_of "$1"); }
+
+# disk_boot NAME MACHINE MEM MODULES INIT: boot with the disks in
+# DISKLIST; then each image kept every byte it must keep, and its line in
+# the log says what expect.txt says. Sets $log and $rc.
+disk_boot() {
+    local name=$1 machine=$2 mem=$3 mods=$4 init=$5 img now phrase
+    declare -A before=()
+    for d in "${DISKLIST[@]}"; do
+        img=${d%%:*}
+        [ -n "$(expect_of "$img")" ] && before[$img]=$(hash_of "$img")
+    done
+    boot "$name" -M "$machine" -nodefaults -m "$mem" -kernel "$B/kernel.elf" -initrd "$mods" \
+        -append "init=$init" $(drives "$machine" "${DISKLIST[@]}")
+    for d in "${DISKLIST[@]}"; do
+        img=${d%%:*}
+        [ -n "${before[$img]:-}" ] || continue
+        now=$(hash_of "$img")
+        if [ "$now" = "${before[$img]}" ]; then
+            result "$name/untouched-$img" 1
+        else
+            result "$name/untouched-$img" 0 "$img.img changed outside its paging slots"
+        fi
+        phrase=$(expect_of "$img" | sed 's/.* :: //')
+        if tr -d '\r' < "$log" | grep ": ${img^^}, " | grep -qF -- "$phrase"; then
+            result "$name/explained-$img" 1
+        else
+            result "$name/explained-$img" 0 "no line for ${img^^} saying '$phrase' in $log"
+        fi
+    done
+}
+
+# The FAT file of a disk is still there, byte for byte.
+letter_intact() {                # letter_intact NAME IMAGE
+    if mtype -i "$DISKS/$2.img@@1M" ::LETTER.TXT 2>/dev/null | cmp -s - "$DISKS/letter.txt"; then
+        result "$1/file-on-$2-reads-back" 1
+    else
+        result "$1/file-on-$2-reads-back" 0 "LETTER.TXT on $2.img differs or is gone"
+    fi
+}
+
+# paging_boot NAME MACHINE MODE IMAGE...: the paging suite (vmtest MODE).
+paging_boot() {
+    local name=$1 machine=$2 mode=$3
+    shift 3
+    DISKLIST=("$@")
+    TIMEOUT=${VM_TIMEOUT:-300} disk_boot "$name" "$machine" 24 "$VMMODS" "vm${mode:+,$mode}"
+    count_lines "$log" vmtest "$name"
+    if [ $rc = $EXIT_PASS ] && grep -q "^vmtest: done" "$log"; then
+        result "$name/boot" 1
+    else
+        result "$name/boot" 0 "$(why_exit)"
+    fi
+}
+
+# disktest_boot NAME MACHINE ARGS IMAGE...: the disk driver alone (disktest).
+disktest_boot() {
+    local name=$1 machine=$2 args=$3
+    shift 3
+    DISKLIST=("$@")
+    TIMEOUT=60 disk_boot "$name" "$machine" 64 "$DISKMODS" "disk${args:+,$args}"
+    count_lines "$log" disktest "$name"
+    if [ $rc = $EXIT_PASS ] && grep -q "^disktest: done" "$log"; then
+        result "$name/boot" 1
+    else
+        result "$name/boot" 0 "$(why_exit)"
+    fi
+}
+
+group_disks() {
+    python3 tests/disks/mkdisks.py "$DISKS" "$B/ant.iso" > "$LOGS/mkdisks.log" 2>&1 ||
+        result disks/made 0 "tests/disks/mkdisks.py failed, see $LOGS/mkdisks.log"
+    # IDE (QEMU's default machine, bus-master DMA): the ISO booted as the first
+    # hard disk (where the owner's disk is), a FAT disk, a GPT disk, and a
+    # whole-disk paging space made by the tool; the whole suite.
+    paging_boot vm-ide pc "" iso fat gpt whole
+    letter_intact vm-ide fat
+    expect_line vm-ide/dma "$log" "ata: build 1 .*: DMA, completion by interrupt"
+    # A paging partition of a GPT disk with two other partitions, a zeroed
+    # disk, broken paging spaces, the FAT disk; the suite.
+    paging_boot vm-gpt pc "" gptpage zero badcrc pastend
+    paging_boot vm-mbrpast pc quick mbrpast fat whole
+    # A paging partition on an MBR disk beside a FAT partition.
+    paging_boot vm-mbr pc quick mbrpage
+    letter_intact vm-mbr mbrpage
+    # Disk faults: the first read of slot 0 and the first write of slot 3 fail.
+    printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "8"\nonce = "on"\n\n[inject-error]\nevent = "write_aio"\nerrno = "5"\nsector = "32"\nonce = "on"\n' \
+        > "$LOGS/blkdebug.cfg"
+    python3 scripts/mkpaging.py disk "$LOGS/fault.img" --size 64M > /dev/null
+    paging_boot vm-fault pc fault "@blkdebug:$LOGS/blkdebug.cfg:$LOGS/fault.img"
+    expect_line vm-fault/killed-with-reason "$log" "pager: pid [0-9]* killed: disk error reading slot 0"
+    expect_line vm-fault/write-kept-in-memory "$log" "disk error writing slot 3 (EIO): slot retired"
+    rm -f "$LOGS/fault.img"
+    # No controller the drivers know (q35 has no IDE: the driver finds no
+    # ports): said so, and the system runs without paging.
+    DISKLIST=()
+    TIMEOUT=60 boot vm-nodisk -M q35 -nodefaults -m 24 -kernel "$B/kernel.elf" \
+        -initrd "$B/user/init.elf init,$B/user/names.elf names,$B/user/ata.elf ata,$B/user/pager.elf pager,$B/user/vmtest.elf vmtest" \
+        -append "init=vm,nopaging"
+    count_lines "$log" vmtest vm-nodisk
+    expect_line vm-nodisk/said "$log" "init: disk: ata (pid [0-9]*) found no device either: running without disk"
+    # The driver itself: DMA on IDE, programmed I/O, AHCI, a disk that stops
+    # answering on both, and no paging space at all; then what was written
+    # is where it belongs.
+    python3 scripts/mkpaging.py disk "$LOGS/dt.img" --size 16M > /dev/null
+    for t in "disk-ide pc" "disk-pio pc pio"; do
+        set -- $t
+        disktest_boot "$1" "$2" "${3:-}" iso "$LOGS/dt.img"
+        seed=$(tr -d '\r' < "$log" | sed -n 's/^disktest: seed \([0-9]*\)$/\1/p' | head -1)
+        if python3 services/disktest/checkimg.py "$LOGS/dt.img" 0 "$seed" > "$LOGS/$1.check" 2>&1; then
+            result "$1/image-checked-from-the-host" 1
+        else
+            result "$1/image-checked-from-the-host" 0 "see $LOGS/$1.check"
+        fi
+    done
+    disktest_boot disk-dead-ide pc dead "$LOGS/dt.img:throttling.bps-total=512"
+    disktest_boot disk-nospace pc nospace zero fat
+    rm -f "$LOGS/dt.img"
+
+}
+
+group_system() {
+    # The running system, driven over its serial line like a user at a terminal
+    # (tests/system/drive.py): shell commands, live replacement and restart of
+    # the servers, a flood, 10,000 random bytes.
+    SYSMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/names.v2.elf names.v2"
+    SYSMODS="$SYSMODS,$B/user/console.elf console,$B/user/console.v2.elf console.v2"
+    SYSMODS="$SYSMODS,$B/user/shell.elf shell,$B/user/pipeline.elf pipeline,$B/user/bench.elf bench"
+    SYSMODS="$SYSMODS,$B/user/hello.elf hello,$B/user/victim.elf victim"
+    SYSMODS="$SYSMODS,$B/user/ata.elf ata,$B/user/pager.elf pager"
+    timeout 600 python3 tests/system/drive.py "$B/kernel.elf" "$SYSMODS" "$LOGS" > "$LOGS/system.out" 2>&1
+    rc=$?
+    count_lines "$LOGS/system.out" system system
+    [ $rc = 0 ] || grep -q "^system: FAIL" "$LOGS/system.out" ||
+        result system/driver 0 "exit status $rc, see $LOGS/system.out"
+    # Paging while the disk driver and the pager are replaced, killed and
+    # crashed (24 MiB, a 128 MiB paging space).
+    python3 scripts/mkpaging.py disk "$LOGS/system-paging.img" --size 128M > /dev/null
+    timeout 300 python3 tests/system/drive.py --paging "$LOGS/system-paging.img" "$B/kernel.elf" \
+        "$SYSMODS,$B/user/vmtest.elf vmtest" "$LOGS" > "$LOGS/system-paging.out" 2>&1
+    rc=$?
+    count_lines "$LOGS/system-paging.out" system system-paging
+    [ $rc = 0 ] || grep -q "^system: FAIL" "$LOGS/system-paging.out" ||
+        result system-paging/driver 0 "exit status $rc, see $LOGS/system-paging.out"
+    rm -f "$LOGS/system-paging.img"
+    timeout 120 python3 tests/system/drive.py --iso "$B/ant.iso" "$LOGS" > "$LOGS/system-iso.out" 2>&1
+    rc=$?
+    count_lines "$LOGS/system-iso.out" system system-iso
+    [ $rc = 0 ] || grep -q "^system: FAIL" "$LOGS/system-iso.out" ||
+        result system-iso/driver 0 "exit status $rc, see $LOGS/system-iso.out"
+
+}
+
+# tests/run.sh [GROUP...]: the groups named (default: all of them).
+GROUPS_ALL="host suite stops disks system"
+for g in ${*:-$GROUPS_ALL}; do
+    case " $GROUPS_ALL " in
+    *" $g "*) "group_$g" ;;
+    *) echo "run.sh: no test group '$g' (groups: $GROUPS_ALL)" >&2; exit 2 ;;
+    esac
+done
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

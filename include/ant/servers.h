@@ -89,14 +89,29 @@
 #define CON_LINE_MAX 200    /* longer input lines are cut (CON_F_TRUNCATED) */
 #define CON_F_TRUNCATED 0x1
 
-/* Disk driver (outer_core/ata): the first ATA disk (primary channel,
- * master), PIO, IRQ 14 as messages; data in ICC pages. */
-#define DISK_INFO   1       /* -> w1 = sectors (512 bytes) of the disk */
-#define DISK_READ   2       /* w1 = first sector, w2 = sectors (<= 8 * pages of
-                               the run); run = the pages to fill -> run back */
-#define DISK_WRITE  3       /* w1 = first sector, w2 = sectors; run = the data
-                               -> run back. Errors: EIO (the disk said so),
-                               EINVAL (past the end) */
+/* Disk driver, name "disk": outer_core/ahci (SATA AHCI) or outer_core/ata
+ * (IDE), whichever finds its controller; the protocol is the same. It
+ * serves the paging spaces it found (lib/pspace.h: a disk or partition
+ * with a valid header) and nothing else: requests address slots of a
+ * space, never sectors, so no request can reach a byte outside a paging
+ * space or its header. Data moves by DMA straight into and out of the ICC
+ * pages of the run (lent, and given back with every reply). */
+#define DISK_INFO   1       /* w1 = space index (0, 1, ...) -> w1 = slots,
+                               w2 = the first 4 bytes of its id, w3 = its disk;
+                               ENOENT past the last space. Anyone may ask */
+#define DISK_READ   2       /* w1 = space, w2 = first slot, w3 = slots (1 to
+                               the pages of the run); run = the pages to fill
+                               -> run back. The pager only (EPERM) */
+#define DISK_WRITE  3       /* the same, run = the data. Errors: EPERM (not
+                               the pager), ENOENT (no such space), EINVAL
+                               (slots out of range, a run too small), EIO (the
+                               disk failed), ETIMEDOUT (it did not answer) */
+#define DISK_STATS  4       /* -> w1 = requests served, w2 = sectors moved,
+                               w3 = errors. Anyone */
+#define SVC_EXIT_NO_DEVICE 3    /* a driver's exit status when it finds no
+                                   device of its kind: the process manager
+                                   tries the next driver for the name, and
+                                   does not restart it */
 
 /* Pager (outer_core/pager): VM policy. */
 #define PAGER_STATS 1       /* run = 1 ICC page: filled with struct

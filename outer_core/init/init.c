@@ -23,6 +23,8 @@
 struct server {
     const char *name;           /* in the name server */
     char module[ANT_NAME_MAX];  /* the build running now */
+    const char *fallback;       /* a driver to try when this one finds no
+                                   device (SVC_EXIT_NO_DEVICE); 0: none */
     const char *args;           /* for every start; 0: none */
     uint32_t priv;              /* ANT_SPAWN_PRIV for drivers */
     uint32_t prio;
@@ -34,14 +36,14 @@ struct server {
     uint32_t burst, burst_start;    /* restarts in the last RESTART_WINDOW */
 };
 
-#define SERVER(n, m, pv, pr, sv, hl) \
-    {.name = n, .module = m, .priv = pv, .prio = pr, .serves = sv, .headless = hl}
+#define SERVER(n, m, f, pv, pr, sv, hl) \
+    {.name = n, .module = m, .fallback = f, .priv = pv, .prio = pr, .serves = sv, .headless = hl}
 static struct server servers[] = {
-    SERVER("names", "names", 0, PRIO_SERVER, 1, 1),     /* first: the others register */
-    SERVER("console", "console", ANT_SPAWN_PRIV, PRIO_SERVER, 1, 0),
-    SERVER("disk", "ata", ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),
-    SERVER("pager", "pager", ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),   /* after its disk */
-    SERVER("shell", "shell", 0, PRIO_SERVICE, 0, 0),
+    SERVER("names", "names", 0, 0, PRIO_SERVER, 1, 1),  /* first: the others register */
+    SERVER("console", "console", 0, ANT_SPAWN_PRIV, PRIO_SERVER, 1, 0),
+    SERVER("disk", "ata", 0, ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),
+    SERVER("pager", "pager", 0, ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),    /* after its disk */
+    SERVER("shell", "shell", 0, 0, PRIO_SERVICE, 0, 0),
 };
 #define NSERVERS (sizeof servers / sizeof servers[0])
 #define NAMES (&servers[0])
@@ -96,6 +98,11 @@ static int32_t start(struct server *s, uint32_t takeover)
     if (takeover)
         fmt_snprintf(args + strlen(args), sizeof args - strlen(args), "takeover=%u", takeover);
     int32_t pid = ant_spawn(s->module, args, s->prio | s->priv);
+    if (pid == -ANT_ENOENT && s->fallback && strcmp(s->module, s->fallback)) {
+        ant_printf("init: %s: no module %s; trying %s\n", s->name, s->module, s->fallback);
+        strncpy_safe(s->module, s->fallback, sizeof s->module);
+        return start(s, takeover);
+    }
     if (pid < 0) {
         ant_printf("init: cannot start %s (%s): %s\n", s->name, s->module, ant_strerror(pid));
         return pid;
@@ -135,6 +142,22 @@ static int give_up(struct server *s)
     return ++s->burst > RESTART_BURST;
 }
 
+/* s ended saying it found no device: its fallback, or nothing (1). */
+static int no_device(struct server *s, uint32_t pid)
+{
+    if (s->fallback && strcmp(s->module, s->fallback)) {
+        ant_printf("init: %s: %s (pid %u) found no device; trying %s\n", s->name, s->module,
+                   pid, s->fallback);
+        strncpy_safe(s->module, s->fallback, sizeof s->module);
+        start(s, 0);
+        return 0;
+    }
+    ant_printf("init: %s: %s (pid %u) found no device either: running without %s\n", s->name,
+               s->module, pid, s->name);
+    s->pid = 0;
+    return 1;
+}
+
 static void child_ended(uint32_t pid, int32_t status)
 {
     if (pid == test_pid) {
@@ -149,6 +172,8 @@ static void child_ended(uint32_t pid, int32_t status)
         if (s->old == pid) {
             s->old = 0;
             ant_printf("init: %s: pid %u handed over to pid %u and ended\n", s->name, pid, s->pid);
+        } else if (s->pid == pid && status == SVC_EXIT_NO_DEVICE) {
+            no_device(s, pid);
         } else if (s->pid == pid && give_up(s)) {
             s->pid = 0;
             ant_printf("init: %s (pid %u) ended with status 0x%x again: %u times in 10 s, "
@@ -325,20 +350,33 @@ static int32_t handle(uint32_t from, struct ant_msg *m, int *deferred)
     }
 }
 
-/* Serve for ever; with test, only the servers a test needs, and end with
- * the test program's status. */
-static void serve(const char *test)
+/* A test boot (init=MODE,OPTION,...): the program it runs, its rights, and
+ * which of the headless servers it wants. */
+struct test_mode {
+    const char *mode, *prog;
+    uint32_t priv;              /* ANT_SPAWN_PRIV: the test becomes the pager itself */
+    int pager;                  /* start the pager */
+};
+static const struct test_mode test_modes[] = {
+    {"vm", "vmtest", 0, 1},     /* the paging suite */
+    {"bench", "bench", 0, 1},   /* make bench */
+    {"disk", "disktest", ANT_SPAWN_PRIV, 0},    /* the disk driver, no pager */
+};
+
+/* Serve for ever; with a test mode, only the servers it needs, and end
+ * with the test program's status (started with test_args). */
+static void serve(const struct test_mode *t, const char *test_args)
 {
     struct ant_msg m;
     int32_t from = 0;
     ant_wait_flags(0, 0, ANT_WNOTIFY);
     for (uint32_t i = 0; i < NSERVERS; i++)
-        if (!test || servers[i].headless)
+        if (!t || (servers[i].headless && (t->pager || strcmp(servers[i].name, "pager"))))
             start(&servers[i], 0);
-    if (test) {
-        int32_t pid = ant_spawn(test, "", PRIO_SERVICE);
+    if (t) {
+        int32_t pid = ant_spawn(t->prog, test_args, PRIO_SERVICE | t->priv);
         if (pid < 0) {
-            ant_printf("init: cannot start %s: %s\n", test, ant_strerror(pid));
+            ant_printf("init: cannot start %s: %s\n", t->prog, ant_strerror(pid));
             ant_exit(1);
         }
         test_pid = (uint32_t)pid;
@@ -371,8 +409,38 @@ static int32_t run(const char *name, const char *args, uint32_t prio)
     return status;
 }
 
+/* init=MODE,OPT,...: the options for the disk driver ("pio") go to it,
+ * the others to the test program, separated by spaces. */
+static const struct test_mode *parse_mode(const char *args, char *test_args, size_t size)
+{
+    static char driver_args[32];
+    char word[16];
+    size_t n = 0;
+    while (args[n] && args[n] != ',' && n < sizeof word - 1)
+        word[n] = args[n], n++;
+    word[n] = 0;
+    const struct test_mode *t = 0;
+    for (uint32_t i = 0; i < sizeof test_modes / sizeof test_modes[0]; i++)
+        if (!strcmp(word, test_modes[i].mode))
+            t = &test_modes[i];
+    test_args[0] = 0;
+    for (const char *p = args + n; t && *p == ',';) {
+        const char *o = ++p;
+        while (*p && *p != ',')
+            p++;
+        int pio = p - o == 3 && !strncmp(o, "pio", 3);
+        char *to = pio ? driver_args : test_args;
+        size_t cap = pio ? sizeof driver_args : size, len = strlen(to);
+        fmt_snprintf(to + len, cap - len, "%s%.*s", len ? " " : "", (int)(p - o), o);
+    }
+    if (t && driver_args[0])
+        server_named_str("disk")->args = driver_args;
+    return t;
+}
+
 int main(const char *args)
 {
+    char test_args[ANT_ARGS_MAX];
     ant_printf("init: AnT/i386 process manager, pid %d\n", ant_getpid());
     if (!strcmp(args, "test")) {
         int32_t status = run("utest", "", 4);
@@ -381,19 +449,14 @@ int main(const char *args)
         ant_printf("init: ipctest ended with status %d\n", ipc);
         return status == 0 && ipc == 0 ? 0 : 1;
     }
-    if (!strcmp(args, "bench")) {          /* make bench: init=bench */
+    const struct test_mode *t = parse_mode(args, test_args, sizeof test_args);
+    if (t && !strcmp(t->mode, "bench"))
         server_named_str("pager")->args = "max=512";   /* pressure soon: page_in */
-        serve("bench");
-        return 0;
-    }
-    if (!strcmp(args, "vm")) {            /* the paging suite, with its servers */
-        serve("vmtest");
-        return 0;
-    }
-    if (args[0]) {                         /* init= gave something else */
-        ant_printf("init: unknown argument '%s' (known: test, bench, vm)\n", args);
+    if (!t && args[0]) {                   /* init= gave something else */
+        ant_printf("init: unknown argument '%s' (known: test, bench, vm, disk; options "
+                   "after commas)\n", args);
         return 2;
     }
-    serve(0);
+    serve(t, test_args);
     return 0;
 }

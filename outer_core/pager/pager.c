@@ -42,8 +42,9 @@
 #endif
 
 #define PAGE_SIZE   4096u
-#define SLOT_SECTORS 8          /* one page in 512-byte sectors */
 #define SLOTS_MAX   65536       /* 256 MiB of paging space at most */
+#define SPACES_MAX  8           /* paging spaces the disk driver may serve */
+#define DISK_TRIES  3           /* a request lost with a dying disk driver is sent again */
 #define LOW_DEFAULT 16
 #define HIGH_DEFAULT 48
 #define RESERVE     256         /* pool frames left to everyone else */
@@ -92,6 +93,10 @@ static uint32_t elders[PROCS_MAX], nelders;    /* processes paged before I start
 static uint32_t elders_resident;    /* their pages in memory when I started */
 static struct state *prev;          /* my predecessor's state, until adopted */
 static uint32_t prev_pages;
+/* The paging spaces (DISK_INFO), one after the other: slot s is slot
+ * s - first[i] of space i. */
+static struct { uint32_t first, slots; } spaces[SPACES_MAX];
+static uint32_t nspaces;
 
 /* ---- small helpers ---- */
 
@@ -160,15 +165,29 @@ static int icc_page(char **page)
     return *page != 0;
 }
 
-/* One page between the io page and a slot (DISK_READ / DISK_WRITE). */
-static int32_t disk_io(uint32_t op, uint32_t slot)
+/* One page between a slot and the io page (DISK_READ, or DISK_WRITE of a
+ * copy of from): 0 or -error. A request whose page died with the disk
+ * driver (it crashed or was killed in the middle) is sent again, with a
+ * new page, to the driver the process manager starts in its place. */
+static int32_t disk_io(uint32_t op, uint32_t slot, const char *from)
 {
-    if (!icc_page(&io))
-        return -ANT_ENOMEM;
-    struct ant_msg m = {{op, slot * SLOT_SECTORS, SLOT_SECTORS, 0}, ANT_ICC_RUN(io, 1)};
-    int32_t r = svc_call("disk", &m);
-    io = m.run ? (char *)ANT_ICC_RUN_ADDR(m.run) : 0;  /* 0: it died with the driver */
-    return r < 0 ? r : io ? 0 : -ANT_EIO;
+    uint32_t i = 0;
+    while (i + 1 < nspaces && slot >= spaces[i + 1].first)
+        i++;
+    for (int tries = 0; tries < DISK_TRIES; tries++) {
+        if (!icc_page(&io))
+            return -ANT_ENOMEM;
+        if (from)
+            memcpy(io, from, PAGE_SIZE);
+        struct ant_msg m = {{op, i, slot - spaces[i].first, 1}, ANT_ICC_RUN(io, 1)};
+        int32_t r = svc_call("disk", &m);
+        io = m.run ? (char *)ANT_ICC_RUN_ADDR(m.run) : 0;   /* 0: it died with the driver */
+        if (io || r != -ANT_ESRCH)
+            return r < 0 ? r : io ? 0 : -ANT_EIO;
+        ant_printf("pager: the disk driver ended with my %s of slot %u: sent again\n",
+                   op == DISK_READ ? "read" : "write", slot);
+    }
+    return -ANT_EIO;
 }
 
 /* End pid, whose fault I cannot serve, with one line saying why. */
@@ -269,8 +288,7 @@ static int page_out(uint32_t i, int32_t slot)
             slots_free(&sl, (uint32_t)slot);
         return unmapped(i, r);
     }
-    memcpy(io, keep, PAGE_SIZE);
-    int32_t w = disk_io(DISK_WRITE, (uint32_t)slot);
+    int32_t w = disk_io(DISK_WRITE, (uint32_t)slot, keep);
     if (w < 0) {
         write_failed(i, (uint32_t)r, (uint32_t)slot, w);
         return -1;
@@ -356,7 +374,7 @@ static enum filled fill(uint32_t i, uint32_t pid, uint32_t va, uint32_t file, in
     char why[64];
     uint32_t src = file ? VM_SRC_FILE : VM_SRC_ZERO;
     if (slot >= 0) {
-        if (disk_io(DISK_READ, (uint32_t)slot) < 0) {
+        if (disk_io(DISK_READ, (uint32_t)slot, 0) < 0) {
             fmt_snprintf(why, sizeof why, "disk error reading slot %d", slot);
             kill(pid, why);
             return KILLED_IT;
@@ -724,14 +742,29 @@ static void find_elders(void)
                    nelders);
 }
 
-/* Paging slots on the disk: sectors / 8 (0 without a disk). */
+/* The paging spaces the disk driver serves, one after the other; their
+ * slots in all (0 without a disk driver or a paging space). */
 static uint32_t disk_slots(void)
 {
-    if (ns_lookup("disk") < 0)
+    uint32_t total = 0;
+    if (ns_lookup("disk") < 0) {
+        ant_printf("pager: no disk driver\n");
         return 0;
-    struct ant_msg m = {{DISK_INFO, 0, 0, 0}, 0};
-    int32_t r = svc_call("disk", &m);
-    return r < 0 ? 0 : m.w[1] / SLOT_SECTORS;
+    }
+    for (nspaces = 0; nspaces < SPACES_MAX; nspaces++) {
+        struct ant_msg m = {{DISK_INFO, nspaces, 0, 0}, 0};
+        if (svc_call("disk", &m) < 0 || !m.w[1])
+            break;
+        uint32_t n = m.w[1] < SLOTS_MAX - total ? m.w[1] : SLOTS_MAX - total;
+        spaces[nspaces].first = total;
+        spaces[nspaces].slots = n;
+        total += n;
+        uint32_t id = m.w[2];
+        ant_printf("pager: paging space %u (id %02x%02x%02x%02x, on disk %u): %u slots%s\n",
+                   nspaces, id & 0xFF, id >> 8 & 0xFF, id >> 16 & 0xFF, id >> 24, m.w[3], m.w[1],
+                   n < m.w[1] ? ", of which I use what my tables hold" : "");
+    }
+    return total;
 }
 
 static uint32_t round_up(uint32_t n, uint32_t to)
@@ -795,7 +828,7 @@ int main(const char *args)
     else if (prev)
         ant_icc_free(prev, prev_pages);
     if (!sl.n)
-        ant_printf("pager: no paging disk: 0 slots (written pages stay in memory)\n");
+        ant_printf("pager: no paging space: 0 slots (written pages stay in memory)\n");
     ant_printf("pager: build %u (pid %d): up to %u frames, low %u, high %u; %u paging slots "
                "(%u MiB)\n", SVC_VERSION, ant_getpid(), max_frames, low, high, sl.n,
                sl.n / 256);

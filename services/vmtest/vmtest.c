@@ -4,7 +4,15 @@
  * driver and the pager. One line per test over serial (lib/check.h).
  *
  * As a child ("hog N") it touches N lazy pages, for the test that running
- * out of RAM and paging space kills only the program that asked.
+ * out of RAM and paging space kills only the program that asked; "work N"
+ * writes N lazy pages and reads them back.
+ *
+ * Arguments (init=vm,ARG): "quick", the paging itself only (for the boots
+ * that check which disks are used); "fault", where the emulator fails the
+ * first read of slot 0 and the first write of slot 3: the program whose
+ * page cannot be read back is killed, with a line saying why, the page
+ * that could not be written stays in memory, and the next program pages
+ * as if nothing had happened.
  */
 #include "lib/check.h"
 #include "lib/fmt.h"
@@ -167,10 +175,15 @@ static int work(uint32_t n)
     uint32_t *a = (uint32_t *)HOG_BASE;
     for (uint32_t p = 0; p < n; p++)
         a[p * (PAGE / 4) + 5] = pattern(p, 5);
-    for (int pass = 0; pass < 2; pass++)
-        for (uint32_t p = 0; p < n; p++)
-            if (a[p * (PAGE / 4) + 5] != pattern(p, 5))
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t p = 0; p < n; p++) {
+            if (a[p * (PAGE / 4) + 5] != pattern(p, 5)) {
+                ant_printf("vmtest: work: page %u of %u is wrong\n", p, n);
                 return 4;
+            }
+        }
+    }
+    ant_printf("vmtest: work: %u pages written and read back twice, all right\n", n);
     return 0;
 }
 
@@ -182,6 +195,70 @@ static int hog(uint32_t n)
     for (uint32_t p = 0; p < n; p++)
         a[p * (PAGE / 4)] = p + 1;
     return 7;
+}
+
+/* Nobody but the pager reads or writes the paging space (the disk driver
+ * asks the inner core who the pager is); the sizes are public. */
+static void t_disk_refuses_others(void)
+{
+    void *page;
+    CHECK(ant_icc_alloc(1, &page) == 0);
+    memset(page, 0x5A, PAGE);
+    struct ant_msg m = {{DISK_WRITE, 0, 0, 1}, ANT_ICC_RUN(page, 1)};
+    CHECK(svc_call("disk", &m) == -ANT_EPERM && m.run == ANT_ICC_RUN(page, 1));
+    m = (struct ant_msg){{DISK_READ, 0, 0, 1}, ANT_ICC_RUN(page, 1)};
+    CHECK(svc_call("disk", &m) == -ANT_EPERM && m.run == ANT_ICC_RUN(page, 1));
+    CHECK(((uint8_t *)page)[100] == 0x5A);          /* nothing was read into it */
+    m = (struct ant_msg){{DISK_INFO, 0, 0, 0}, 0};
+    CHECK(svc_call("disk", &m) == 0 && m.w[1] > 0);
+    CHECK(ant_icc_free(page, 1) == 0);
+}
+
+/* A child paging 2 x the pool; its exit status. */
+static int32_t worker(void)
+{
+    char args[32];
+    int32_t status = -1;
+    struct ant_meminfo mi;
+    if (ant_meminfo(&mi))
+        return -1;
+    fmt_snprintf(args, sizeof args, "work %u", 2 * mi.pool_total);
+    int32_t pid = ant_spawn("vmtest", args, 4);
+    if (pid < 0 || ant_wait(pid, &status) != pid)
+        return -1;
+    return status;
+}
+
+/* init=vm,fault: the first read of slot 0 fails (the first worker's first
+ * page out), as does the first write of slot 3. */
+static void t_disk_fault_kills_only_its_process(void)
+{
+    CHECK(get_stats() == 0);
+    uint32_t kills = stats.kills;
+    CHECK(worker() == ANT_KILLED_BASE + 14);        /* killed: its page is lost */
+    CHECK(get_stats() == 0 && stats.kills == kills + 1);
+    CHECK(worker() == 0);                           /* the next one pages as usual */
+    CHECK(get_stats() == 0 && stats.kills == kills + 1);
+}
+
+/* init=vm,nopaging: no disk driver found a controller; the pager runs
+ * without a paging space and lazy memory works within RAM. */
+static void t_no_paging_space(void)
+{
+    CHECK(get_stats() == 0 && stats.slots_total == 0);
+    CHECK(ant_mmap(HOG_BASE, 64 * PAGE, ANT_PROT_WRITE | ANT_PROT_LAZY) == 0);
+    volatile uint32_t *a = (uint32_t *)HOG_BASE;
+    for (uint32_t p = 0; p < 64; p++)
+        a[p * (PAGE / 4)] = pattern(p, 0);
+    for (uint32_t p = 0; p < 64; p++)
+        CHECK(a[p * (PAGE / 4)] == pattern(p, 0) && a[p * (PAGE / 4) + 1] == 0);
+    CHECK(get_stats() == 0 && stats.zero_fills >= 64 && stats.page_outs == 0);
+}
+
+static void t_overcommit_2x(void)
+{
+    CHECK(worker() == 0);
+    CHECK(get_stats() == 0 && stats.page_outs > 0 && stats.page_ins > 0);
 }
 
 static uint32_t number(const char *s)
@@ -206,6 +283,21 @@ int main(const char *args)
         return work(number(args + 5));
     if (get_stats())
         ant_printf("vmtest: no pager: every test will fail\n");
+    if (!strcmp(args, "nopaging")) {
+        run("no_paging_space", t_no_paging_space);
+        ant_printf("vmtest: done: %d passed, %d failed\n", check_passed, check_failed);
+        return check_failed ? 1 : 0;
+    }
+    if (!strcmp(args, "quick") || !strcmp(args, "fault")) {
+        run("disk_refuses_others", t_disk_refuses_others);
+        if (!strcmp(args, "fault"))
+            run("disk_fault_kills_only_its_process", t_disk_fault_kills_only_its_process);
+        else
+            run("overcommit_2x", t_overcommit_2x);
+        ant_printf("vmtest: done: %d passed, %d failed\n", check_passed, check_failed);
+        return check_failed ? 1 : 0;
+    }
+    run("disk_refuses_others", t_disk_refuses_others);
     run("deferred_allocation", t_deferred_allocation);
     run("lazy_refusals", t_lazy_refusals);
     run("clean_pages_need_no_slot", t_clean_pages_need_no_slot);

@@ -9,6 +9,10 @@ shell's `mem` must say the ICC invariant and the frame audit hold.
 
     drive.py KERNEL MODULES LOGDIR   (MODULES: QEMU -initrd list)
     drive.py --iso IMAGE LOGDIR      (GRUB's default entry: boot and replace)
+    drive.py --paging DISK KERNEL MODULES LOGDIR   (24 MiB and a paging
+                                     space: the disk driver and the pager
+                                     replaced, crashed and killed while a
+                                     program pages)
 """
 import os
 import random
@@ -25,12 +29,12 @@ class Fail(Exception):
 
 
 class System:
-    def __init__(self, boot_args, log):
+    def __init__(self, boot_args, log, mem="128"):
         self.dir = tempfile.mkdtemp(prefix="ant-sys-")
         ser, mon = os.path.join(self.dir, "serial"), os.path.join(self.dir, "monitor")
         self.log = open(log, "wb")
         self.qemu = subprocess.Popen(
-            ["qemu-system-i386", "-m", "128", "-display", "none", "-no-reboot",
+            ["qemu-system-i386", "-m", mem, "-display", "none", "-no-reboot",
              *boot_args,
              "-chardev", f"socket,id=s0,path={ser},server=on,wait=on",
              "-serial", "chardev:s0",
@@ -281,6 +285,44 @@ def scenario_keyboard(s):
     s.expect(r"(?m)^Kbd\r?$")
 
 
+def scenario_paging_through_driver_faults(s):
+    """A program pages 8 x the memory while the disk driver is replaced,
+    killed in the middle of a request and crashed, and the pager is
+    replaced: every page comes back right, and no process is killed."""
+    s.expect(r"pager: build \d+ \(pid \d+\): .* [1-9]\d* paging slots", 60, since=0)
+    s.sync()
+    s.cmd("run vmtest work 30000", r"run: vmtest started as pid (\d+)\r?\n")
+    done = rb"vmtest: work: 30000 pages written and read back twice, all right"
+    for _ in range(100):                    # faults in the thick of paging
+        s.sync()
+        m = s.cmd("vmstat", r"page-outs (\d+)")
+        if int(m.group(1)) > 2000:
+            break
+        time.sleep(0.2)
+    for _ in range(2):
+        s.sync()
+        start = s.pos
+        s.cmd("replace disk", r"replace: disk: pid \d+ replaced by pid \d+", timeout=60)
+        s.expect(r"init: disk: pid \d+ handed over to pid \d+ and ended", 60, since=start)
+        s.sync()
+        s.cmd(f"kill {s.pid_of('ata')}", r"kill: pid \d+ killed", timeout=60)
+        s.sync()
+        s.cmd("crash disk", r"crash: disk \(pid \d+\) asked to crash", timeout=60)
+        s.sync()
+        start = s.pos
+        s.cmd("replace pager", r"replace: pager: pid \d+ replaced by pid \d+", timeout=60)
+        s.expect(r"init: pager: pid \d+ handed over to pid \d+ and ended", 60, since=start)
+    if re.search(done, s.buf):
+        raise Fail("the program was done before the drivers were all faulted: make it page more")
+    s.expect(done, 300)
+    s.sync()
+    out = s.cmd("vmstat", r"vmstat: slots (\d+) of (\d+) in use, kills (\d+)")
+    if int(out.group(3)) != 0:
+        raise Fail(f"the pager killed {out.group(3)} processes")
+    if re.search(rb"proc: vmtest .* killed|pager: pid \d+ killed", s.buf):
+        raise Fail("a process was killed while the drivers were faulted")
+
+
 def scenario_fuzz(s):
     rng = random.Random(5)
     data = bytearray(rng.randrange(256) for _ in range(10000))
@@ -308,15 +350,22 @@ SCENARIOS = [
 
 
 def main():
+    mem = "128"
     if sys.argv[1] == "--iso":              # what a user boots: GRUB's menu
         image, logdir = sys.argv[2:4]
         boot, scenarios = ["-cdrom", image], [("iso-replace-console", scenario_replace_console)]
         log = os.path.join(logdir, "system-iso.log")
+    elif sys.argv[1] == "--paging":
+        disk, kernel, modules, logdir = sys.argv[2:6]
+        boot = ["-kernel", kernel, "-initrd", modules,
+                "-drive", f"file={disk},format=raw,if=ide,index=0"]
+        scenarios = [("paging-through-driver-faults", scenario_paging_through_driver_faults)]
+        log, mem = os.path.join(logdir, "system-paging.log"), "24"
     else:
         kernel, modules, logdir = sys.argv[1:4]
         boot, scenarios = ["-kernel", kernel, "-initrd", modules], SCENARIOS
         log = os.path.join(logdir, "system.log")
-    s = System(boot, log)
+    s = System(boot, log, mem)
     failed = 0
     try:
         s.expect(r"shell: AnT/i386 shell", 60)
