@@ -19,7 +19,7 @@ RUNS=${BENCH_RUNS:-2}
 EXIT_PASS=33                     # isa-debug-exit: (0x10 << 1) | 1
 REQUIRED="null_syscall ipc_oneway ipc_roundtrip icc_transfer_1p icc_transfer_16p
           icc_transfer_256p copy_1p copy_16p copy_256p page_fault_zero page_in page_in_idle
-          disk_read_64k_ide disk_read_64k_pio"
+          disk_read_64k_ide disk_read_64k_ahci disk_read_64k_pio"
 # Figures that wait for QEMU's disk: the instructions repeat within a few
 # per cent (an interrupt lands at another point of the wait), the idle time
 # (host time) not at all, nor do the programmed-I/O figures (_pio: the
@@ -27,9 +27,9 @@ REQUIRED="null_syscall ipc_oneway ipc_roundtrip icc_transfer_1p icc_transfer_16p
 # others repeat exactly.
 NEAR="page_in disk_"
 MODS="$B/user/init.elf init,$B/user/bench.elf bench,$B/user/names.elf names"
-MODS="$MODS,$B/user/ata.elf ata,$B/user/pager.elf pager"
+MODS="$MODS,$B/user/ata.elf ata,$B/user/ahci.elf ahci,$B/user/pager.elf pager"
 DISKMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/ata.elf ata"
-DISKMODS="$DISKMODS,$B/user/disktest.elf disktest"
+DISKMODS="$DISKMODS,$B/user/ahci.elf ahci,$B/user/disktest.elf disktest"
 
 die() {
     echo "bench: FAILED: $*" >&2
@@ -42,7 +42,7 @@ show_failures() {                # the lines of a log that say what went wrong
 
 [ "$RUNS" -ge 1 ] 2>/dev/null || die "BENCH_RUNS must be a number of boots, 1 or more"
 for f in "$B/kernel.elf" "$B/user/init.elf" "$B/user/bench.elf" "$B/user/names.elf" \
-    "$B/user/ata.elf" "$B/user/pager.elf" "$B/user/disktest.elf"; do
+    "$B/user/ata.elf" "$B/user/ahci.elf" "$B/user/pager.elf" "$B/user/disktest.elf"; do
     [ -f "$f" ] || die "$f is missing (run make first)"
 done
 rm -rf "$OUT"
@@ -86,14 +86,15 @@ check_boot() {                   # check_boot RUN LOG
     esac
 }
 
-# boot_bench N: the bench boot (run N), then the disk driver alone on IDE
-# (DMA and programmed I/O); their figures in $OUT/figures-N.txt.
+# boot_bench N: the bench boot (run N), then the disk driver alone on IDE (DMA and
+# programmed I/O) and on AHCI; their figures in $OUT/figures-N.txt.
 boot_bench() {
     local n=$1 log=$OUT/serial-$1.log fig=$OUT/figures-$1.txt
     qemu_icount "$log" pc ide -kernel "$B/kernel.elf" -initrd "$MODS" -append "init=bench"
     check_boot "$n" "$log"
     figures "$log" > "$fig"
-    for d in "ide pc ide init=disk,bench" "pio pc ide init=disk,bench,pio"; do
+    for d in "ide pc ide init=disk,bench" "pio pc ide init=disk,bench,pio" \
+             "ahci q35 ahci init=disk,bench"; do
         set -- $d
         local dlog=$OUT/disk-$1-$n.log
         qemu_icount "$dlog" "$2" "$3" -kernel "$B/kernel.elf" -initrd "$DISKMODS" -append "$4"

@@ -174,9 +174,9 @@ group_stops() {
 # after it, every byte that is not a paging slot must be as it was, and the
 # driver's line for each disk must say what it did with it and why.
 DISKS=$LOGS/disks
-VMMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/ata.elf ata"
+VMMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/ahci.elf ahci,$B/user/ata.elf ata"
 VMMODS="$VMMODS,$B/user/pager.elf pager,$B/user/vmtest.elf vmtest"
-DISKMODS="$B/user/init.elf init,$B/user/names.elf names"
+DISKMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/ahci.elf ahci"
 DISKMODS="$DISKMODS,$B/user/ata.elf ata,$B/user/disktest.elf disktest"
 
 expect_of() { grep "^$1 " "$DISKS/expect.txt"; }      # expect_of IMAGE
@@ -288,10 +288,10 @@ group_disks() {
     paging_boot vm-ide pc "" iso fat gpt whole
     letter_intact vm-ide fat
     expect_line vm-ide/dma "$log" "ata: build 1 .*: DMA, completion by interrupt"
-    # A paging partition of a GPT disk with two other partitions, a zeroed
-    # disk, broken paging spaces, the FAT disk; the suite.
-    paging_boot vm-gpt pc "" gptpage zero badcrc pastend
-    paging_boot vm-mbrpast pc quick mbrpast fat whole
+    # AHCI (-M q35): a paging partition of a GPT disk with two other
+    # partitions, a zeroed disk, broken paging spaces, the FAT disk; the suite.
+    paging_boot vm-ahci q35 "" gptpage zero badcrc pastend mbrpast fat
+    expect_line vm-ahci/driver "$log" "ahci: build 1 .*: DMA, completion by interrupt"
     # A paging partition on an MBR disk beside a FAT partition.
     paging_boot vm-mbr pc quick mbrpage
     letter_intact vm-mbr mbrpage
@@ -303,8 +303,8 @@ group_disks() {
     expect_line vm-fault/killed-with-reason "$log" "pager: pid [0-9]* killed: disk error reading slot 0"
     expect_line vm-fault/write-kept-in-memory "$log" "disk error writing slot 3 (EIO): slot retired"
     rm -f "$LOGS/fault.img"
-    # No controller the drivers know (q35 has no IDE: the driver finds no
-    # ports): said so, and the system runs without paging.
+    # No controller the drivers know (q35 without the AHCI driver: the IDE
+    # one finds no ports): said so, and the system runs without paging.
     DISKLIST=()
     TIMEOUT=60 boot vm-nodisk -M q35 -nodefaults -m 24 -kernel "$B/kernel.elf" \
         -initrd "$B/user/init.elf init,$B/user/names.elf names,$B/user/ata.elf ata,$B/user/pager.elf pager,$B/user/vmtest.elf vmtest" \
@@ -315,7 +315,7 @@ group_disks() {
     # answering on both, and no paging space at all; then what was written
     # is where it belongs.
     python3 scripts/mkpaging.py disk "$LOGS/dt.img" --size 16M > /dev/null
-    for t in "disk-ide pc" "disk-pio pc pio"; do
+    for t in "disk-ide pc" "disk-pio pc pio" "disk-ahci q35"; do
         set -- $t
         disktest_boot "$1" "$2" "${3:-}" iso "$LOGS/dt.img"
         seed=$(tr -d '\r' < "$log" | sed -n 's/^disktest: seed \([0-9]*\)$/\1/p' | head -1)
@@ -326,6 +326,7 @@ group_disks() {
         fi
     done
     disktest_boot disk-dead-ide pc dead "$LOGS/dt.img:throttling.bps-total=512"
+    disktest_boot disk-dead-ahci q35 dead "$LOGS/dt.img:throttling.bps-total=512"
     disktest_boot disk-nospace pc nospace zero fat
     rm -f "$LOGS/dt.img"
 
@@ -339,7 +340,7 @@ group_system() {
     SYSMODS="$SYSMODS,$B/user/console.elf console,$B/user/console.v2.elf console.v2"
     SYSMODS="$SYSMODS,$B/user/shell.elf shell,$B/user/pipeline.elf pipeline,$B/user/bench.elf bench"
     SYSMODS="$SYSMODS,$B/user/hello.elf hello,$B/user/victim.elf victim"
-    SYSMODS="$SYSMODS,$B/user/ata.elf ata,$B/user/pager.elf pager"
+    SYSMODS="$SYSMODS,$B/user/ahci.elf ahci,$B/user/ata.elf ata,$B/user/pager.elf pager"
     timeout 600 python3 tests/system/drive.py "$B/kernel.elf" "$SYSMODS" "$LOGS" > "$LOGS/system.out" 2>&1
     rc=$?
     count_lines "$LOGS/system.out" system system

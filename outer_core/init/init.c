@@ -41,7 +41,8 @@ struct server {
 static struct server servers[] = {
     SERVER("names", "names", 0, 0, PRIO_SERVER, 1, 1),  /* first: the others register */
     SERVER("console", "console", 0, ANT_SPAWN_PRIV, PRIO_SERVER, 1, 0),
-    SERVER("disk", "ata", 0, ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),
+    /* The SATA driver if there is an AHCI controller, else the IDE one. */
+    SERVER("disk", "ahci", "ata", ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),
     SERVER("pager", "pager", 0, ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),    /* after its disk */
     SERVER("shell", "shell", 0, 0, PRIO_SERVICE, 0, 0),
 };
