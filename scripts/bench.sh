@@ -116,8 +116,11 @@ done
 FIG=$OUT/figures-1.txt
 cp "$OUT/serial-1.log" "$OUT/serial.log"
 if [ "$RUNS" -gt 1 ]; then
-    # exact for the figures that do not wait for the disk; within 5% for
-    # those that do; idle times are host time and not compared
+    # the figures that do not wait for the disk: exactly, or within 2
+    # instructions (a timer tick that lands in a timed stretch in one run
+    # and not in the other: the disk's interrupts, in host time, move the
+    # ticks about); within 5% for those that do; idle times are host time
+    # and not compared
     awk -v near="$NEAR" '
         FNR == 1 { f++ }
         $2 == "cycles" || $1 ~ /_pio$/ { next }
@@ -126,13 +129,13 @@ if [ "$RUNS" -gt 1 ]; then
             isnear = 0; split(near, w, " ")
             for (i in w) if (index(key, w[i]) == 1) isnear = 1
             d = $3 - first[key]; if (d < 0) d = -d
-            if ((!isnear && d) || (isnear && d * 20 > first[key])) {
+            if ((!isnear && d > 2) || (isnear && d * 20 > first[key])) {
                 bad = 1; printf "bench: %s differs between runs: %d, %d\n", key, first[key], $3
             }
         }
         END {
             if (bad) print "bench: WARNING: figures did not repeat (see above)"
-            else printf "bench: all %d runs repeat: exactly, and the disk figures within 5%%\n", f
+            else printf "bench: all %d runs repeat: to 2 instructions, and the disk figures within 5%%\n", f
         }' "$OUT"/figures-*.txt
 fi
 
