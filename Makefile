@@ -10,15 +10,20 @@ B       := build
 
 CFLAGS  := -m32 -march=i586 -std=c11 -ffreestanding -fno-pic -fno-pie \
            -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-           -fno-common -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -MMD -MP -I.
+           -fno-common -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -MMD -MP -I. -I$(B)/inc
 EARLY_CFLAGS := -fno-tree-loop-distribute-patterns
 NASMFLAGS := -f elf32 -g -F dwarf -I $(B)/inc/
 LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
-KERNEL_C   := $(wildcard boot/*.c kernel/*.c mm/*.c ipc/*.c tests/kernel/*.c) lib/fmt.c lib/string.c
+KERNEL_C   := $(wildcard boot/*.c kernel/*.c mm/*.c ipc/*.c tests/kernel/*.c) lib/fmt.c lib/string.c \
+              lib/screen.c
 KERNEL_ASM := boot/entry.asm $(wildcard kernel/*.asm)
 KOBJS      := $(KERNEL_ASM:%.asm=$(B)/%.o) $(KERNEL_C:%.c=$(B)/%.o)
 INCS       := $(B)/inc/x86_bits.inc $(B)/inc/layout.inc $(B)/inc/syscall.inc
+# The console's 8x16 font, made at build time from a Debian console font
+# (package console-setup-linux): data, not code.
+FONT       ?= /usr/share/consolefonts/Lat15-Fixed16.psf.gz
+FONT_H     := $(B)/inc/font.h
 
 # User programs: one folder each under outer_core/ and services/, linked
 # with the runtime in lib/. Each becomes a GRUB module named after its folder.
@@ -34,8 +39,8 @@ LIBANT_OBJS := $(B)/lib/crt0.o $(LIBANT_A)
 MODULES    := $(USER_PROGS) $(B)/testmod.bin
 
 HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c kernel/cmdline.c kernel/elf.c lib/fmt.c \
-              outer_core/pager/clock.c lib/pspace.c lib/crc32.c
-HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -fsanitize=address,undefined \
+              outer_core/pager/clock.c lib/pspace.c lib/crc32.c lib/screen.c outer_core/console/kbd.c
+HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -I$(B)/inc -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 QEMU_RUN_MEM ?= 128
@@ -57,6 +62,10 @@ $(B)/inc/layout.inc: mm/layout.h
 $(B)/inc/syscall.inc: include/ant/syscall.h
 	@mkdir -p $(@D)
 	scripts/h2inc.sh $< > $@
+$(FONT_H): scripts/mkfont.py
+	@mkdir -p $(@D)
+	scripts/mkfont.py $(FONT) $@
+$(B)/lib/screen.o: $(FONT_H)
 
 $(B)/%.o: %.asm $(INCS)
 	@mkdir -p $(@D)
@@ -132,7 +141,7 @@ debug: deps
 	$(QEMU) -m $(QEMU_RUN_MEM) -cdrom $(B)/ant.iso -serial mon:stdio -display none -no-reboot -s -S \
 	    -drive file=$(B)/paging.img,format=raw,if=ide,index=0
 
-$(B)/host/test_host: $(HOST_SRC) $(wildcard tests/host/*.h)
+$(B)/host/test_host: $(HOST_SRC) $(wildcard tests/host/*.h) $(FONT_H)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -o $@ $(HOST_SRC)
 

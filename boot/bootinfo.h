@@ -6,6 +6,7 @@
 #ifndef BOOT_BOOTINFO_H
 #define BOOT_BOOTINFO_H
 #include <stdint.h>
+#include "lib/screen.h"
 
 #define BOOT_CMDLINE_MAX 256
 #define BOOT_MMAP_MAX    64
@@ -41,6 +42,8 @@ struct boot_info {
     struct boot_mmap_entry mmap[BOOT_MMAP_MAX];
     uint32_t mod_count;
     struct boot_module mods[BOOT_MODS_MAX];
+    struct screen_mode screen;    /* what GRUB set up (SCREEN_NONE: unusable) */
+    char screen_why[48];          /* why it is SCREEN_NONE */
 };
 
 extern struct boot_info boot_info;

@@ -24,12 +24,27 @@
 struct mb_info {
     uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
     uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
-};
+    uint32_t drives_length, drives_addr, config_table, boot_loader_name, apm_table;
+    uint32_t vbe_control_info, vbe_mode_info;
+    uint16_t vbe_mode, vbe_interface_seg, vbe_interface_off, vbe_interface_len;
+    uint32_t fb_addr_lo, fb_addr_hi, fb_pitch, fb_width, fb_height;
+    uint8_t fb_bpp, fb_type;
+    uint16_t pad;               /* the colour fields start at 112, not at the 110 the
+                                   specification's table says: GRUB's struct aligns
+                                   the union holding them (a palette address) */
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+} __attribute__((packed));
+_Static_assert(__builtin_offsetof(struct mb_info, fb_addr_lo) == 88, "Multiboot 1 layout");
+_Static_assert(__builtin_offsetof(struct mb_info, red_pos) == 112, "GRUB's Multiboot 1 layout");
 struct mb_module { uint32_t start, end, string, reserved; };
 #define MBI_MEM     (1 << 0)
 #define MBI_CMDLINE (1 << 2)
 #define MBI_MODS    (1 << 3)
 #define MBI_MMAP    (1 << 6)
+#define MBI_FRAMEBUFFER (1 << 12)
+#define FB_TYPE_RGB 1
+#define FB_TYPE_TEXT 2
+#define VGA_TEXT_PHYS 0xB8000
 
 #define BUSY_MAX (4 + 2 * BOOT_MODS_MAX)
 struct span { uint64_t start, end; };
@@ -218,6 +233,45 @@ static void early_copy_mmap(struct early *e, const struct mb_info *mbi)
     }
 }
 
+/* The screen GRUB set up: a framebuffer (UEFI, or asked for), its text
+ * page, or, when it says nothing, the VGA text page of a BIOS boot. */
+static void early_copy_screen(struct early *e, const struct mb_info *mbi)
+{
+    struct screen_mode *s = &e->bi->screen;
+    const char *why = 0;
+    if (!(mbi->flags & MBI_FRAMEBUFFER)) {
+        s->kind = SCREEN_TEXT;
+        s->phys = VGA_TEXT_PHYS;
+        s->width = 80;
+        s->height = 25;
+        s->pitch = 160;
+        return;
+    }
+    s->phys = mbi->fb_addr_lo;
+    s->width = mbi->fb_width;
+    s->height = mbi->fb_height;
+    s->pitch = mbi->fb_pitch;
+    s->bpp = mbi->fb_bpp;
+    if (mbi->fb_addr_hi)
+        why = "the framebuffer lies above 4 GB";
+    else if (mbi->fb_type == FB_TYPE_TEXT)
+        s->kind = SCREEN_TEXT;
+    else if (mbi->fb_type == FB_TYPE_RGB)
+        s->kind = SCREEN_FB;
+    else
+        why = "the framebuffer has a palette, not RGB";
+    s->red_pos = mbi->red_pos;
+    s->red_size = mbi->red_size;
+    s->green_pos = mbi->green_pos;
+    s->green_size = mbi->green_size;
+    s->blue_pos = mbi->blue_pos;
+    s->blue_size = mbi->blue_size;
+    if (why) {
+        s->kind = SCREEN_NONE;
+        early_strcpy(e->bi->screen_why, why, sizeof e->bi->screen_why);
+    }
+}
+
 static void early_copy_modules(struct early *e, const struct mb_info *mbi)
 {
     struct boot_info *bi = e->bi;
@@ -382,6 +436,7 @@ uint64_t early_main(uint32_t magic, const struct mb_info *mbi)
         e.bi->flags |= BOOT_TRUNC_CMDLINE;
     early_copy_mmap(&e, mbi);
     early_copy_modules(&e, mbi);
+    early_copy_screen(&e, mbi);
     early_build_tables(&e, cpu);
 
     uint32_t cr4 = CR4_PSE | ((cpu & CPUID_EDX_PGE) ? CR4_PGE : 0);

@@ -6,12 +6,18 @@
 %include "x86_bits.inc"
 %include "layout.inc"
 
-MB_FLAGS equ MB_HEADER_ALIGN | MB_HEADER_MEMINFO
+MB_FLAGS equ MB_HEADER_ALIGN | MB_HEADER_MEMINFO | MB_HEADER_VIDEO
 
+; The video fields ask for text mode, 80 x 25: a BIOS boot keeps the VGA
+; text page; where there is no text mode (UEFI), GRUB sets up a linear
+; framebuffer instead and says so in the Multiboot information.
 section .multiboot progbits alloc noexec nowrite align=4
     dd MB_HEADER_MAGIC
     dd MB_FLAGS
     dd -(MB_HEADER_MAGIC + MB_FLAGS)
+    dd 0, 0, 0, 0, 0            ; the a.out addresses: unused (flag 16 is clear)
+    dd MB_VIDEO_FB              ; mode_type
+    dd 0, 0, 0                  ; width, height, depth: any
 
 ; The only bytes of the image ever written, and only while paging is off:
 ; after paging the text pages are read-only and this stack is abandoned.

@@ -1,48 +1,39 @@
 /*
- * Kernel console. Serial COM1 at 115200 8N1 (polled) mirrors the VGA text
- * screen, which the kernel writes through the I/O-hole alias: the direct
- * mapping of low memory is read-only.
+ * The inner core's log: the serial line COM1 (115200 8N1, polled) and the
+ * screen GRUB set up (lib/screen: the VGA text page through the I/O-hole
+ * alias, or a linear framebuffer mapped at FB_VIRT).
+ *
+ * Once the console driver owns the screen and the serial line, the log
+ * goes into a ring instead, and the driver prints it, between its
+ * clients' lines, on both: one writer, so both show every line in the
+ * same order. If it dies, what it had not shown is printed here, and the
+ * log is written directly again. This file knows nothing of processes:
+ * kernel/proc.c says when the screen changes hands, and what to wake.
  */
 #include "kernel/console.h"
-#include "kernel/proc.h"
+#include "boot/bootinfo.h"
 #include "kernel/x86.h"
 #include "lib/fmt.h"
+#include "lib/screen.h"
+#include "mm/kspace.h"
 #include "mm/layout.h"
 
-#define VGA_COLS 80
-#define VGA_ROWS 25
-#define VGA_ATTR 0x0700            /* light grey on black */
-#define VGA_TEXT ((volatile uint16_t *)(IOALIAS_VIRT + 0xB8000))
 #define VGA_CRTC 0x3D4
-
 #define LSR_THRE 0x20              /* line status: transmit holding empty */
+#define KLOG_SIZE 65536            /* the ring, a power of two */
+#define CELLS_MAX (512 * 160)      /* text of a framebuffer up to 4096 x 2560 */
 
-static int vga_pos;                /* cell of the cursor */
-static uint32_t screen_owner;      /* pid of the console driver, or 0 */
+static struct screen scr;
+static int have_screen;
+static uint16_t cells[CELLS_MAX];
+static char klog[KLOG_SIZE];
+static uint32_t klog_head;         /* bytes ever put in the ring */
+static uint32_t klog_seen;         /* of those, shown by the driver */
+static uint32_t klog_missed;       /* bytes the ring had no room for */
+static int handed_over;            /* the driver prints the log */
+static void (*wake)(void);         /* tell the driver there is more */
 
-void console_give_screen(uint32_t pid)
-{
-    screen_owner = pid;
-}
-
-static uint32_t cursor_read(void)
-{
-    outb(VGA_CRTC, 14);
-    uint32_t pos = (uint32_t)inb(VGA_CRTC + 1) << 8;
-    outb(VGA_CRTC, 15);
-    pos |= inb(VGA_CRTC + 1);
-    return pos < VGA_COLS * VGA_ROWS ? pos : (VGA_ROWS - 1) * VGA_COLS;
-}
-
-/* Mine unless the console driver lives; taken back where it left off. */
-static int screen_mine(void)
-{
-    if (screen_owner && !proc_alive(screen_owner)) {
-        screen_owner = 0;
-        vga_pos = (int)cursor_read();
-    }
-    return !screen_owner;
-}
+/* ---- the devices ---- */
 
 static void serial_init(void)
 {
@@ -62,53 +53,111 @@ static void serial_putc(char c)
     outb(PORT_COM1, (uint8_t)c);
 }
 
-static void vga_cursor(void)
+static uint32_t crtc_cursor(void)
 {
     outb(VGA_CRTC, 14);
-    outb(VGA_CRTC + 1, (uint8_t)(vga_pos >> 8));
+    uint32_t pos = (uint32_t)inb(VGA_CRTC + 1) << 8;
     outb(VGA_CRTC, 15);
-    outb(VGA_CRTC + 1, (uint8_t)vga_pos);
+    return pos | inb(VGA_CRTC + 1);
 }
 
-static void vga_scroll(void)
+static void crtc_set_cursor(uint32_t pos)
 {
-    for (int i = 0; i < VGA_COLS * (VGA_ROWS - 1); i++)
-        VGA_TEXT[i] = VGA_TEXT[i + VGA_COLS];
-    for (int i = VGA_COLS * (VGA_ROWS - 1); i < VGA_COLS * VGA_ROWS; i++)
-        VGA_TEXT[i] = VGA_ATTR | ' ';
-    vga_pos -= VGA_COLS;
+    outb(VGA_CRTC, 14);
+    outb(VGA_CRTC + 1, (uint8_t)(pos >> 8));
+    outb(VGA_CRTC, 15);
+    outb(VGA_CRTC + 1, (uint8_t)pos);
 }
 
-static void vga_putc(char c)
+static void cursor_sync(void)
 {
-    if (c == '\n')
-        vga_pos += VGA_COLS - vga_pos % VGA_COLS;
-    else if (c == '\r')
-        vga_pos -= vga_pos % VGA_COLS;
-    else if (c == '\b')
-        vga_pos -= vga_pos % VGA_COLS ? 1 : 0;
-    else
-        VGA_TEXT[vga_pos++] = (uint16_t)(VGA_ATTR | (uint8_t)c);
-    if (vga_pos >= VGA_COLS * VGA_ROWS)
-        vga_scroll();
+    if (have_screen && scr.m.kind == SCREEN_TEXT)
+        crtc_set_cursor(scr.row * scr.cols + scr.col);
+}
+
+/* Map the framebuffer at FB_VIRT (up to FB_SIZE: a taller one is used
+ * as far as that reaches). */
+static void *map_framebuffer(struct screen_mode *m)
+{
+    uint32_t bytes = m->pitch * m->height;
+    if (bytes > FB_SIZE) {
+        m->height = FB_SIZE / m->pitch;
+        bytes = m->pitch * m->height;
+    }
+    uint32_t first = m->phys & PTE_FRAME_MASK, off = m->phys - first;
+    for (uint32_t a = 0; a < off + bytes; a += PAGE_SIZE)
+        kspace_map(FB_VIRT + a, first + a);
+    return (void *)(FB_VIRT + off);
+}
+
+static void screen_setup(void)
+{
+    struct screen_mode m = boot_info.screen;
+    void *base = 0;
+    if (m.kind == SCREEN_TEXT && m.phys >= IOHOLE_START &&
+        m.phys + m.pitch * m.height <= IOHOLE_END)
+        base = (void *)(IOALIAS_VIRT + m.phys);
+    else if (m.kind == SCREEN_FB)
+        base = map_framebuffer(&m);
+    have_screen = base && screen_init(&scr, &m, base, cells, CELLS_MAX) == 0;
+    if (have_screen)
+        screen_clear(&scr);
+    cursor_sync();
 }
 
 void console_init(void)
 {
     serial_init();
-    for (int i = 0; i < VGA_COLS * VGA_ROWS; i++)
-        VGA_TEXT[i] = VGA_ATTR | ' ';
-    vga_pos = 0;
-    vga_cursor();
+    screen_setup();
 }
 
-void kputc(char c)
+void console_report(void)
+{
+    const struct screen_mode *m = &boot_info.screen;
+    if (!have_screen)
+        kprintf("console: no screen to write on (%s): serial line only\n",
+                boot_info.screen_why[0] ? boot_info.screen_why : "none this code can draw on");
+    else if (m->kind == SCREEN_FB)
+        kprintf("console: framebuffer %ux%u, %u bits a pixel (red %u:%u, green %u:%u, blue "
+                "%u:%u), %u bytes a line, at %08x: %ux%u characters\n", m->width, m->height,
+                m->bpp, m->red_pos, m->red_size, m->green_pos, m->green_size, m->blue_pos,
+                m->blue_size, m->pitch, m->phys, scr.cols, scr.rows);
+    else
+        kprintf("console: VGA text, %ux%u\n", scr.cols, scr.rows);
+}
+
+/* ---- the log ---- */
+
+static void direct(char c)
 {
     if (c == '\n')
         serial_putc('\r');
     serial_putc(c);
-    if (screen_mine())
-        vga_putc(c);
+    if (have_screen)
+        screen_putc(&scr, c);
+}
+
+void kputc(char c)
+{
+    if (!handed_over) {
+        direct(c);
+    } else if (klog_head - klog_seen < KLOG_SIZE) {
+        klog[klog_head++ % KLOG_SIZE] = c;
+    } else {
+        klog_missed++;             /* the driver does not keep up: serial only */
+        if (c == '\n')
+            serial_putc('\r');
+        serial_putc(c);
+    }
+}
+
+/* After a burst of output: the cursor, or the driver told. */
+static void burst_done(void)
+{
+    if (!handed_over)
+        cursor_sync();
+    else if (wake && klog_head != klog_seen)
+        wake();
 }
 
 void kputs(const char *s)
@@ -116,8 +165,7 @@ void kputs(const char *s)
     uint32_t fl = irq_save();
     while (*s)
         kputc(*s++);
-    if (screen_mine())
-        vga_cursor();
+    burst_done();
     irq_restore(fl);
 }
 
@@ -131,8 +179,7 @@ int kvprintf(const char *fmt, va_list ap)
 {
     uint32_t fl = irq_save();
     int n = fmt_vformat(sink, 0, fmt, ap);
-    if (screen_mine())
-        vga_cursor();
+    burst_done();
     irq_restore(fl);
     return n;
 }
@@ -144,4 +191,88 @@ int kprintf(const char *fmt, ...)
     int n = kvprintf(fmt, ap);
     va_end(ap);
     return n;
+}
+
+/* ---- the console driver ---- */
+
+void console_set_wake(void (*fn)(void))
+{
+    wake = fn;
+}
+
+void console_hand_over(void)
+{
+    uint32_t fl = irq_save();
+    if (!handed_over)
+        klog_seen = klog_head;     /* what came before is on the screen */
+    handed_over = 1;               /* (to a successor: from where the last one was) */
+    irq_restore(fl);
+}
+
+void console_take_back(void)
+{
+    uint32_t fl = irq_save();
+    if (handed_over) {
+        handed_over = 0;
+        uint32_t pos = have_screen && scr.m.kind == SCREEN_TEXT ? crtc_cursor() : 0;
+        if (have_screen && scr.m.kind == SCREEN_TEXT && pos < scr.cols * scr.rows) {
+            screen_goto(&scr, pos % scr.cols, pos / scr.cols);  /* where the driver was */
+        } else if (have_screen) {
+            screen_continue_below(&scr);
+        }
+        while (klog_seen != klog_head)     /* what the driver had not shown */
+            direct(klog[klog_seen++ % KLOG_SIZE]);
+        if (klog_missed)
+            kprintf("console: %u bytes of the log reached the serial line only\n",
+                    klog_missed);
+        klog_missed = 0;
+        cursor_sync();
+    }
+    irq_restore(fl);
+}
+
+uint32_t console_log_read(uint32_t *pos, char *buf, uint32_t len)
+{
+    uint32_t fl = irq_save(), n = 0;
+    if (handed_over) {
+        uint32_t p = *pos;
+        if (p - klog_seen > klog_head - klog_seen)
+            p = klog_seen;         /* before what is left (or nonsense): from there */
+        klog_seen = p;             /* everything before p has been shown */
+        while (n < len && p != klog_head)
+            buf[n++] = klog[p++ % KLOG_SIZE];
+        *pos = klog_seen;
+    }
+    irq_restore(fl);
+    return n;
+}
+
+void console_mode(struct screen_mode *m, uint32_t *col, uint32_t *row)
+{
+    *m = boot_info.screen;
+    if (!have_screen)
+        m->kind = SCREEN_NONE;
+    else
+        m->height = scr.m.height;  /* as far as the mapping reaches */
+    *col = scr.col;
+    *row = scr.row;
+}
+
+const uint16_t *console_text(uint32_t *ncells)
+{
+    *ncells = have_screen && scr.cells ? scr.cols * scr.rows : 0;
+    return scr.cells;
+}
+
+void console_emergency(void)
+{
+    uint32_t fl = irq_save();
+    if (handed_over) {
+        handed_over = 0;
+        if (have_screen)
+            screen_continue_below(&scr);
+        while (klog_seen != klog_head)
+            direct(klog[klog_seen++ % KLOG_SIZE]);
+    }
+    irq_restore(fl);
 }

@@ -14,6 +14,7 @@
 #include "ipc/icc.h"
 #include "mm/kspace.h"
 #include "mm/mm.h"
+#include "lib/fmt.h"
 #include "tests/kernel/ktest.h"
 
 struct boot_info boot_info;                    /* filled by early boot */
@@ -39,12 +40,15 @@ static void report_cpu(void)
         kprintf("boot: WARNING: boot information cut short (flags %x)\n", boot_info.flags);
 }
 
-/* init's argument string: init= if given, else "test" on a test boot. */
+static char test_args[32];
+
+/* init's argument string: init= if given, else on a test boot "test" and
+ * the in-kernel suite's counts, for the verdict of the whole boot. */
 static const char *init_args(void)
 {
     if (boot_config.init[0])
         return boot_config.init;
-    return test_boot ? "test" : "";
+    return test_boot ? test_args : "";
 }
 
 /* Start the first outer-core process and wait for it to end. */
@@ -70,6 +74,7 @@ void kernel_main(void)
     console_init();                            /* serial + VGA through the alias */
     kspace_finish_boot();                      /* drop the identity mapping */
     kprintf("AnT/i386 inner core\n");
+    console_report();
     cmdline_parse(boot_info.cmdline, &boot_config, report_option);
     test_boot = boot_config.test[0] != 0;
     stop_exits_qemu = test_boot || boot_config.init[0];  /* a scripted boot */
@@ -84,7 +89,9 @@ void kernel_main(void)
     syscall_init();                            /* int 0x80 and sysenter */
     timer_init();                              /* the PIT tick drives preemption */
     sti();
-    int ok = test_boot ? ktest_run(boot_config.test) : 1;
+    int passed = 0, failed = 0;
+    int ok = test_boot ? ktest_run(boot_config.test, &passed, &failed) : 1;
+    fmt_snprintf(test_args, sizeof test_args, "test ktest=%d/%d", passed, failed);
     int32_t status = run_init();
     if (test_boot)
         system_stop(ok && status == 0);

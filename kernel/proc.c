@@ -23,6 +23,7 @@ struct proc kernel_proc;
 struct proc proc_table[MAX_PROCS];
 #define procs proc_table
 static uint32_t last_pid;          /* pids count up, slot = pid % MAX_PROCS */
+static struct proc *screen_owner;  /* the console driver, or NULL */
 
 void proc_init(void)
 {
@@ -179,6 +180,26 @@ static void orphan_children(struct proc *p)
     }
 }
 
+static void wake_screen_owner(void)
+{
+    if (screen_owner && screen_owner->state == P_ALIVE && screen_owner->thread)
+        ipc_notify(screen_owner, ANT_NOTE_LOG);
+}
+
+void proc_take_screen(struct proc *p)
+{
+    uint32_t fl = irq_save();
+    screen_owner = p;
+    console_set_wake(wake_screen_owner);
+    console_hand_over();
+    irq_restore(fl);
+}
+
+int proc_owns_screen(const struct proc *p)
+{
+    return p == screen_owner;
+}
+
 void proc_exit(struct proc *p, int32_t status)
 {
     uint32_t fl = irq_save();
@@ -189,6 +210,10 @@ void proc_exit(struct proc *p, int32_t status)
         write_cr3(kernel_proc.vm.pd);      /* leave the space before freeing it */
         if (p->io_on)
             tss_set_iomap(0);
+    }
+    if (p == screen_owner) {
+        screen_owner = 0;
+        console_take_back();               /* the log goes to the screen again */
     }
     paging_exit(p);                        /* faults, the pager's frames */
     ipc_exit(p);                           /* peers, IRQs, ICC pages */

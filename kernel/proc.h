@@ -80,5 +80,9 @@ static inline struct proc *proc_alive(uint32_t pid)
     return p->pid == pid && p->state == P_ALIVE ? p : 0;
 }
 uint32_t proc_count(void);
+/* p has mapped the screen (SYS_MAPIO): the inner core's log goes to it
+ * until it ends. */
+void proc_take_screen(struct proc *p);
+int proc_owns_screen(const struct proc *p);
 
 #endif

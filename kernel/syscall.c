@@ -306,11 +306,27 @@ static int device_page(uint32_t pa)
     return pa >= IOHOLE_END && (!f || f->state == FRAME_ABSENT);
 }
 
+/* The pages of the screen's framebuffer (a UEFI boot's): [*first, *end). */
+static int framebuffer_pages(uint32_t *first, uint32_t *end)
+{
+    struct screen_mode m;
+    uint32_t col, row;
+    console_mode(&m, &col, &row);
+    if (m.kind != SCREEN_FB)
+        return 0;
+    *first = m.phys & PTE_FRAME_MASK;
+    *end = (m.phys + m.pitch * m.height + PAGE_SIZE - 1) & PTE_FRAME_MASK;
+    return 1;
+}
+
 /* PTE flags for npages at pa, or 0 if they may not be mapped. */
 static uint32_t mapio_flags(uint32_t pa, uint32_t n)
 {
+    uint32_t fb, fb_end;
     if (pa >= VIDEO_LO && pa < VIDEO_HI)
         return n <= (VIDEO_HI - pa) / PAGE_SIZE ? PTE_W : 0;
+    if (framebuffer_pages(&fb, &fb_end) && pa >= fb && pa < fb_end)
+        return n <= (fb_end - pa) / PAGE_SIZE ? PTE_W : 0;  /* its caching: the MTRRs' */
     if (n > (0xFFFFFFFFu - pa) / PAGE_SIZE + 1)
         return 0;
     for (uint32_t i = 0; i < n; i++)
@@ -325,7 +341,9 @@ static int32_t sys_mapio(struct trap_frame *tf)
     struct proc *p = me();
     if (!p->priv)
         return -ANT_EPERM;
-    if (!n || n > ANT_MAPIO_MAX || (pa & (PAGE_SIZE - 1)) || !private_range_ok(addr, n * PAGE_SIZE))
+    uint32_t fb, fb_end, max = framebuffer_pages(&fb, &fb_end) && pa == fb
+                                  ? (fb_end - fb) / PAGE_SIZE : ANT_MAPIO_MAX;
+    if (!n || n > max || (pa & (PAGE_SIZE - 1)) || !private_range_ok(addr, n * PAGE_SIZE))
         return -ANT_EINVAL;
     if (!(flags = mapio_flags(pa, n)))
         return -ANT_EINVAL;
@@ -339,8 +357,11 @@ static int32_t sys_mapio(struct trap_frame *tf)
             return err;
         }
     }
-    if (pa <= 0xB8000 && 0xB8000 < pa + n * PAGE_SIZE)
-        console_give_screen(p->pid);
+    struct screen_mode m;
+    uint32_t col, row;
+    console_mode(&m, &col, &row);
+    if (m.kind != SCREEN_NONE && pa <= m.phys && m.phys < pa + n * PAGE_SIZE)
+        proc_take_screen(p);                /* the console driver: the log is its */
     return 0;
 }
 
@@ -357,6 +378,40 @@ static int32_t sys_alarm(struct trap_frame *tf)
         return -ANT_EINVAL;
     sched_alarm(ticks);
     return 0;
+}
+
+static int32_t sys_screen(struct trap_frame *tf)
+{
+    uint32_t uinfo = tf->ebx, ucells = tf->esi, want = tf->edi, have;
+    struct ant_screen info;
+    struct screen_mode m;
+    _Static_assert(sizeof m == offsetof(struct ant_screen, col), "ant_screen starts as screen_mode");
+    memset(&info, 0, sizeof info);
+    console_mode(&m, &info.col, &info.row);
+    memcpy(&info, &m, sizeof m);
+    const uint16_t *text = console_text(&have);
+    if (ucells && want && have && m.kind == SCREEN_FB) {
+        info.cells = want < have ? want : have;
+        if (copy_to_user(ucells, text, info.cells * sizeof *text))
+            return -ANT_EFAULT;
+    }
+    return copy_to_user(uinfo, &info, sizeof info);
+}
+
+static int32_t sys_logread(struct trap_frame *tf)
+{
+    uint32_t upos = tf->ebx, ubuf = tf->esi, len = tf->edi, pos;
+    char chunk[512];
+    if (!proc_owns_screen(me()))
+        return -ANT_EPERM;
+    if (copy_from_user(&pos, upos, sizeof pos))
+        return -ANT_EFAULT;
+    if (!user_range_ok(ubuf, len))
+        return -ANT_EFAULT;
+    uint32_t n = console_log_read(&pos, chunk, len < sizeof chunk ? len : sizeof chunk);
+    if (copy_to_user(upos, &pos, sizeof pos) || copy_to_user(ubuf, chunk, n))
+        return -ANT_EFAULT;
+    return (int32_t)n;
 }
 
 static int32_t sys_cpuinfo(struct trap_frame *tf)
@@ -392,6 +447,7 @@ const syscall_fn syscall_table[SYS_NCALLS] = {
     [SYS_VM_MAP] = paging_sys_map, [SYS_VM_UNMAP] = paging_sys_unmap,
     [SYS_VM_BITS] = paging_sys_bits, [SYS_VM_RESOLVE] = paging_sys_resolve,
     [SYS_VM_INFO] = paging_sys_info, [SYS_ALARM] = sys_alarm, [SYS_CPUINFO] = sys_cpuinfo,
+    [SYS_SCREEN] = sys_screen,   [SYS_LOGREAD] = sys_logread,
 };
 
 static int32_t sys_nosys(struct trap_frame *tf)
@@ -414,7 +470,7 @@ const syscall_fn syscall_peer_table[SYS_NCALLS] = {
     [SYS_UPTIME] = sys_nosys,    [SYS_VM_PAGER] = sys_nosys,  [SYS_VM_FRAME] = sys_nosys,
     [SYS_VM_MAP] = sys_nosys,    [SYS_VM_UNMAP] = sys_nosys,  [SYS_VM_BITS] = sys_nosys,
     [SYS_VM_RESOLVE] = sys_nosys, [SYS_VM_INFO] = sys_nosys,  [SYS_ALARM] = sys_nosys,
-    [SYS_CPUINFO] = sys_nosys,
+    [SYS_CPUINFO] = sys_nosys,   [SYS_SCREEN] = sys_nosys,    [SYS_LOGREAD] = sys_nosys,
 };
 
 void syscall_dispatch(struct trap_frame *tf)

@@ -59,6 +59,8 @@
 #define MB_BOOT_MAGIC 0x2BADB002     /* in EAX at entry */
 #define MB_HEADER_ALIGN (1 << 0)     /* page-align modules */
 #define MB_HEADER_MEMINFO (1 << 1)   /* ask for a memory map */
+#define MB_HEADER_VIDEO (1 << 2)     /* the header's video fields say which mode */
+#define MB_VIDEO_FB 0                /* mode_type: a linear framebuffer */
 
 /* Segment selectors (GDT layout fixed in kernel/gdt.c) */
 #define SEL_KCODE 0x08

@@ -73,6 +73,16 @@ int32_t ant_mapio(uint32_t addr, uint32_t phys, uint32_t npages)
 
 int32_t ant_alarm(uint32_t ticks) { return ant_syscall(SYS_ALARM, ticks, 0, 0, 0); }
 
+int32_t ant_screen(struct ant_screen *info, uint16_t *cells, uint32_t ncells)
+{
+    return ant_syscall(SYS_SCREEN, (uint32_t)info, (uint32_t)cells, ncells, 0);
+}
+
+int32_t ant_logread(uint32_t *pos, void *buf, uint32_t len)
+{
+    return ant_syscall(SYS_LOGREAD, (uint32_t)pos, (uint32_t)buf, len, 0);
+}
+
 int32_t ant_cpuinfo(uint32_t cpu, struct ant_cpuinfo *info)
 {
     return ant_syscall(SYS_CPUINFO, cpu, (uint32_t)info, 0, 0);

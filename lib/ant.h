@@ -40,6 +40,11 @@ int32_t ant_mapio(uint32_t addr, uint32_t phys, uint32_t npages);
 int32_t ant_alarm(uint32_t ticks);
 /* What CPU cpu (0) has done: ticks, idle time. */
 int32_t ant_cpuinfo(uint32_t cpu, struct ant_cpuinfo *info);
+/* The screen, where the inner core's log stands, and (a framebuffer) its
+ * text: up to ncells cells into cells. */
+int32_t ant_screen(struct ant_screen *info, uint16_t *cells, uint32_t ncells);
+/* The screen's owner: the inner core's log from *pos (see SYS_LOGREAD). */
+int32_t ant_logread(uint32_t *pos, void *buf, uint32_t len);
 
 /* IPC (include/ant/syscall.h). A message: four words and an optional run
  * of ICC pages (ANT_ICC_RUN(addr, npages), 0 for none). */

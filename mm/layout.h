@@ -12,7 +12,8 @@
  *  0xC2000000-0xC2FFFFFF      any frame           4KB RW G  temporary windows
  *  0xD0000000-0xDFFFFFFF      pool frames         4KB RW G  kernel stacks
  *  0xE0000000-0xEFFFFFFF      boot modules        4KB RW G  program images from GRUB
- *  0xF0000000-0xF7FFFFFF      pool frames         4KB RW G  other dynamic areas
+ *  0xF0000000-0xF3FFFFFF      the framebuffer     4KB RW G  the screen of a UEFI boot
+ *  0xF4000000-0xF7FFFFFF      pool frames         4KB RW G  other dynamic areas
  *  0xF8000000-0xFBFFFFFF      ICC page tables     4KB RW G  process p's ICC PTEs as one
  *                                                           array at 0xF8000000 + slot * 1MB
  *
@@ -41,7 +42,9 @@
 #define KSTACK_AREA     0x10000000
 #define MODULES_VIRT    0xE0000000  /* boot modules, resident */
 #define MODULES_SIZE    0x10000000
-#define KDYN_VIRT       0xF0000000  /* other dynamic kernel pages */
+#define FB_VIRT         0xF0000000  /* the linear framebuffer, if GRUB set one up */
+#define FB_SIZE         0x04000000
+#define KDYN_VIRT       0xF4000000  /* other dynamic kernel pages */
 #define ICC_PT_VIRT     0xF8000000  /* each process's ICC page tables, 1MB a slot */
 #define ICC_PT_SLOT     0x00100000
 

@@ -90,7 +90,7 @@ check_boot() {                   # check_boot RUN LOG
 # programmed I/O) and on AHCI; their figures in $OUT/figures-N.txt.
 boot_bench() {
     local n=$1 log=$OUT/serial-$1.log fig=$OUT/figures-$1.txt
-    qemu_icount "$log" pc ide -kernel "$B/kernel.elf" -initrd "$MODS" -append "init=bench"
+    qemu_icount "$log" pc ide -kernel "$B/kernel.elf" -initrd "$MODS" -append "init=bench,icount"
     check_boot "$n" "$log"
     figures "$log" > "$fig"
     for d in "ide pc ide init=disk,bench" "pio pc ide init=disk,bench,pio" \

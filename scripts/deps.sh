@@ -1,13 +1,26 @@
 #!/bin/sh
 # Make sure the build and test tools are here. As root on Debian, install
 # what is missing; otherwise say exactly what to install, and stop.
-PKGS="qemu-system-x86 nasm grub-pc-bin grub-common xorriso mtools gcc-multilib gnuplot-nox perl python3"
+#   GRUB for all three firmware kinds: BIOS (grub-pc-bin), x86_64 UEFI
+#   (grub-efi-amd64-bin) and IA-32 UEFI (grub-efi-ia32-bin); the console
+#   font (console-setup-linux); the UEFI firmware the tests boot under
+#   (ovmf, ovmf-ia32).
+PKGS="qemu-system-x86 nasm grub-pc-bin grub-efi-amd64-bin grub-efi-ia32-bin grub-common xorriso
+      mtools gcc-multilib console-setup-linux ovmf ovmf-ia32 gnuplot-nox perl python3"
+PKGS=$(echo $PKGS)
+FONT=${FONT:-/usr/share/consolefonts/Lat15-Fixed16.psf.gz}
 missing=""
 need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $1"; }
-for t in gcc make nasm ld qemu-system-i386 grub-mkrescue grub-file xorriso mformat perl python3; do
+for t in gcc make nasm ld qemu-system-i386 qemu-system-x86_64 grub-mkrescue grub-file xorriso \
+    mformat mcopy perl python3; do
     need "$t"
 done
-[ -d /usr/lib/grub/i386-pc ] || missing="$missing grub-pc-bin"
+for platform in i386-pc x86_64-efi i386-efi; do
+    [ -d /usr/lib/grub/$platform ] || missing="$missing grub($platform)"
+done
+[ -f "$FONT" ] || missing="$missing $FONT"
+[ -f /usr/share/OVMF/OVMF_CODE_4M.fd ] || missing="$missing ovmf"
+[ -f /usr/share/OVMF/OVMF32_CODE_4M.secboot.fd ] || missing="$missing ovmf-ia32"
 echo 'int main(void){return 0;}' > /tmp/ant-m32-$$.c
 gcc -m32 -o /tmp/ant-m32-$$ /tmp/ant-m32-$$.c >/dev/null 2>&1 || missing="$missing gcc-multilib"
 rm -f /tmp/ant-m32-$$ /tmp/ant-m32-$$.c

@@ -159,7 +159,7 @@ group_stops() {
     # init= names init's task; a boot with it ends QEMU with init's verdict.
     message_boot init-bench $EXIT_PASS "^bench: done" -m 128 -kernel "$B/kernel.elf" \
         -initrd "$B/user/init.elf init,$B/user/bench.elf bench" -append "init=bench"
-    expect_line init-bench/figures "$log" "^bench: ipc_roundtrip instructions [0-9]"
+    expect_line init-bench/figures "$log" "^bench: ipc_roundtrip cycles [0-9]"
     message_boot init-unknown-word $EXIT_FAIL "init: unknown argument 'nosuch'" -m 32 "${KERNEL[@]}" -append "init=nosuch"
     message_boot unknown-test-selector $EXIT_FAIL "no test is called 'nosuchtest'" -m 32 "${KERNEL[@]}" -append "test=nosuchtest"
 
@@ -364,8 +364,35 @@ group_system() {
 
 }
 
+# What a person booting the ISO on a PC meets: one image for BIOS, x86_64
+# UEFI and IA-32 UEFI (the El Torito catalogue, then boots under OVMF as a
+# CD and as a USB stick, each screen read back from the framebuffer), and a
+# BIOS PC with no serial port, driven from its keyboard.
+group_firmware() {
+    if scripts/check-iso.sh "$B/ant.iso" > "$LOGS/check-iso.log" 2>&1; then
+        result firmware/el-torito-bios-and-uefi 1
+    else
+        result firmware/el-torito-bios-and-uefi 0 "$(cat "$LOGS/check-iso.log")"
+    fi
+    local x64="pc /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd"
+    local ia32="q35,smm=on /usr/share/OVMF/OVMF32_CODE_4M.secboot.fd /usr/share/OVMF/OVMF32_VARS_4M.fd"
+    for t in "uefi-x64-cd qemu-system-x86_64 $x64 cd" "uefi-x64-usb qemu-system-x86_64 $x64 usb" \
+             "uefi-ia32-cd qemu-system-i386 $ia32 cd" "uefi-ia32-usb qemu-system-i386 $ia32 usb"; do
+        set -- $t
+        timeout 240 python3 tests/system/screen.py uefi "$1" "$B/ant.iso" "$B/inc/font.h" "$LOGS" \
+            "$2" "$3" "$4" "$5" "$6" > "$LOGS/$1.out" 2>&1
+        count_lines "$LOGS/$1.out" screen firmware
+        grep -q "^screen: " "$LOGS/$1.out" || result "firmware/$1" 0 "see $LOGS/$1.out"
+    done
+    timeout 240 python3 tests/system/screen.py bios-keyboard bios-no-serial "$B/ant.iso" \
+        "$B/inc/font.h" "$LOGS" > "$LOGS/bios-no-serial.out" 2>&1
+    count_lines "$LOGS/bios-no-serial.out" screen firmware
+    grep -q "^screen: " "$LOGS/bios-no-serial.out" || result firmware/bios-no-serial 0 \
+        "see $LOGS/bios-no-serial.out"
+}
+
 # tests/run.sh [GROUP...]: the groups named (default: all of them).
-GROUPS_ALL="host suite stops disks system"
+GROUPS_ALL="host suite stops disks firmware system"
 for g in ${*:-$GROUPS_ALL}; do
     case " $GROUPS_ALL " in
     *" $g "*) "group_$g" ;;

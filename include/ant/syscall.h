@@ -63,7 +63,9 @@
 #define SYS_VM_INFO 34  /* pid, struct ant_vminfo *          0 (anyone) */
 #define SYS_ALARM   35  /* ticks (0: cancel)                0: ANT_NOTE_ALARM comes from pid 0 after ticks */
 #define SYS_CPUINFO 36  /* cpu (0), struct ant_cpuinfo *    0; -EINVAL: no such CPU */
-#define SYS_NCALLS  37
+#define SYS_SCREEN  37  /* struct ant_screen *, cells, ncells  0: the screen, and its text */
+#define SYS_LOGREAD 38  /* &pos, buf, len; the screen's owner bytes of the inner core's log */
+#define SYS_NCALLS  39
 
 /* Errors: returned negated. */
 #define ANT_EINVAL  1   /* an argument is out of range or malformed */
@@ -138,6 +140,8 @@
                                VM_UNMAP (0: none); the thread waits for
                                SYS_VM_RESOLVE */
 #define ANT_NOTE_ALARM 17   /* the time set with SYS_ALARM has come */
+#define ANT_NOTE_LOG 18     /* (the screen's owner) more of the inner core's log
+                               to show: SYS_LOGREAD */
 #define VM_F_WRITE  0x1     /* the access was a write */
 #define VM_F_FILE   0x2     /* a page of the program image (class: file), else
                                working storage (class: anonymous, demand-zero) */
@@ -227,6 +231,30 @@ struct ant_cpuinfo {
     unsigned tsc_lo, tsc_hi;    /* TSC now */
     unsigned idle_lo, idle_hi;  /* TSC cycles spent halted, waiting for an interrupt */
 };
+
+/* SYS_SCREEN: what the boot loader set up (kind 0: nothing to draw on;
+ * 1: text cells, VGA-style, at phys; 2: a linear framebuffer at phys),
+ * where the inner core's log stands, and, for a framebuffer, its text:
+ * up to ncells cells (char | attr << 8) into the buffer given, `cells` of
+ * them. The owner of the screen is whoever maps it with SYS_MAPIO (the
+ * console driver): the inner core's log then goes to it (SYS_LOGREAD,
+ * ANT_NOTE_LOG), and comes back when it ends. */
+#define ANT_SCREEN_NONE 0
+#define ANT_SCREEN_TEXT 1
+#define ANT_SCREEN_FB   2
+struct ant_screen {
+    unsigned kind;
+    unsigned phys;
+    unsigned width, height;     /* text: cells; framebuffer: pixels */
+    unsigned pitch;             /* bytes a line */
+    unsigned bpp;               /* framebuffer: 16, 24, 32 */
+    unsigned char red_pos, red_size, green_pos, green_size, blue_pos, blue_size, pad[2];
+    unsigned col, row;          /* the log's cursor, in cells */
+    unsigned cells;             /* cells of text copied */
+};
+/* SYS_LOGREAD: *pos is where I want to read from (everything before it I
+ * have shown; 0 at first: from where the screen was handed to me); set to
+ * where the bytes copied start. */
 
 struct ant_iccinfo {
     unsigned base;              /* physical address of the ICC region */

@@ -1,14 +1,21 @@
 /*
- * The console driver: COM1, the PS/2 keyboard and the VGA text screen in
- * ring 3, behind the CON_* requests (include/ant/servers.h).
+ * The console driver: COM1, the PS/2 keyboard and the screen (the VGA text
+ * page, or a UEFI boot's framebuffer: lib/screen draws both) in ring 3,
+ * behind the CON_* requests (include/ant/servers.h).
  *
  * Output is polled, and a whole request is written before the next message
- * is taken, so lines from different clients never mix. Input bytes from
- * both devices go through one line editor; a completed line goes to the
- * foreground process's pending CON_READ or waits in a short queue. When the
- * queue is full the devices are left undrained and their IRQs unacknowledged
- * until a reader takes a line: the UART then holds further bytes back, so
- * input waits instead of being lost.
+ * is taken, so lines from different clients never mix. The inner core's
+ * log is mine to print too while I own the screen (SYS_LOGREAD, on every
+ * ANT_NOTE_LOG and before every client's text): one writer for the serial
+ * line and the screen, so both show every line in the same order.
+ *
+ * Input: keys from the keyboard (scancodes) and the serial line (ANSI
+ * escape sequences) become the same key events (kbd.c) and go through one
+ * line editor; a completed line goes to the foreground process's pending
+ * CON_READ or waits in a short queue. When the queue is full the devices
+ * are left undrained and their IRQs unacknowledged until a reader takes a
+ * line: the UART then holds further bytes back, so input waits instead of
+ * being lost.
  *
  * Live replacement: a successor started with "takeover=PID" asks PID for
  * its state (SVC_HANDOVER) and carries on where it stopped.
@@ -16,6 +23,7 @@
 #include "lib/ant.h"
 #include "lib/fmt.h"
 #include "lib/io.h"
+#include "lib/screen.h"
 #include "lib/string.h"
 #include "lib/svc.h"
 #include "outer_core/console/kbd.h"
@@ -40,19 +48,32 @@
 #define THRE_SPINS  100000      /* a stuck UART costs time, never the server */
 
 #define KBD_DATA    0x60
-#define KBD_STATUS  0x64
+#define KBD_STATUS  0x64        /* read: status; write: a command to the 8042 */
 #define KBD_OBF     0x01        /* a byte to read at KBD_DATA */
+#define KBD_IBF     0x02        /* the 8042 has not taken the last byte yet */
 #define KBD_AUX     0x20        /* ... from the mouse, not the keyboard */
+#define CMD_READ_CONFIG  0x20
+#define CMD_WRITE_CONFIG 0x60
+#define CMD_SELF_TEST    0xAA   /* answer 0x55 */
+#define CMD_TEST_PORT1   0xAB   /* answer 0x00 */
+#define CMD_DISABLE_AUX  0xA7
+#define CMD_DISABLE_KBD  0xAD
+#define CMD_ENABLE_KBD   0xAE
+#define CONFIG_IRQ1      0x01
+#define CONFIG_IRQ12     0x02
+#define CONFIG_KBD_OFF   0x10   /* the keyboard port's clock stopped */
+#define CONFIG_TRANSLATE 0x40   /* the keyboard's set 2 as set 1 */
+#define KEYB_RESET  0xFF        /* answer ACK, then 0xAA */
+#define KEYB_LEDS   0xED
+#define KEYB_ACK    0xFA
+#define KBD_TICKS   50          /* the 8042 and the keyboard answer in 0.5 s */
 
 #define CRTC        0x3D4       /* index; data at CRTC + 1 */
 #define CRTC_CURSOR_HI 14
 #define CRTC_CURSOR_LO 15
 
-#define VGA_PHYS    0xB8000
-#define VGA_VIRT    0x40000000u /* where I map the text page */
-#define COLS        80
-#define ROWS        25
-#define ATTR        0x0700      /* light grey on black */
+#define SCREEN_VIRT 0x40000000u /* where I map the screen */
+#define CELLS_VIRT  0x50000000u /* a framebuffer's text, kept for redraws */
 
 #define IRQ_KBD     1
 #define IRQ_COM1    4
@@ -69,7 +90,8 @@ struct line {
 /* Everything a successor needs, handed over in one ICC page. */
 struct state {
     uint32_t magic, version;
-    uint32_t cursor;            /* VGA cell */
+    uint32_t col, row;          /* the cursor */
+    uint32_t log_pos;           /* the inner core's log: shown up to here */
     uint32_t fg;                /* the foreground pid */
     uint32_t after_cr;          /* an LF now ends nothing: CR LF is one end */
     struct line edit;           /* being typed */
@@ -84,7 +106,11 @@ static struct {
     int32_t pid;                /* 0: no CON_READ pending */
     uint32_t run;               /* its page, mine until I answer */
 } reader;
-static uint16_t *const vga = (uint16_t *)VGA_VIRT;
+static struct screen scr;
+static int have_screen;
+static struct kbd keys;
+static struct ansi term;
+static uint8_t led_step;        /* LEDs being set: 1 command sent, 2 value sent */
 static uint32_t devices;        /* IRQ bits of the devices present */
 static uint32_t held;           /* IRQs taken and not yet acknowledged */
 static int32_t self;
@@ -98,50 +124,19 @@ static void serial_putc(char c)
     outb(COM1, (uint8_t)c);
 }
 
-static void scroll(void)
-{
-    memmove(vga, vga + COLS, (ROWS - 1) * COLS * sizeof *vga);
-    for (int i = 0; i < COLS; i++)
-        vga[(ROWS - 1) * COLS + i] = ATTR | ' ';
-    st.cursor -= COLS;
-}
-
-static void vga_putc(char c)
-{
-    uint32_t col = st.cursor % COLS;
-    if (c == '\n')
-        st.cursor += COLS - col;
-    else if (c == '\r')
-        st.cursor -= col;
-    else if (c == '\b')
-        st.cursor -= col ? 1 : 0;
-    else if (c == '\t') {
-        do
-            vga[st.cursor++] = ATTR | ' ';
-        while (st.cursor % 8);
-    } else {
-        vga[st.cursor++] = (uint16_t)(ATTR | (c >= 0x20 && c < DEL ? (uint8_t)c : '.'));
-    }
-    if (st.cursor >= COLS * ROWS)
-        scroll();
-}
-
 static void cursor_sync(void)
 {
-    outb(CRTC, CRTC_CURSOR_HI);
-    outb(CRTC + 1, (uint8_t)(st.cursor >> 8));
-    outb(CRTC, CRTC_CURSOR_LO);
-    outb(CRTC + 1, (uint8_t)st.cursor);
-}
-
-/* Where the inner core's boot log left the cursor: I continue below it. */
-static uint32_t cursor_read(void)
-{
-    outb(CRTC, CRTC_CURSOR_HI);
-    uint32_t pos = (uint32_t)inb(CRTC + 1) << 8;
-    outb(CRTC, CRTC_CURSOR_LO);
-    pos |= inb(CRTC + 1);
-    return pos < COLS * ROWS ? pos : (ROWS - 1) * COLS;
+    if (!have_screen)
+        return;
+    if (scr.m.kind == SCREEN_TEXT) {
+        uint32_t pos = scr.row * scr.cols + scr.col;
+        outb(CRTC, CRTC_CURSOR_HI);
+        outb(CRTC + 1, (uint8_t)(pos >> 8));
+        outb(CRTC, CRTC_CURSOR_LO);
+        outb(CRTC + 1, (uint8_t)pos);
+    } else {
+        screen_show_cursor(&scr, 1);
+    }
 }
 
 /* Bytes to both the serial line (LF as CR LF) and the screen. */
@@ -151,9 +146,23 @@ static void put(const char *s, uint32_t n)
         if (s[i] == '\n')
             serial_putc('\r');
         serial_putc(s[i]);
-        vga_putc(s[i]);
     }
+    if (have_screen)
+        screen_write(&scr, s, n);
+    st.col = scr.col;
+    st.row = scr.row;
     cursor_sync();
+}
+
+/* The inner core's log, as far as it goes. */
+static void show_log(void)
+{
+    char buf[512];
+    int32_t n;
+    while ((n = ant_logread(&st.log_pos, buf, sizeof buf)) > 0) {
+        put(buf, (uint32_t)n);
+        st.log_pos += (uint32_t)n;
+    }
 }
 
 /* ---- replies ---- */
@@ -227,9 +236,13 @@ static void append(char c)
     }
 }
 
-/* One input byte through the line editor, echoed. */
-static void edit(uint8_t c)
+/* One key through the line editor, echoed. The keys that are not
+ * characters (arrows, Home, ...) type nothing. */
+static void edit(int key)
 {
+    if (key < 0 || key > 0xFF)
+        return;
+    uint8_t c = (uint8_t)key;
     int after_cr = (int)st.after_cr;
     st.after_cr = c == '\r';
     if (c == '\r' || c == '\n') {
@@ -260,9 +273,28 @@ static int drain_uart(void)
     while (inb(UART_LSR) & LSR_DR) {
         if (!room())
             return 0;
-        edit(inb(COM1));
+        edit(ansi_key(&term, inb(COM1)));
     }
     return 1;
+}
+
+/* The keyboard's lock LEDs: the command, then (on its ACK) the value. */
+static void leds_start(void)
+{
+    if (led_step)
+        return;                 /* under way: its value is read when sent */
+    outb(KBD_DATA, KEYB_LEDS);
+    led_step = 1;
+}
+
+static void leds_acked(void)
+{
+    if (led_step == 1) {
+        outb(KBD_DATA, (uint8_t)keys.locks);
+        led_step = 2;
+    } else {
+        led_step = 0;
+    }
 }
 
 static int drain_kbd(void)
@@ -272,9 +304,14 @@ static int drain_kbd(void)
         if (!room())
             return 0;
         uint8_t code = inb(KBD_DATA);
-        int c = status & KBD_AUX ? -1 : kbd_translate(code);
-        if (c >= 0)
-            edit((uint8_t)c);
+        int leds = 0;
+        if (status & KBD_AUX)
+            continue;
+        if (code == KEYB_ACK && led_step)
+            leds_acked();
+        edit(kbd_key(&keys, code, &leds));
+        if (leds)
+            leds_start();
     }
     return 1;
 }
@@ -302,6 +339,7 @@ static int op_write(int32_t from, struct ant_msg *m)
     uint32_t n = m->w[1];
     if (n > (m->run ? ANT_ICC_RUN_PAGES(m->run) * 4096 : 0))
         return answer(m, -ANT_EINVAL, 0, 0, 0);
+    show_log();                 /* what the inner core said before this came */
     put((const char *)ANT_ICC_RUN_ADDR(m->run), n);
     st.lines_out++;
     return answer(m, (int32_t)n, n, 0, 0);
@@ -406,7 +444,9 @@ static __attribute__((noreturn)) void serve(void)
     for (;;) {
         struct ant_msg m;
         int32_t from = ant_recv(0, &m);
-        if (from == 0 && m.w[0] < 16 && (devices & 1u << m.w[0])) {
+        if (from == 0 && m.w[0] == ANT_NOTE_LOG) {
+            show_log();
+        } else if (from == 0 && m.w[0] < 16 && (devices & 1u << m.w[0])) {
             held |= 1u << m.w[0];
             pump();
         } else if (from > 0 && dispatch(from, &m)) {
@@ -421,8 +461,7 @@ static __attribute__((noreturn)) void serve(void)
 static int state_sane(const void *state)
 {
     const struct state *s = state;
-    if (s->magic != SVC_STATE_MAGIC || s->cursor >= COLS * ROWS || s->queued > QUEUE_MAX ||
-        s->edit.len > CON_LINE_MAX)
+    if (s->magic != SVC_STATE_MAGIC || s->queued > QUEUE_MAX || s->edit.len > CON_LINE_MAX)
         return 0;
     for (uint32_t i = 0; i < s->queued; i++)
         if (s->queue[i].len > CON_LINE_MAX)
@@ -430,21 +469,119 @@ static int state_sane(const void *state)
     return 1;
 }
 
+/* The screen mapped and set up; on a fresh start, continued below the
+ * inner core's log (its text taken over too on a framebuffer), after a
+ * predecessor where it stopped. 0, or a reason. */
+static const char *screen_start(int fresh)
+{
+    struct ant_screen info;
+    if (ant_screen(&info, 0, 0) < 0 || info.kind == ANT_SCREEN_NONE)
+        return "no screen";
+    struct screen_mode m;
+    memcpy(&m, &info, sizeof m);
+    uint32_t first = info.phys & ~0xFFFu;
+    uint32_t pages = (info.phys - first + info.pitch * info.height + 4095) / 4096;
+    if (ant_mapio(SCREEN_VIRT, first, pages) < 0)
+        return "the screen cannot be mapped";
+    uint8_t *base = (uint8_t *)SCREEN_VIRT + (info.phys - first);
+    uint16_t *cells = 0;
+    uint32_t ncells = 0;
+    if (info.kind == ANT_SCREEN_FB) {
+        ncells = (info.width / SCREEN_FONT_W) * (info.height / SCREEN_FONT_H);
+        if (ant_mmap(CELLS_VIRT, (ncells * 2 + 4095) & ~4095u, ANT_PROT_WRITE) == 0)
+            cells = (uint16_t *)CELLS_VIRT;
+    }
+    if (screen_init(&scr, &m, base, cells, ncells) < 0)
+        return "a screen this driver cannot draw on";
+    have_screen = 1;
+    if (scr.m.kind == SCREEN_TEXT)
+        screen_goto(&scr, fresh ? info.col : st.col, fresh ? info.row : st.row);
+    else if (fresh && cells && ant_screen(&info, cells, ncells) == 0 && info.cells == ncells)
+        screen_goto(&scr, info.col, info.row);  /* the inner core's text is mine too */
+    else
+        screen_continue_below(&scr);    /* text unknown: below it, scrolling pixels */
+    return 0;
+}
+
 /* My state: the predecessor's (args "takeover=PID") or a fresh one; a
- * line saying which into note. */
-static void start(const char *args, char *note, uint32_t size)
+ * line saying which into note. 1: fresh. */
+static int start(const char *args, char *note, uint32_t size)
 {
     uint32_t old = svc_takeover_pid(args);
     int32_t r = old ? svc_take_state(old, &st, sizeof st, state_sane) : -ANT_ESRCH;
     if (old && r >= 0) {
         fmt_snprintf(note, size, "; took over from pid %u: fg %u, %u lines and %u bytes of input pending",
                      (unsigned)old, (unsigned)st.fg, (unsigned)st.queued, (unsigned)st.edit.len);
-        return;
+        return 0;
     }
     if (old)
         fmt_snprintf(note, size, "; takeover from pid %u failed (%s): fresh start",
                      (unsigned)old, ant_strerror(r));
-    st.cursor = cursor_read();
+    return 1;
+}
+
+/* ---- the 8042 keyboard controller ---- */
+
+static int kbd_wait(uint8_t mask, uint8_t want)
+{
+    for (uint32_t t0 = ant_uptime(); ant_uptime() - t0 <= KBD_TICKS;) {
+        for (int i = 0; i < 1000; i++)
+            if ((inb(KBD_STATUS) & mask) == want)
+                return 1;
+        ant_yield();
+    }
+    return 0;
+}
+
+static int kbd_send(uint16_t port, uint8_t v)
+{
+    if (!kbd_wait(KBD_IBF, 0))
+        return 0;
+    outb(port, v);
+    return 1;
+}
+
+/* The next byte from the 8042 or the keyboard, or -1 after KBD_TICKS. */
+static int kbd_recv(void)
+{
+    return kbd_wait(KBD_OBF, KBD_OBF) ? inb(KBD_DATA) : -1;
+}
+
+static void kbd_flush(void)
+{
+    for (int i = 0; i < 64 && (inb(KBD_STATUS) & KBD_OBF); i++)
+        inb(KBD_DATA);
+}
+
+/* Set the 8042 up: ports off, self-test, the keyboard's port tested,
+ * translation to set 1 on, the keyboard reset, IRQ 1 on. 0, or what
+ * failed (the keyboard does not work then). */
+static const char *kbd_init(void)
+{
+    if (inb(KBD_STATUS) == PORT_ABSENT)
+        return "no PS/2 controller (port 0x64 reads 0xff)";
+    if (!kbd_send(KBD_STATUS, CMD_DISABLE_KBD) || !kbd_send(KBD_STATUS, CMD_DISABLE_AUX))
+        return "the PS/2 controller does not take commands";
+    kbd_flush();
+    int config = kbd_send(KBD_STATUS, CMD_READ_CONFIG) ? kbd_recv() : -1;
+    if (config < 0)
+        return "the PS/2 controller does not answer";
+    config = (config & ~(CONFIG_IRQ1 | CONFIG_IRQ12)) | CONFIG_TRANSLATE;
+    kbd_send(KBD_STATUS, CMD_WRITE_CONFIG);
+    kbd_send(KBD_DATA, (uint8_t)config);
+    if (!kbd_send(KBD_STATUS, CMD_SELF_TEST) || kbd_recv() != 0x55)
+        return "the PS/2 controller fails its self-test";
+    kbd_send(KBD_STATUS, CMD_WRITE_CONFIG);     /* a self-test may reset it */
+    kbd_send(KBD_DATA, (uint8_t)config);
+    if (!kbd_send(KBD_STATUS, CMD_TEST_PORT1) || kbd_recv() != 0x00)
+        return "the PS/2 keyboard port fails its test";
+    kbd_send(KBD_STATUS, CMD_ENABLE_KBD);
+    kbd_flush();
+    if (!kbd_send(KBD_DATA, KEYB_RESET) || kbd_recv() != KEYB_ACK || kbd_recv() != 0xAA)
+        return "no keyboard answers on the PS/2 port";
+    kbd_send(KBD_STATUS, CMD_WRITE_CONFIG);    /* its port on (as 0xAE left it), IRQ 1 */
+    kbd_send(KBD_DATA, (uint8_t)((config & ~CONFIG_KBD_OFF) | CONFIG_IRQ1));
+    return 0;
 }
 
 /* Receive interrupts from the UART; the baud rate stays as the inner core
@@ -471,25 +608,33 @@ static void bind(int irq, int present)
 static int grant_io(void)
 {
     return ant_ioperm(COM1, 8) || ant_ioperm(CRTC, 2) || ant_ioperm(KBD_DATA, 1) ||
-           ant_ioperm(KBD_STATUS, 1) || ant_mapio(VGA_VIRT, VGA_PHYS, 1);
+           ant_ioperm(KBD_STATUS, 1);
 }
 
 int main(const char *args)
 {
-    char note[128] = "", line[224];
+    char note[128] = "", line[320];
     self = ant_getpid();
     if (grant_io()) {
         ant_printf("console: no I/O rights (started without ANT_SPAWN_PRIV?)\n");
         return 1;
     }
-    start(args, note, sizeof note);
+    int fresh = start(args, note, sizeof note);
+    const char *no_screen = screen_start(fresh);
+    const char *no_kbd = fresh ? kbd_init() : 0;
     uart_init();
     bind(IRQ_COM1, inb(UART_LSR) != PORT_ABSENT);
-    bind(IRQ_KBD, inb(KBD_STATUS) != PORT_ABSENT);
+    bind(IRQ_KBD, !no_kbd && inb(KBD_STATUS) != PORT_ABSENT);
     held = devices;             /* bytes may wait already: no edge announces them */
+    show_log();
     pump();
     fmt_snprintf(line, sizeof line, "console: build %d (pid %d) running%s\n",
                  SVC_VERSION, (int)self, note);
     put(line, (uint32_t)strlen(line));
+    if (no_screen)
+        ant_printf("console: %s: the serial line only\n", no_screen);
+    if (no_kbd)
+        ant_printf("console: %s: type on the serial line (a USB keyboard works where the "
+                   "firmware emulates PS/2)\n", no_kbd);
     serve();
 }

@@ -397,19 +397,6 @@ static void serve(const struct test_mode *t, const char *test_args)
     }
 }
 
-/* Start a program and wait for it; returns its exit status, or -1. */
-static int32_t run(const char *name, const char *args, uint32_t prio)
-{
-    int32_t status = -1, pid = ant_spawn(name, args, prio);
-    if (pid < 0) {
-        ant_printf("init: cannot start %s: %s\n", name, ant_strerror(pid));
-        return -1;
-    }
-    if (ant_wait(pid, &status) != pid)
-        return -1;
-    return status;
-}
-
 /* init=MODE,OPT,...: the options for the disk driver ("pio") go to it,
  * the others to the test program, separated by spaces. */
 static const struct test_mode *parse_mode(const char *args, char *test_args, size_t size)
@@ -439,17 +426,58 @@ static const struct test_mode *parse_mode(const char *args, char *test_args, siz
     return t;
 }
 
+/* A test suite, reporting its counts to me (check_finish); one failure
+ * more if it ended without a report or with a bad status. */
+static void run_suite(const char *name, uint32_t flags, uint32_t *passed, uint32_t *failed)
+{
+    char args[32];
+    struct ant_msg m;
+    int32_t status = -1;
+    fmt_snprintf(args, sizeof args, "report=%d", (int)ant_getpid());
+    int32_t pid = ant_spawn(name, args, PRIO_SERVICE | flags);
+    if (pid < 0) {
+        ant_printf("init: cannot start %s: %s\n", name, ant_strerror(pid));
+        ++*failed;
+        return;
+    }
+    int reported = ant_recv(pid, &m) == pid;
+    if (ant_wait(pid, &status) != pid || !reported || (int32_t)m.w[1] != status) {
+        ant_printf("init: %s ended with status %d%s\n", name, (int)status,
+                   reported ? "" : " and no report");
+        ++*failed;
+    }
+    if (reported) {
+        *passed += m.w[0];
+        *failed += m.w[1];
+    }
+}
+
+/* init=test: the user-level suites after the in-kernel one (its counts in
+ * args: "test ktest=PASSED/FAILED"), and the verdict of the whole. */
+static int test_boot(const char *args)
+{
+    uint32_t passed = 0, failed = 0;
+    const char *k = args;
+    while (*k && strncmp(k, "ktest=", 6))
+        k++;
+    if (*k) {
+        for (k += 6; *k >= '0' && *k <= '9'; k++)
+            passed = passed * 10 + (uint32_t)(*k - '0');
+        for (k += *k == '/'; *k >= '0' && *k <= '9'; k++)
+            failed = failed * 10 + (uint32_t)(*k - '0');
+    }
+    run_suite("utest", 0, &passed, &failed);
+    run_suite("ipctest", ANT_SPAWN_PRIV, &passed, &failed);
+    ant_printf("test suite: %u passed, %u failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+
 int main(const char *args)
 {
     char test_args[ANT_ARGS_MAX];
     ant_printf("init: AnT/i386 process manager, pid %d\n", ant_getpid());
-    if (!strcmp(args, "test")) {
-        int32_t status = run("utest", "", 4);
-        ant_printf("init: utest ended with status %d\n", status);
-        int32_t ipc = run("ipctest", "", 4 | ANT_SPAWN_PRIV);
-        ant_printf("init: ipctest ended with status %d\n", ipc);
-        return status == 0 && ipc == 0 ? 0 : 1;
-    }
+    if (!strncmp(args, "test", 4) && (!args[4] || args[4] == ' '))
+        return test_boot(args);
     const struct test_mode *t = parse_mode(args, test_args, sizeof test_args);
     if (t && !strcmp(t->mode, "bench"))
         server_named_str("pager")->args = "max=512";   /* pressure soon: page_in */

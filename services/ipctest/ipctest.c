@@ -539,7 +539,6 @@ static void t_mapio_device_memory(void)
 
 int main(const char *args)
 {
-    (void)args;
     struct ant_iccinfo info = icc();
     ant_printf("ipctest: ICC region at %08x, %u pages, %u free\n", info.base, info.total, info.free);
     run("inline_call_reply", t_inline_call_reply);
@@ -560,6 +559,5 @@ int main(const char *args)
     run("driver_pages_quarantined", t_driver_pages_quarantined);
     run("no_flags_from_other_threads", t_no_flags_from_other_threads);
     run("stress_million_pages", t_stress_million_pages);
-    ant_printf("ipctest: done: %d passed, %d failed\n", check_passed, check_failed);
-    return check_failed;
+    return check_finish("ipctest", args);
 }

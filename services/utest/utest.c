@@ -368,7 +368,6 @@ static void t_kill_descendants(void)
 
 int main(const char *args)
 {
-    (void)args;
     run("syscall_int80", t_syscall_int80);
     run("syscall_sysenter", t_syscall_sysenter);
     run("unknown_call", t_unknown_call);
@@ -392,6 +391,5 @@ int main(const char *args)
     run("cpuinfo", t_cpuinfo);
     run("procinfo_pager_flag", t_procinfo_pager_flag);
     run("kill_descendants", t_kill_descendants);
-    ant_printf("utest: done: %d passed, %d failed\n", check_passed, check_failed);
-    return check_failed;
+    return check_finish("utest", args);
 }

@@ -57,7 +57,7 @@ static int run_one(const struct ktest *t)
     return !failed_now;
 }
 
-int ktest_run(const char *selector)
+int ktest_run(const char *selector, int *npassed, int *nfailed)
 {
     int passed = 0, failed = 0;
     for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
@@ -71,5 +71,7 @@ int ktest_run(const char *selector)
     if (passed + failed == 0)
         kprintf("ktest: FAIL selector: no test is called '%s'\n", selector), failed++;
     kprintf("ktest: done: %d passed, %d failed\n", passed, failed);
+    *npassed = passed;
+    *nfailed = failed;
     return failed == 0;
 }

@@ -285,6 +285,16 @@ def scenario_keyboard(s):
     s.expect(r"(?m)^Kbd\r?$")
 
 
+def scenario_serial_arrow_keys(s):
+    """Escape sequences of a terminal's keys are keys, never text: arrows,
+    Home, End, Delete, Page Up before, inside and after a line."""
+    s.expect(r"ant> ")
+    s.send("\x1b[A\x1b[Becho ar\x1b[C\x1b[Drows\x1bOH\x1b[4~\x1b[3~\x1b[5~\x1b[1;5D\r")
+    m = s.expect(r"(?m)^(.*arrows.*)\r?$")
+    if m.group(1).strip() != b"arrows":
+        raise Fail(f"the line came out as {m.group(1)!r}")
+
+
 def scenario_paging_through_driver_faults(s):
     """A program pages 8 x the memory while the disk driver is replaced,
     killed in the middle of a request and crashed, and the pager is
@@ -337,6 +347,7 @@ def scenario_fuzz(s):
 SCENARIOS = [
     ("commands", scenario_commands),
     ("keyboard", scenario_keyboard),
+    ("serial-arrow-keys", scenario_serial_arrow_keys),
     ("replace-console", scenario_replace_console),
     ("crash-console", scenario_crash_console),
     ("kill-console-mid-output", scenario_kill_console_mid_output),

@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Boot the ISO as a person would and read its screen back.
+
+    screen.py uefi NAME ISO FONT LOGDIR QEMU MACHINE CODE VARS cd|usb
+    screen.py bios-keyboard NAME ISO FONT LOGDIR
+
+uefi: boots ISO under the OVMF firmware CODE (VARS copied) as a CD or a USB
+stick, until the screen shows the shell's prompt; then the screen (QEMU's
+screendump of the framebuffer, decoded cell by cell against the font the
+kernel draws with, FONT = build/inc/font.h) must show the boot log and the
+prompt.
+
+bios-keyboard: boots ISO with no serial port at all, types "crash names"
+on the PS/2 keyboard (QEMU's sendkey), and reads the VGA text page: the
+inner core's lines about the crash and the restart must be on the screen.
+
+One line a check: "screen: PASS NAME/what" or "screen: FAIL NAME/what: why";
+the screen's text goes to LOGDIR/NAME.screen.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def load_font(path):
+    """{16 glyph bytes: character} from font.h; printable ASCII first."""
+    text = open(path).read()
+    rows = re.findall(r"\{([^{}]*)\}", text.split("=", 1)[1])
+    glyphs = [bytes(int(v, 16) for v in r.split(",")) for r in rows]
+    table = {}
+    for c in list(range(0x20, 0x7F)) + list(range(0xA0, 0x100)):
+        table.setdefault(glyphs[c], chr(c))
+    return table
+
+
+def read_ppm(path):
+    data = open(path, "rb").read()
+    fields, i = [], 0
+    while len(fields) < 4:
+        while data[i:i + 1].isspace():
+            i += 1
+        j = i
+        while not data[j:j + 1].isspace():
+            j += 1
+        fields.append(data[i:j])
+        i = j
+    w, h = int(fields[1]), int(fields[2])
+    return w, h, data[i + 1:i + 1 + w * h * 3]
+
+
+def decode_framebuffer(ppm, font):
+    """The text on a framebuffer screendump: 8x16 cells from the top left,
+    a pixel inked when it is not the background's colour."""
+    w, h, px = read_ppm(ppm)
+    counts = {}
+    for k in range(0, len(px), 3 * 97):
+        counts[px[k:k + 3]] = counts.get(px[k:k + 3], 0) + 1
+    bg = max(counts, key=counts.get)
+    lines = []
+    for row in range(h // 16):
+        line = []
+        for col in range(w // 8):
+            bits = bytearray(16)
+            for y in range(16):
+                base = ((row * 16 + y) * w + col * 8) * 3
+                b = 0
+                for x in range(8):
+                    if px[base + 3 * x:base + 3 * x + 3] != bg:
+                        b |= 0x80 >> x
+                bits[y] = b
+            line.append(font.get(bytes(bits), "?"))
+        lines.append("".join(line).rstrip())
+    return lines
+
+
+def decode_vga(path):
+    data = open(path, "rb").read()
+    return ["".join(chr(data[(r * 80 + c) * 2]) if 0x20 <= data[(r * 80 + c) * 2] < 0x7F else " "
+                    for c in range(80)).rstrip() for r in range(25)]
+
+
+class Qemu:
+    def __init__(self, args, logdir, name):
+        self.dir = tempfile.mkdtemp(prefix="ant-screen-")
+        mon = os.path.join(self.dir, "monitor")
+        self.proc = subprocess.Popen(args + ["-display", "none", "-no-reboot",
+                                             "-monitor", f"unix:{mon},server=on,wait=off"],
+                                     stdout=open(os.path.join(logdir, name + ".qemu"), "wb"),
+                                     stderr=subprocess.STDOUT)
+        for _ in range(200):
+            try:
+                self.mon = socket.socket(socket.AF_UNIX)
+                self.mon.connect(mon)
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("no QEMU monitor")
+
+    def command(self, line):
+        self.mon.sendall((line + "\n").encode())
+        time.sleep(0.3)
+        self.mon.setblocking(False)
+        try:
+            while self.mon.recv(65536):
+                pass
+        except BlockingIOError:
+            pass
+        self.mon.setblocking(True)
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def result(name, ok, why=""):
+    print(f"screen: {'PASS' if ok else 'FAIL'} {name}{'' if ok else ': ' + why}")
+    sys.stdout.flush()
+    return ok
+
+
+def wait_screen(q, grab, until, timeout):
+    """Grab the screen every second until until(lines) holds; the last lines."""
+    end = time.time() + timeout
+    lines = []
+    while time.time() < end:
+        time.sleep(1)
+        lines = grab(q)
+        if until(lines):
+            break
+    return lines
+
+
+def uefi(name, iso, font_path, logdir, qemu, machine, code, vars_, media):
+    font = load_font(font_path)
+    vars_copy = os.path.join(logdir, name + ".vars")
+    shutil.copyfile(vars_, vars_copy)
+    args = [qemu, "-m", "256", "-machine", machine,
+            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
+            "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}",
+            "-serial", "file:" + os.path.join(logdir, name + ".log")]
+    if "smm=on" in machine:
+        args += ["-global", "driver=cfi.pflash01,property=secure,value=on"]
+    if media == "usb":
+        args += ["-drive", f"if=none,id=stick,format=raw,file={iso},snapshot=on",
+                 "-device", "qemu-xhci", "-device", "usb-storage,drive=stick"]
+    else:
+        args += ["-cdrom", iso]
+    q = Qemu(args, logdir, name)
+    dump = os.path.join(logdir, name + ".ppm")
+
+    def grab(q):
+        q.command(f"screendump \"{dump}\"")
+        try:
+            return decode_framebuffer(dump, font)
+        except (OSError, ValueError, IndexError):
+            return []
+
+    try:
+        lines = wait_screen(q, grab, lambda ls: any(l.startswith("ant>") for l in ls), 150)
+    finally:
+        q.close()
+    open(os.path.join(logdir, name + ".screen"), "w").write("\n".join(lines) + "\n")
+    ok = result(f"{name}/boot-log-on-screen", any("AnT/i386 inner core" in l for l in lines),
+                f"no 'AnT/i386 inner core' on the screen (see {name}.screen)")
+    ok &= result(f"{name}/framebuffer-console", any(l.startswith("console: framebuffer") for l in lines),
+                 f"the kernel did not say it draws on a framebuffer (see {name}.screen)")
+    ok &= result(f"{name}/shell-prompt-on-screen", any(l.startswith("ant>") for l in lines),
+                 f"no shell prompt on the screen (see {name}.screen)")
+    return ok
+
+
+KEYS = {" ": "spc", "\n": "ret"}
+
+
+def bios_keyboard(name, iso, logdir):
+    vga = os.path.join(logdir, name + ".vgamem")
+    q = Qemu(["qemu-system-i386", "-m", "128", "-serial", "none", "-cdrom", iso], logdir, name)
+
+    def grab(q):
+        q.command(f"pmemsave 0xb8000 4000 \"{vga}\"")
+        try:
+            return decode_vga(vga)
+        except OSError:
+            return []
+
+    try:
+        lines = wait_screen(q, grab, lambda ls: any(l.startswith("ant>") for l in ls), 90)
+        for ch in "crash names\n":
+            q.command("sendkey " + KEYS.get(ch, ch))
+        lines = wait_screen(q, grab, lambda ls: any("restarted as pid" in l for l in ls), 30)
+    finally:
+        q.close()
+    open(os.path.join(logdir, name + ".screen"), "w").write("\n".join(lines) + "\n")
+    ok = result(f"{name}/typed-on-the-keyboard", any("crash names" in l for l in lines),
+                "the typed line is not on the screen")
+    ok &= result(f"{name}/crash-line-on-screen",
+                 any(re.search(r"proc: names \(pid \d+\) killed", l) for l in lines),
+                 f"the inner core's crash line is not on the screen (see {name}.screen)")
+    ok &= result(f"{name}/restart-line-on-screen",
+                 any(re.search(r"init: names \(pid \d+\) ended .*restarted", l) for l in lines),
+                 f"the restart line is not on the screen (see {name}.screen)")
+    return ok
+
+
+def main():
+    if sys.argv[1] == "uefi":
+        return 0 if uefi(*sys.argv[2:11]) else 1
+    if sys.argv[1] == "bios-keyboard":
+        return 0 if bios_keyboard(sys.argv[2], sys.argv[3], sys.argv[5]) else 1
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
