@@ -9,9 +9,9 @@
  * Quarantine: a driver programs DMA into ICC pages (their physical address
  * is the formula's). If it dies with a transfer running, the device may
  * still write into its pages after they have left it; so the pages of a
- * dying privileged process wait QUARANTINE_TICKS (owned by no one, mapped
- * nowhere) before they are free again, time for its successor to reset
- * the controller.
+ * dying process that had device access wait (owned by no one, mapped
+ * nowhere) until a driver says it has reset its controller
+ * (SYS_DMA_RESET), or QUARANTINE_TICKS at the latest.
  */
 #include "ipc/icc.h"
 #include "include/ant/syscall.h"
@@ -31,7 +31,7 @@
 #define ICC_PTE_BITS (PTE_P | PTE_W | PTE_U)
 #define FLUSH_ONE_BY_ONE 8          /* more pages than this: reload CR3 */
 #define QUARANTINE_TAG 0xFFFF       /* owner of pages a dead driver held */
-#define QUARANTINE_TICKS 200        /* 2 s */
+#define QUARANTINE_TICKS 3000       /* 30 s: no command of a sane device takes longer */
 
 static uint32_t free_map[ICC_MAX_PAGES / 32];  /* bit set: page free */
 static uint32_t npages, nfree, rover;
@@ -205,7 +205,12 @@ static void quarantine_expire(void)
 {
     if (!nquarantined || (int32_t)(timer_ticks() - quarantine_end) < 0)
         return;
-    for (uint32_t i = 0; i < npages; i++) {
+    icc_quarantine_end();
+}
+
+void icc_quarantine_end(void)
+{
+    for (uint32_t i = 0; nquarantined && i < npages; i++) {
         if (owner_of[i].owner == QUARANTINE_TAG) {
             owner_of[i].owner = 0;
             set_free(i, 1, 1);
@@ -268,7 +273,7 @@ int icc_free(struct proc *p, uint32_t va, uint32_t n)
 
 void icc_release_all(struct proc *p)
 {
-    uint32_t released = 0, quarantine = p->priv;
+    uint32_t released = 0, quarantine = p->devices;
     for (uint32_t t = 0; t < ICC_MAX_PAGES / 1024; t++) {
         if (!has_table(p, t))
             continue;

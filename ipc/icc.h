@@ -39,8 +39,9 @@ void icc_move(struct proc *from, struct proc *to, uint32_t run);
  * if p is privileged: a DMA it started may still land in them), its ICC
  * page tables leave kernel space (vm_destroy frees them). */
 void icc_release_all(struct proc *p);
-/* Pages in quarantine now. */
+/* Pages in quarantine now; free them all (a controller was reset). */
 uint32_t icc_quarantined(void);
+void icc_quarantine_end(void);
 
 /* The invariant: every page free or owned by one live process, mapped in
  * its owner's space by the formula and in no other; counts agree.

@@ -30,6 +30,9 @@ struct proc {
     int32_t exit_status;
     uint8_t priv;               /* may take I/O ports and IRQs (ANT_SPAWN_PRIV) */
     uint8_t io_on;              /* iomap is in force while it runs */
+    uint8_t devices;            /* it has had ports or device memory: it may
+                                   have started DMA (its ICC pages are kept in
+                                   quarantine when it ends) */
     uint8_t child_notify;       /* a child's end sends it ANT_NOTE_CHILD */
     struct iomap iomap;         /* its I/O permission bitmap */
     uint32_t icc_pages;         /* ICC pages it owns */

@@ -277,6 +277,7 @@ static int32_t sys_ioperm(struct trap_frame *tf)
             return -ANT_EPERM;
     iomap_grant(&p->iomap, first, count);
     p->io_on = 1;
+    p->devices = 1;
     tss_iomap_changed(&p->iomap);
     tss_set_iomap(&p->iomap);
     return 0;
@@ -362,6 +363,7 @@ static int32_t sys_mapio(struct trap_frame *tf)
     console_mode(&m, &col, &row);
     if (m.kind != SCREEN_NONE && pa <= m.phys && m.phys < pa + n * PAGE_SIZE)
         proc_take_screen(p);                /* the console driver: the log is its */
+    p->devices = 1;
     return 0;
 }
 
@@ -414,6 +416,15 @@ static int32_t sys_logread(struct trap_frame *tf)
     return (int32_t)n;
 }
 
+static int32_t sys_dma_reset(struct trap_frame *tf)
+{
+    (void)tf;
+    if (!me()->priv)
+        return -ANT_EPERM;
+    icc_quarantine_end();
+    return 0;
+}
+
 static int32_t sys_cpuinfo(struct trap_frame *tf)
 {
     uint32_t cpu = tf->ebx;
@@ -447,7 +458,8 @@ const syscall_fn syscall_table[SYS_NCALLS] = {
     [SYS_VM_MAP] = paging_sys_map, [SYS_VM_UNMAP] = paging_sys_unmap,
     [SYS_VM_BITS] = paging_sys_bits, [SYS_VM_RESOLVE] = paging_sys_resolve,
     [SYS_VM_INFO] = paging_sys_info, [SYS_ALARM] = sys_alarm, [SYS_CPUINFO] = sys_cpuinfo,
-    [SYS_SCREEN] = sys_screen,   [SYS_LOGREAD] = sys_logread,
+    [SYS_SCREEN] = sys_screen,   [SYS_LOGREAD] = sys_logread, [SYS_VM_MEMO] = paging_sys_memo,
+    [SYS_DMA_RESET] = sys_dma_reset,
 };
 
 static int32_t sys_nosys(struct trap_frame *tf)
@@ -471,6 +483,7 @@ const syscall_fn syscall_peer_table[SYS_NCALLS] = {
     [SYS_VM_MAP] = sys_nosys,    [SYS_VM_UNMAP] = sys_nosys,  [SYS_VM_BITS] = sys_nosys,
     [SYS_VM_RESOLVE] = sys_nosys, [SYS_VM_INFO] = sys_nosys,  [SYS_ALARM] = sys_nosys,
     [SYS_CPUINFO] = sys_nosys,   [SYS_SCREEN] = sys_nosys,    [SYS_LOGREAD] = sys_nosys,
+    [SYS_VM_MEMO] = sys_nosys,   [SYS_DMA_RESET] = sys_nosys,
 };
 
 void syscall_dispatch(struct trap_frame *tf)

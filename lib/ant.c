@@ -72,6 +72,7 @@ int32_t ant_mapio(uint32_t addr, uint32_t phys, uint32_t npages)
 }
 
 int32_t ant_alarm(uint32_t ticks) { return ant_syscall(SYS_ALARM, ticks, 0, 0, 0); }
+int32_t ant_dma_reset(void) { return ant_syscall(SYS_DMA_RESET, 0, 0, 0, 0); }
 
 int32_t ant_screen(struct ant_screen *info, uint16_t *cells, uint32_t ncells)
 {
@@ -133,6 +134,11 @@ int32_t ant_vm_map(uint32_t pid, uint32_t va, uint32_t frame, uint32_t src) { re
 int32_t ant_vm_unmap(uint32_t pid, uint32_t va, uint32_t dst, uint32_t slot) { return ant_syscall(SYS_VM_UNMAP, pid, va, dst, slot); }
 int32_t ant_vm_bits(uint32_t pid, uint32_t va, uint32_t flags) { return ant_syscall(SYS_VM_BITS, pid, va, flags, 0); }
 int32_t ant_vm_resolve(uint32_t pid, uint32_t verdict) { return ant_syscall(SYS_VM_RESOLVE, pid, verdict, 0, 0); }
+int32_t ant_vm_memo(uint32_t op, void *buf, uint32_t len)
+{
+    return ant_syscall(SYS_VM_MEMO, op, (uint32_t)buf, len, 0);
+}
+
 int32_t ant_vm_info(uint32_t pid, struct ant_vminfo *info) { return ant_syscall(SYS_VM_INFO, pid, (uint32_t)info, 0, 0); }
 
 struct outbuf {

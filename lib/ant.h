@@ -38,6 +38,9 @@ int32_t ant_mapio(uint32_t addr, uint32_t phys, uint32_t npages);
 /* ANT_NOTE_ALARM from pid 0 after ticks (0: cancel the alarm, and drop one
  * not yet received). One alarm a process. */
 int32_t ant_alarm(uint32_t ticks);
+/* Drivers: my controller is reset, no DMA started before can land now: the
+ * pages dead drivers left in quarantine may be given out again. */
+int32_t ant_dma_reset(void);
 /* What CPU cpu (0) has done: ticks, idle time. */
 int32_t ant_cpuinfo(uint32_t cpu, struct ant_cpuinfo *info);
 /* The screen, where the inner core's log stands, and (a framebuffer) its
@@ -87,6 +90,8 @@ int32_t ant_vm_unmap(uint32_t pid, uint32_t va, uint32_t dst, uint32_t slot);
 int32_t ant_vm_bits(uint32_t pid, uint32_t va, uint32_t flags);
 int32_t ant_vm_resolve(uint32_t pid, uint32_t verdict);
 int32_t ant_vm_info(uint32_t pid, struct ant_vminfo *info);
+/* The pager's memo, kept by the inner core across its death (VM_MEMO_*). */
+int32_t ant_vm_memo(uint32_t op, void *buf, uint32_t len);
 
 int ant_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Formatted output in pieces of up to 256 bytes to write. */

@@ -24,6 +24,8 @@
 struct space {
     struct ps_space ps;
     uint32_t disk;                      /* index in disks */
+    uint8_t header[PS_SECTOR];          /* its first sector, as found */
+    uint8_t gone;                       /* not what it was after a reset */
 };
 
 /* What a successor takes over: the counters (it probes the hardware and
@@ -35,14 +37,15 @@ struct state {
 
 static const char *me = "disk";
 static struct dsk_disk disks[DSK_DISKS_MAX];
+static uint8_t verify[DSK_DISKS_MAX];   /* reset since its headers were read */
 static uint32_t ndisks;
 static struct space spaces[DSK_SPACES_MAX];
 static uint32_t nspaces;
 static uint32_t icc_base;
 static uint8_t *scratch;
 static struct state st;
-static uint32_t pager;                  /* the pid last found to be the pager */
 static uint32_t refusals;
+static int hold_run;                    /* the failing transfer's pages stay mine */
 static int quiet;                       /* a successor: no line per disk */
 
 int32_t dsk_init(const char *name)
@@ -79,6 +82,20 @@ int dsk_arg(const char *args, const char *w)
     return 0;
 }
 
+#define ID_LBA28    60                  /* IDENTIFY words 60-61 */
+#define ID_CMDSET2  83
+#define ID_LBA48_OK 0x0400
+#define ID_LBA48    100                 /* words 100-103 */
+
+uint64_t dsk_identify_size(const uint16_t id[256], uint8_t *lba48)
+{
+    uint32_t n28 = id[ID_LBA28] | (uint32_t)id[ID_LBA28 + 1] << 16;
+    uint64_t n48 = id[ID_LBA48] | (uint64_t)id[ID_LBA48 + 1] << 16 |
+                   (uint64_t)id[ID_LBA48 + 2] << 32 | (uint64_t)id[ID_LBA48 + 3] << 48;
+    *lba48 = (id[ID_CMDSET2] & 0xC000) == 0x4000 && (id[ID_CMDSET2] & ID_LBA48_OK) && n48 >= n28;
+    return *lba48 ? n48 : n28;
+}
+
 /* ---- finding the spaces ---- */
 
 struct scan_ctx {
@@ -98,13 +115,62 @@ static int32_t scan_read(void *ctx, uint32_t lba, uint32_t count, void *buf)
     return r;
 }
 
-/* A space whose id an earlier one has: the index of that one, or -1. */
+/* A space's name in requests: the first 4 bytes of its id. */
+static uint32_t id_word(const struct ps_space *ps)
+{
+    uint32_t w;
+    memcpy(&w, ps->id, sizeof w);
+    return w;
+}
+
+/* A space whose id (or the word it is named by) an earlier one has: the
+ * index of that one, or -1. */
 static int32_t same_id(const struct ps_space *ps)
 {
     for (uint32_t i = 0; i < nspaces; i++)
-        if (!memcmp(spaces[i].ps.id, ps->id, sizeof ps->id))
+        if (id_word(&spaces[i].ps) == id_word(ps))
             return (int32_t)i;
     return -1;
+}
+
+static struct space *space_named(uint32_t id)
+{
+    for (uint32_t i = 0; i < nspaces; i++)
+        if (id_word(&spaces[i].ps) == id && !spaces[i].gone)
+            return &spaces[i];
+    return 0;
+}
+
+void dsk_hold_run(void)
+{
+    hold_run = 1;
+}
+
+void dsk_unit_reset(uint32_t unit)
+{
+    for (uint32_t i = 0; i < ndisks; i++)
+        if (disks[i].unit == unit)
+            verify[i] = 1;
+}
+
+/* Disk i was reset: its spaces' headers must read back as they were, or
+ * it may be another disk in the same place, and none of them is used. */
+static void verify_disk(uint32_t i, const struct dsk_driver *drv)
+{
+    struct scan_ctx c = {&disks[i], drv};
+    verify[i] = 0;
+    for (uint32_t k = 0; k < nspaces; k++) {
+        struct space *sp = &spaces[k];
+        if (sp->disk != i || sp->gone)
+            continue;
+        int32_t r = scan_read(&c, sp->ps.start, 1, scratch);
+        if (r == 0 && !memcmp(scratch, sp->header, PS_SECTOR))
+            continue;
+        sp->gone = 1;
+        ant_printf("%s: disk %u (%s): after a reset its paging space %08x %s: not used any "
+                   "more\n", me, i, disks[i].where, id_word(&sp->ps),
+                   r ? "cannot be read" : "has another header (another disk?)");
+    }
 }
 
 void dsk_add(const struct dsk_disk *d, const struct dsk_driver *drv)
@@ -124,14 +190,17 @@ void dsk_add(const struct dsk_disk *d, const struct dsk_driver *drv)
         if (twin >= 0) {
             ant_printf("%s: disk %u (%s): a paging space with the id of disk %u's (a copy of "
                        "that disk?) is not used\n", me, index, d->where, spaces[twin].disk);
-        } else if (nspaces < DSK_SPACES_MAX) {
+        } else if (nspaces < DSK_SPACES_MAX && scan_read(&c, s.space[i].start, 1,
+                                                         spaces[nspaces].header) == 0) {
             spaces[nspaces].ps = s.space[i];
+            spaces[nspaces].gone = 0;
             spaces[nspaces++].disk = index;
         }
     }
     if (!quiet)
         ant_printf("%s: disk %u (%s): %s, %u MiB: %s\n", me, index, d->where,
-                   d->model[0] ? d->model : "no model name", d->sectors / 2048, s.verdict);
+                   d->model[0] ? d->model : "no model name", (uint32_t)(d->sectors / 2048),
+                   s.verdict);
 }
 
 void dsk_skip(const char *where, const char *what, const char *why)
@@ -192,23 +261,19 @@ static int answer(struct ant_msg *m, int32_t status, uint32_t w1, uint32_t w2, u
     return 1;
 }
 
-/* Is from the pager? The inner core knows; pids are not reused soon, so
- * the answer is kept while the same pid asks. */
+/* Is from the pager? The inner core knows, and is asked every time: a
+ * pid is not reused soon, but it is reused. */
 static int is_pager(uint32_t from)
 {
     struct ant_procinfo info;
-    if (from == pager)
-        return 1;
-    if (ant_procinfo(from % 64, &info) || info.pid != from || !(info.flags & ANT_PI_PAGER))
-        return 0;
-    pager = from;
-    return 1;
+    return ant_procinfo(from % 64, &info) == 0 && info.pid == from &&
+           (info.flags & ANT_PI_PAGER);
 }
 
 static void refused(uint32_t from, const char *what, const struct ant_msg *m)
 {
     if (++refusals <= REFUSALS_LOGGED)
-        ant_printf("%s: refused %s from pid %u (space %u, slots %u+%u)%s\n", me, what, from,
+        ant_printf("%s: refused %s from pid %u (space %08x, slots %u+%u)%s\n", me, what, from,
                    m->w[1], m->w[2], m->w[3],
                    refusals == REFUSALS_LOGGED ? "; further refusals are not logged" : "");
 }
@@ -219,25 +284,30 @@ static int op_info(uint32_t from, struct ant_msg *m)
     uint32_t i = m->w[1];
     if (i >= nspaces)
         return answer(m, -ANT_ENOENT, 0, 0, 0);
-    const struct ps_space *ps = &spaces[i].ps;
-    uint32_t id;
-    memcpy(&id, ps->id, sizeof id);
-    return answer(m, 0, ps->slots, id, spaces[i].disk);
+    return answer(m, 0, spaces[i].ps.slots, id_word(&spaces[i].ps), spaces[i].disk);
 }
 
-/* w1 = space, w2 = first slot, w3 = slots: checked against the space and
- * the run, then moved. */
+/* w1 = space id, w2 = first slot, w3 = slots: checked against the space
+ * and the run, then moved. */
 static int op_io(uint32_t from, struct ant_msg *m, int write, const struct dsk_driver *drv)
 {
-    uint32_t i = m->w[1], first = m->w[2], n = m->w[3];
+    uint32_t first = m->w[2], n = m->w[3];
     const char *what = write ? "a write" : "a read";
     if (!is_pager(from)) {
         refused(from, write ? "a write (not the pager)" : "a read (not the pager)", m);
         return answer(m, -ANT_EPERM, 0, 0, 0);
     }
-    if (i >= nspaces)
+    struct space *sp = space_named(m->w[1]);
+    if (sp && verify[sp->disk]) {
+        verify_disk(sp->disk, drv);
+        sp = space_named(m->w[1]);
+    }
+    if (!sp) {
+        refused(from, write ? "a write to no paging space of mine" : "a read of no paging space "
+                "of mine", m);
         return answer(m, -ANT_ENOENT, 0, 0, 0);
-    const struct ps_space *ps = &spaces[i].ps;
+    }
+    const struct ps_space *ps = &sp->ps;
     if (!m->run || !n || n > ANT_ICC_RUN_PAGES(m->run) || first >= ps->slots ||
         n > ps->slots - first) {
         refused(from, write ? "a write out of range" : "a read out of range", m);
@@ -245,13 +315,18 @@ static int op_io(uint32_t from, struct ant_msg *m, int write, const struct dsk_d
     }
     uint32_t lba = ps->start + PS_FIRST_SECTOR + first * PS_SLOT_SECTORS;
     uint32_t count = n * PS_SLOT_SECTORS;
-    int32_t r = drv->transfer(&disks[spaces[i].disk], write, lba, count,
+    hold_run = 0;
+    int32_t r = drv->transfer(&disks[sp->disk], write, lba, count,
                               (uint8_t *)ANT_ICC_RUN_ADDR(m->run));
     st.requests++;
+    if (r < 0 && hold_run) {
+        ant_printf("%s: the controller may still use the pages of that request: kept\n", me);
+        m->run = 0;                     /* the client sends again with a new page */
+    }
     if (r < 0) {
         st.errors++;
-        ant_printf("%s: %s of slots %u-%u of paging space %u failed: %s\n", me, what, first,
-                   first + n - 1, i, ant_strerror(r));
+        ant_printf("%s: %s of slots %u-%u of paging space %08x failed: %s\n", me, what, first,
+                   first + n - 1, m->w[1], ant_strerror(r));
     } else {
         st.sectors += count;
     }

@@ -19,7 +19,8 @@
 struct dsk_disk {
     char where[24];                     /* "primary master", "port 2" */
     char model[41];
-    uint32_t sectors;                   /* 512-byte sectors it has */
+    uint64_t sectors;                   /* 512-byte sectors it has (paging spaces
+                                           lie below 2^32: 2 TiB) */
     uint32_t unit;                      /* the driver's own number for it */
     uint8_t lba48;                      /* takes 48-bit commands */
 };
@@ -46,6 +47,10 @@ uint32_t dsk_phys(const void *va);
 /* DSK_SCRATCH_PAGES ICC pages of mine, physically contiguous. */
 uint8_t *dsk_scratch(void);
 
+/* The size of a disk from its IDENTIFY words, and whether it takes 48-bit
+ * commands: the 48-bit size only when word 83 is valid (bits 15:14 = 01)
+ * and says so, and when it is no smaller than the 28-bit one. */
+uint64_t dsk_identify_size(const uint16_t id[256], uint8_t *lba48);
 /* A disk found: look for paging spaces on it (reads only) and log one
  * line naming it and what is done with it. */
 void dsk_add(const struct dsk_disk *d, const struct dsk_driver *drv);
@@ -53,6 +58,14 @@ void dsk_add(const struct dsk_disk *d, const struct dsk_driver *drv);
 void dsk_skip(const char *where, const char *what, const char *why);
 /* After the last dsk_add: the summary line. */
 void dsk_found_all(void);
+/* In a transfer that failed: the controller may still move data into or
+ * out of the request's pages (it would not stop). They are kept, never
+ * given back or freed while I live, and the reply carries no run. */
+void dsk_hold_run(void);
+/* The disk the driver calls unit was reset, or its link went down and up:
+ * it may be another disk now. Before the next request to it, the header
+ * of each of its paging spaces is read again and must be what it was. */
+void dsk_unit_reset(uint32_t unit);
 
 /* Wait for the device: a message from the inner core (an IRQ: done(ctx,
  * irq) says 1 finished, 0 not yet, < 0 failed), or, after ticks, give up

@@ -1,5 +1,7 @@
 /* Port I/O, one header for all: early boot, the inner core, and ring-3
- * drivers (after ant_ioperm has opened their ports). */
+ * drivers (after ant_ioperm has opened their ports). A write is also a
+ * compiler barrier: what a device will read by DMA (a PRD table, a
+ * command) is in memory before the write that starts it. */
 #ifndef LIB_IO_H
 #define LIB_IO_H
 #include <stdint.h>
@@ -13,7 +15,7 @@ static inline uint8_t inb(uint16_t port)
 
 static inline void outb(uint16_t port, uint8_t v)
 {
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
 static inline uint16_t inw(uint16_t port)
@@ -25,7 +27,7 @@ static inline uint16_t inw(uint16_t port)
 
 static inline void outw(uint16_t port, uint16_t v)
 {
-    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
 static inline uint32_t inl(uint16_t port)
@@ -37,7 +39,7 @@ static inline uint32_t inl(uint16_t port)
 
 static inline void outl(uint16_t port, uint32_t v)
 {
-    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
 #endif

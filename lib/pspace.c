@@ -17,6 +17,7 @@
 #define GPT_HEADER_MIN 92
 #define GPT_ENTRY_MIN 128
 #define MIB(sectors) ((sectors) / 2048)
+#define LBA_LIMIT 0xFFFFFFFFu                   /* sectors this system addresses */
 
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
@@ -41,7 +42,7 @@ static int is_magic(const uint8_t *sec)
     return !memcmp(sec, PS_MAGIC, 16);
 }
 
-const char *ps_header_problem(const void *sec, uint32_t sectors, char *why, size_t len)
+const char *ps_header_problem(const void *sec, uint64_t sectors, char *why, size_t len)
 {
     const struct ps_header *h = sec;
     if (!is_magic(sec))
@@ -59,7 +60,7 @@ const char *ps_header_problem(const void *sec, uint32_t sectors, char *why, size
         return "its paging-space header says 0 slots";
     if (PS_FIRST_SECTOR + (uint64_t)h->slots * PS_SLOT_SECTORS > sectors) {
         fmt_snprintf(why, len, "its paging-space header says %u slots (%u MiB), past its "
-                     "end (%u MiB)", h->slots, h->slots / 256, MIB(sectors));
+                     "end (%u MiB)", h->slots, h->slots / 256, (uint32_t)MIB(sectors));
         return why;
     }
     return 0;
@@ -162,7 +163,9 @@ static void try_partition(struct ps_scan *s, uint32_t start, uint32_t sectors, u
 {
     char buf[sizeof r->why];
     const char *why = "its first sector cannot be read";
-    if (!s->read(s->ctx, start, 1, s->buf))
+    if ((uint64_t)start + sectors > LBA_LIMIT)
+        why = "it lies beyond 2 TiB, which this system does not reach";
+    else if (!s->read(s->ctx, start, 1, s->buf))
         why = ps_header_problem(s->buf, sectors, buf, sizeof buf);
     if (!why)
         add_space(s, start, sectors, table, part, (const struct ps_header *)s->buf);
@@ -233,8 +236,8 @@ static void scan_mbr(struct ps_scan *s, const uint8_t *sec0)
         if (!p[i].count || !p[i].start || p[i].start >= s->sectors ||
             p[i].count > s->sectors - p[i].start) {
             say(s, "not used: MBR partition %d points past the end of the disk (sectors %u-%u of "
-                   "%u): the table is broken", i + 1, p[i].start, p[i].start + p[i].count - 1,
-                s->sectors);
+                   "%llu): the table is broken", i + 1, p[i].start, p[i].start + p[i].count - 1,
+                (unsigned long long)s->sectors);
             return;
         }
     }
@@ -268,7 +271,7 @@ static void scan_mbr(struct ps_scan *s, const uint8_t *sec0)
 static const uint8_t gpt_type[16] = PS_GPT_TYPE;
 
 struct gpt {
-    uint32_t entries_lba, nentries, entry_size, entries_crc;
+    uint32_t entries_lba, nentries, entry_size, entries_crc, entries_sectors;
     uint64_t first_usable, last_usable;
 };
 
@@ -301,7 +304,8 @@ static int gpt_header(struct ps_scan *s, struct gpt *g)
     g->first_usable = le64(h + 40);
     g->last_usable = le64(h + 48);
     if (le64(h + 24) != 1 || g->last_usable >= s->sectors || g->first_usable > g->last_usable) {
-        say(s, "not used: its GPT header does not fit the disk (%u sectors): broken", s->sectors);
+        say(s, "not used: its GPT header does not fit the disk (%llu sectors): broken",
+            (unsigned long long)s->sectors);
         return -1;
     }
     if (g->entry_size < GPT_ENTRY_MIN || g->entry_size % 8 || !g->nentries ||
@@ -316,6 +320,7 @@ static int gpt_header(struct ps_scan *s, struct gpt *g)
         return -1;
     }
     g->entries_lba = (uint32_t)elba;
+    g->entries_sectors = esectors;
     return 0;
 }
 
@@ -352,6 +357,13 @@ static void scan_gpt(struct ps_scan *s)
                    "is broken", i + 1);
             return;
         }
+        if (!memcmp(e, gpt_type, 16) &&
+            (f < (uint64_t)g.entries_lba + g.entries_sectors ||
+             l + 1 + g.entries_sectors + 1 > s->sectors)) {
+            say(s, "not used: GPT partition %u (AnT paging) overlaps the GPT itself (its entries "
+                   "or their backup at the end of the disk): the table is broken", i + 1);
+            return;
+        }
         if (!memcmp(e, gpt_type, 16) && nours < PS_MAX_SPACES) {
             ours[nours] = i;
             first[nours] = f;
@@ -372,7 +384,7 @@ static void scan_gpt(struct ps_scan *s)
     struct refusal r = {0, ""};
     for (uint32_t k = 0; k < nours; k++) {
         uint8_t part = (uint8_t)(ours[k] + 1 > 255 ? 255 : ours[k] + 1);
-        if (last[k] >= 0xFFFFFFFFu)
+        if (last[k] >= LBA_LIMIT)
             refuse(&r, part, "it lies beyond 2 TiB, which this system does not reach");
         else
             try_partition(s, (uint32_t)first[k], (uint32_t)(last[k] - first[k] + 1), 'G', part, &r);
@@ -401,11 +413,12 @@ int32_t ps_scan_disk(struct ps_scan *s)
     }
     if (is_magic(sec0)) {
         char buf[120];
-        const char *why = ps_header_problem(sec0, s->sectors, buf, sizeof buf);
+        uint64_t reach = s->sectors < LBA_LIMIT ? s->sectors : LBA_LIMIT;
+        const char *why = ps_header_problem(sec0, reach, buf, sizeof buf);
         if (why) {
             say(s, "not used: whole-disk paging space, but %s", why);
         } else {
-            add_space(s, 0, s->sectors, 0, 0, (const struct ps_header *)sec0);
+            add_space(s, 0, (uint32_t)reach, 0, 0, (const struct ps_header *)sec0);
             say_spaces(s);
         }
     } else if (is_mbr(sec0) && has_gpt_entry(sec0)) {

@@ -61,7 +61,9 @@ struct ps_scan {
     /* in */
     ps_read_fn read;
     void *ctx;
-    uint32_t sectors;                   /* of the disk */
+    uint64_t sectors;                   /* of the disk (all of it, past 2 TiB too:
+                                           its tables are checked against it; a
+                                           space must lie below 2^32 sectors) */
     uint8_t *buf;                       /* PS_SCAN_BUF bytes of scratch */
     /* out */
     struct ps_space space[PS_MAX_SPACES];
@@ -76,7 +78,7 @@ int32_t ps_scan_disk(struct ps_scan *s);
 
 /* Is sector sec (PS_SECTOR bytes) a valid header for a space of sectors
  * sectors? 0, or a reason (a constant, or written into why). */
-const char *ps_header_problem(const void *sec, uint32_t sectors, char *why, size_t len);
+const char *ps_header_problem(const void *sec, uint64_t sectors, char *why, size_t len);
 /* The id as 8 hex digits (its first 4 bytes) into buf (9 bytes). */
 void ps_id_short(const uint8_t id[16], char buf[9]);
 

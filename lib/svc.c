@@ -117,7 +117,16 @@ static int32_t *cached(const uint32_t w[2])
     return &cache[i].pid;
 }
 
-int32_t svc_call(const char *name, struct ant_msg *m)
+/* Is pid a server the process manager started with I/O rights? (A name
+ * may be held by anyone while its server is down.) */
+static int privileged_server(int32_t pid)
+{
+    struct ant_procinfo info;
+    return ant_procinfo((uint32_t)pid % 64, &info) == 0 && info.pid == (uint32_t)pid &&
+           info.priv && (int32_t)info.ppid == pm_pid() && info.state != ANT_PS_ZOMBIE;
+}
+
+static int32_t call(const char *name, struct ant_msg *m, int need_priv)
 {
     uint32_t w[2];
     int err = svc_name_pack(name, w);
@@ -130,7 +139,7 @@ int32_t svc_call(const char *name, struct ant_msg *m)
             int32_t p = ns_lookup(name);
             if (p < 0 && p != -ANT_ENOENT)
                 return p;
-            *pid = p > 0 ? p : 0;
+            *pid = p > 0 && (!need_priv || privileged_server(p)) ? p : 0;
         }
         int32_t r = *pid ? ant_call(*pid, m) : -ANT_ESRCH;
         if (r >= 0 && (int32_t)m->w[0] != -ANT_ERETRY)
@@ -147,6 +156,16 @@ int32_t svc_call(const char *name, struct ant_msg *m)
         m->run = run;
         ant_sleep(1);
     }
+}
+
+int32_t svc_call(const char *name, struct ant_msg *m)
+{
+    return call(name, m, 0);
+}
+
+int32_t svc_call_priv(const char *name, struct ant_msg *m)
+{
+    return call(name, m, 1);
 }
 
 void svc_free_run(uint32_t run)

@@ -28,6 +28,10 @@ int32_t ns_register(const char *name, uint32_t pid);
  * whose run died with a server returns -ESRCH with m->run = 0: the caller
  * fills a new run and calls again). */
 int32_t svc_call(const char *name, struct ant_msg *m);
+/* The same, to a driver: the name's holder must be a process the process
+ * manager started with I/O rights (while a driver restarts, anyone may
+ * hold its name: the pager must not hand it paged-out memory). */
+int32_t svc_call_priv(const char *name, struct ant_msg *m);
 
 /* Server side: give a run back to the pool (0: none); answer a caller,
  * and if it has gone, free the run it had lent me. */

@@ -36,6 +36,8 @@
 
 static struct proc *pager;
 static struct thread *fault_head, *fault_tail;
+static uint8_t memo[ANT_VM_MEMO_MAX];   /* the pager's notes, kept across its death */
+static uint32_t memo_len;
 
 static const struct vm_range *range_of(const struct proc *p, uint32_t va)
 {
@@ -370,6 +372,26 @@ int32_t paging_sys_resolve(struct trap_frame *tf)
         return 0;
     }
     sched_wake(t, 0);
+    return 0;
+}
+
+int32_t paging_sys_memo(struct trap_frame *tf)
+{
+    uint32_t op = tf->ebx, ubuf = tf->esi, len = tf->edi;
+    if (!is_pager())
+        return -ANT_EPERM;
+    if (op == VM_MEMO_GET) {
+        uint32_t n = len < memo_len ? len : memo_len;
+        int err = copy_to_user(ubuf, memo, n);
+        return err ? err : (int32_t)n;
+    }
+    if (op != VM_MEMO_SET || len > ANT_VM_MEMO_MAX)
+        return -ANT_EINVAL;
+    uint8_t buf[ANT_VM_MEMO_MAX];
+    if (copy_from_user(buf, ubuf, len))
+        return -ANT_EFAULT;
+    memcpy(memo, buf, len);
+    memo_len = len;
     return 0;
 }
 

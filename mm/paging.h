@@ -41,5 +41,6 @@ int32_t paging_sys_unmap(struct trap_frame *tf);
 int32_t paging_sys_bits(struct trap_frame *tf);
 int32_t paging_sys_resolve(struct trap_frame *tf);
 int32_t paging_sys_info(struct trap_frame *tf);
+int32_t paging_sys_memo(struct trap_frame *tf);
 
 #endif

@@ -44,10 +44,10 @@ class Refused(Exception):
 
 def make_header(sectors, label="", ident=None):
     """The header sector for a space of `sectors` sectors."""
-    slots = (sectors - FIRST_SECTOR) // SLOT_SECTORS
+    # the system addresses sectors below 2^32 (2 TiB): a space reaches no further
+    slots = (min(sectors, 0xFFFFFFFF) - FIRST_SECTOR) // SLOT_SECTORS
     if slots < 1:
         raise Refused(f"{sectors} sectors is too small for a paging space")
-    slots = min(slots, 0xFFFFFFFF)
     ident = ident if ident is not None else os.urandom(16)
     body = struct.pack(HEADER_FMT, MAGIC, VERSION, FIRST_SECTOR, SLOT_SECTORS, slots,
                        sectors, ident, label.encode()[:31])
@@ -94,8 +94,18 @@ def fs_kind(f, start=0):
         return "an ISO 9660 file system"
     if read_at(f, start + 2)[56:58] == b"\x53\xef":
         return "an ext2/3/4 file system"
-    if read_at(f, start + 8)[0:10] == b"SWAPSPACE2" or read_at(f, start + 7)[502:512] == b"SWAPSPACE2":
+    if read_at(f, start + 7)[502:512] == b"SWAPSPACE2":
         return "a Linux swap area"
+    if sec[0:6] == b"LUKS\xba\xbe":
+        return "a LUKS encrypted volume"
+    if read_at(f, start + 1)[0:8] == b"LABELONE":
+        return "an LVM physical volume"
+    if sec[0:4] == b"XFSB":
+        return "an XFS file system"
+    if read_at(f, start + 128)[64:72] == b"_BHRfS_M":
+        return "a btrfs file system"
+    if read_at(f, start + 8)[0:4] == b"\xfc\x4e\x2b\xa9":
+        return "a Linux RAID member"
     return None
 
 
@@ -214,9 +224,24 @@ def device_facts(path):
     return model, size, part
 
 
+def held(path):
+    """Whether the kernel has the device in use (LVM, RAID, dm-crypt hold it)."""
+    name = os.path.basename(os.path.realpath(path))
+    try:
+        return bool(os.listdir(f"/sys/class/block/{name}/holders"))
+    except OSError:
+        return False
+
+
 def check_device(path, args, what):
     if not stat.S_ISBLK(os.stat(path).st_mode):
         return
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_EXCL))   # in use by the kernel: EBUSY
+    except OSError as e:
+        raise Refused(f"{path} is in use ({e.strerror})")
+    if held(path):
+        raise Refused(f"{path} is held by another device (LVM, RAID, encryption)")
     model, size, part = device_facts(path)
     if args.cmd == "disk" and part:
         raise Refused(f"{path} is a partition: give a whole disk, or use 'part'")

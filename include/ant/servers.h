@@ -97,11 +97,17 @@
  * space or its header. Data moves by DMA straight into and out of the ICC
  * pages of the run (lent, and given back with every reply). */
 #define DISK_INFO   1       /* w1 = space index (0, 1, ...) -> w1 = slots,
-                               w2 = the first 4 bytes of its id, w3 = its disk;
-                               ENOENT past the last space. Anyone may ask */
-#define DISK_READ   2       /* w1 = space, w2 = first slot, w3 = slots (1 to
-                               the pages of the run); run = the pages to fill
-                               -> run back. The pager only (EPERM) */
+                               w2 = the space's id (its first 4 bytes, as a
+                               little-endian word: unique among the spaces
+                               served), w3 = its disk; ENOENT past the last
+                               space. Anyone may ask */
+#define DISK_READ   2       /* w1 = space id, w2 = first slot, w3 = slots (1
+                               to the pages of the run); run = the pages to
+                               fill -> run back. The pager only (EPERM). A
+                               space is named by its id, not its place in
+                               the list, so a driver that comes back without
+                               one of its disks never sends a request to
+                               another: ENOENT */
 #define DISK_WRITE  3       /* the same, run = the data. Errors: EPERM (not
                                the pager), ENOENT (no such space), EINVAL
                                (slots out of range, a run too small), EIO (the

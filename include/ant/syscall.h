@@ -65,7 +65,9 @@
 #define SYS_CPUINFO 36  /* cpu (0), struct ant_cpuinfo *    0; -EINVAL: no such CPU */
 #define SYS_SCREEN  37  /* struct ant_screen *, cells, ncells  0: the screen, and its text */
 #define SYS_LOGREAD 38  /* &pos, buf, len; the screen's owner bytes of the inner core's log */
-#define SYS_NCALLS  39
+#define SYS_VM_MEMO 39  /* op (VM_MEMO_GET/SET), buf, len; the pager  GET: bytes of the memo */
+#define SYS_DMA_RESET 40 /* -; privileged                  0: I have reset my controller (see below) */
+#define SYS_NCALLS  41
 
 /* Errors: returned negated. */
 #define ANT_EINVAL  1   /* an argument is out of range or malformed */
@@ -107,6 +109,12 @@
  * notes, alarms), never a process's message: a driver waiting for its
  * device takes no client's request meanwhile. Not a process id. */
 #define ANT_PID_NOTES 0xFFFFFF
+
+/* SYS_DMA_RESET: the ICC pages of a process that had device access (ports
+ * or device memory) wait in quarantine when it ends, owned by no one: a
+ * DMA it started may still land in them. They are free again when a
+ * driver says it has reset its controller (no DMA of before can come), or
+ * after 30 s at the latest. */
 
 /* SYS_MAPIO: what may be mapped. The video memory (0xA0000-0xBFFFF: the
  * screen), and device memory: pages that are not RAM by the memory map (a
@@ -159,6 +167,13 @@
  * paging slot + 1 that holds the page now: kept in the page's (not present)
  * page-table entry and reported back with the next fault on it, so where a
  * page is does not depend on the pager's memory alone. */
+/* SYS_VM_MEMO: up to ANT_VM_MEMO_MAX bytes the inner core keeps for the
+ * pager across its death (like the slots in not-present PTEs): a pager
+ * restarted after a crash reads what its predecessor wrote (its layout of
+ * the paging spaces, so that a slot number means the same place). */
+#define VM_MEMO_GET 0
+#define VM_MEMO_SET 1
+#define ANT_VM_MEMO_MAX 256
 /* SYS_VM_BITS flags and result */
 #define VM_CLEAR_REF   0x1
 #define VM_CLEAR_DIRTY 0x2

@@ -78,8 +78,10 @@
 #define IS_DSS      (1u << 2)
 #define IS_SDBS     (1u << 3)
 #define IS_DPS      (1u << 5)
+#define IS_PCS      (1u << 6)       /* a device came or went */
+#define IS_PRCS     (1u << 22)      /* the link went down or up */
 #define IS_ERRORS   (0x7Du << 24)   /* OFS, INFS, IFS, HBDS, HBFS, TFES */
-#define IE_WANTED   (IS_DHRS | IS_PSS | IS_DSS | IS_SDBS | IS_DPS | IS_ERRORS)
+#define IE_WANTED   (IS_DHRS | IS_PSS | IS_DSS | IS_SDBS | IS_DPS | IS_PCS | IS_PRCS | IS_ERRORS)
 
 /* In a port's page */
 #define OFF_CL      0x000           /* command list: 32 headers of 32 bytes */
@@ -118,7 +120,13 @@ static uint8_t irq = PCI_IRQ_NONE;
 static int irq_bound;
 
 static uint32_t rd(uint32_t off) { return *(volatile uint32_t *)(abar + off); }
-static void wr(uint32_t off, uint32_t v) { *(volatile uint32_t *)(abar + off) = v; }
+/* A register write; the stores before it (a command table the controller
+ * will read) are not moved after it by the compiler. */
+static void wr(uint32_t off, uint32_t v)
+{
+    __asm__ volatile("" ::: "memory");
+    *(volatile uint32_t *)(abar + off) = v;
+}
 static uint32_t prd(uint32_t p, uint32_t reg) { return rd(PORT_BASE + PORT_SIZE * p + reg); }
 static void pwr(uint32_t p, uint32_t reg, uint32_t v) { wr(PORT_BASE + PORT_SIZE * p + reg, v); }
 
@@ -169,7 +177,13 @@ static int port_comreset(uint32_t p)
  * stays busy, start again. */
 static void port_recover(uint32_t p)
 {
-    port_stop(p);
+    dsk_unit_reset(p);          /* it may be another disk afterwards */
+    if (!port_stop(p)) {
+        dsk_hold_run();         /* it would not stop: its DMA may go on */
+        ant_printf("ahci: port %u does not stop: not used any more\n", p);
+        ports[p].up = 0;
+        return;
+    }
     pwr(p, PX_SERR, 0xFFFFFFFFu);
     pwr(p, PX_IS, 0xFFFFFFFFu);
     wr(HBA_IS, 1u << p);
@@ -191,12 +205,32 @@ struct cmd_wait {
     uint32_t port;
 };
 
+/* Every port's interrupt bits cleared (a level-triggered line stays up
+ * while one is set), and what port p had. A device that came or went, or
+ * a link that went down, means the disk may be another now. */
+static uint32_t clear_ports(uint32_t p)
+{
+    uint32_t mine = 0;
+    for (uint32_t q = 0; q < PORTS_MAX; q++) {
+        if (!ports[q].page)
+            continue;
+        uint32_t is = prd(q, PX_IS);
+        if (is & (IS_PCS | IS_PRCS)) {
+            pwr(q, PX_SERR, 0xFFFFFFFFu);   /* PCS and PRCS follow SError's bits */
+            dsk_unit_reset(q);
+        }
+        pwr(q, PX_IS, is);
+        if (q == p)
+            mine = is;
+    }
+    wr(HBA_IS, rd(HBA_IS));
+    return mine;
+}
+
 static int32_t cmd_done(void *ctx, uint32_t irq_no)
 {
     const struct cmd_wait *w = ctx;
-    uint32_t p = w->port, is = prd(p, PX_IS);
-    pwr(p, PX_IS, is);
-    wr(HBA_IS, rd(HBA_IS));                 /* every port's: only this one is busy */
+    uint32_t p = w->port, is = clear_ports(p);
     if (irq_no)
         ant_irq_ack((int)irq_no);
     if (is & IS_ERRORS)
@@ -281,10 +315,7 @@ static int32_t transfer(const struct dsk_disk *d, int write, uint32_t lba, uint3
 
 static void stray_irq(uint32_t irq_no)
 {
-    for (uint32_t p = 0; p < PORTS_MAX; p++)
-        if (ports[p].page)
-            pwr(p, PX_IS, prd(p, PX_IS));
-    wr(HBA_IS, rd(HBA_IS));
+    clear_ports(PORTS_MAX);
     ant_irq_ack((int)irq_no);
 }
 
@@ -350,15 +381,7 @@ static void add_disk(uint32_t p, const char *where)
         ports[p].up = 0;
         return;
     }
-    d.lba48 = (id[83] & 0x0400) != 0;
-    uint64_t n48 = id[100] | (uint64_t)id[101] << 16 | (uint64_t)id[102] << 32 |
-                   (uint64_t)id[103] << 48;
-    uint64_t n = d.lba48 && n48 ? n48 : (id[60] | (uint32_t)id[61] << 16);
-    if (n > 0xFFFFFFFFu) {
-        n = 0xFFFFFFFFu;
-        ant_printf("ahci: %s: only its first 2 TiB are looked at\n", where);
-    }
-    d.sectors = (uint32_t)n;
+    d.sectors = dsk_identify_size(id, &d.lba48);
     dsk_add(&d, &driver);
 }
 
@@ -474,6 +497,7 @@ int main(const char *args)
         ant_printf("ahci: the controller does not come out of reset\n");
         return 1;
     }
+    ant_dma_reset();            /* no DMA of a dead predecessor's can land now */
     bind_irq();
     wr(HBA_IS, rd(HBA_IS));
     wr(HBA_GHC, rd(HBA_GHC) | GHC_IE);

@@ -235,15 +235,44 @@ struct dma_wait {
     uint8_t bms, status;
 };
 
-/* The channel's interrupt: is the transfer over? */
+/* Channel c's interrupt cleared without ending anything: its drive's
+ * (a status read), and its bus master's bits. */
+static void quiet(const struct channel *c)
+{
+    inb((uint16_t)(c->cmd + REG_STATUS));
+    if (c->bm)
+        outb((uint16_t)(c->bm + BM_STATUS),
+             (uint8_t)(inb((uint16_t)(c->bm + BM_STATUS)) | BMS_IRQ | BMS_ERROR));
+}
+
+/* The interrupt of a channel other than busy's (on another line, or on a
+ * line they share: native mode): cleared, so it neither stays masked nor
+ * keeps a level-triggered line up. */
+static void quiet_others(const struct channel *busy, uint32_t irq)
+{
+    for (int i = 0; i < 2; i++)
+        if (&chans[i] != busy && chans[i].present && chans[i].irq == irq)
+            quiet(&chans[i]);
+}
+
+/* The channel's interrupt (irq 0: polled): is the transfer over? Over
+ * means the bus master stopped with its interrupt (or error) bit, and the
+ * drive is no longer busy: the data is where it belongs. */
 static int32_t dma_done(void *ctx, uint32_t irq)
 {
     struct dma_wait *w = ctx;
     const struct channel *c = w->c;
-    uint8_t bms = inb((uint16_t)(c->bm + BM_STATUS));
-    if (irq && irq != c->irq)
+    if (irq)
+        quiet_others(c, irq);
+    if (irq && irq != c->irq) {
+        ant_irq_ack((int)irq);
         return 0;
-    if (!(bms & (BMS_IRQ | BMS_ERROR)) && (bms & BMS_ACTIVE)) {
+    }
+    uint8_t bms = inb((uint16_t)(c->bm + BM_STATUS));
+    int ended = irq ? (bms & (BMS_IRQ | BMS_ERROR)) != 0 : !(bms & BMS_ACTIVE);
+    for (int i = 0; ended && i < 10000 && (inb(c->ctl) & ST_BSY); i++)
+        ;                           /* the interrupt may come a moment before BSY drops */
+    if (!ended || (inb(c->ctl) & ST_BSY)) {
         if (irq)
             ant_irq_ack((int)irq);  /* not the end yet */
         return 0;
@@ -297,6 +326,8 @@ static int32_t transfer(const struct dsk_disk *d, int write, uint32_t lba, uint3
                        r == -ANT_ETIMEDOUT ? "timed out" : "failed");
             if (reset_channel(c) < 0)
                 ant_printf("ata: %s channel does not come back from the reset\n", c->name);
+            dsk_unit_reset(d->unit & ~1u);      /* both drives of the channel */
+            dsk_unit_reset(d->unit | 1u);
             return r;
         }
         lba += n;
@@ -384,16 +415,7 @@ static void add_drive(uint32_t unit)
         dsk_skip(d.where, d.model, "its sectors are not 512 bytes long");
         return;
     }
-    d.lba48 = (id_buf[ID_CMDSET2] & ID_LBA48_OK) != 0;
-    uint64_t n48 = id_buf[ID_LBA48] | (uint64_t)id_buf[ID_LBA48 + 1] << 16 |
-                   (uint64_t)id_buf[ID_LBA48 + 2] << 32 | (uint64_t)id_buf[ID_LBA48 + 3] << 48;
-    uint32_t n28 = id_buf[ID_LBA28] | (uint32_t)id_buf[ID_LBA28 + 1] << 16;
-    uint64_t n = d.lba48 && n48 ? n48 : n28;
-    if (n > 0xFFFFFFFFu) {
-        n = 0xFFFFFFFFu;            /* 2 TiB: as far as 32-bit sector numbers go */
-        ant_printf("ata: %s: only its first 2 TiB are looked at\n", d.where);
-    }
-    d.sectors = (uint32_t)n;
+    d.sectors = dsk_identify_size(id_buf, &d.lba48);
     dsk_add(&d, &driver);
 }
 
@@ -491,6 +513,8 @@ int main(const char *args)
     int alive = 0;
     for (int i = 0; i < 2; i++)
         alive += chans[i].present = (uint8_t)channel_alive(&chans[i]);
+    if (alive)
+        ant_dma_reset();        /* the channels are reset: no DMA of before can land */
     if (!alive) {
         if (pci)
             ant_printf("ata: the IDE controller's channels do not answer\n");

@@ -93,10 +93,23 @@ static uint32_t elders[PROCS_MAX], nelders;    /* processes paged before I start
 static uint32_t elders_resident;    /* their pages in memory when I started */
 static struct state *prev;          /* my predecessor's state, until adopted */
 static uint32_t prev_pages;
-/* The paging spaces (DISK_INFO), one after the other: slot s is slot
- * s - first[i] of space i. */
-static struct { uint32_t first, slots; } spaces[SPACES_MAX];
-static uint32_t nspaces;
+/* Where slot numbers lie: slot s is slot s - first of the space with that
+ * id (DISK_READ names it so). The layout is kept in the inner core's memo
+ * for the pager (SYS_VM_MEMO), so a pager restarted after a crash reads
+ * the slots in not-present PTEs as its predecessor meant them, whatever
+ * order the disk driver finds the spaces in now. A space that has gone
+ * keeps its range; its slots are never given again. */
+#define LAYOUT_MAGIC 0x4C594F54u            /* "LYOT" */
+struct space {
+    uint32_t id, first, slots;
+    uint32_t here;                          /* the driver serves it now */
+};
+struct layout {
+    uint32_t magic, n;
+    struct space s[SPACES_MAX];
+};
+_Static_assert(sizeof(struct layout) <= ANT_VM_MEMO_MAX, "the layout fits the memo");
+static struct layout lay;
 
 /* ---- small helpers ---- */
 
@@ -172,15 +185,17 @@ static int icc_page(char **page)
 static int32_t disk_io(uint32_t op, uint32_t slot, const char *from)
 {
     uint32_t i = 0;
-    while (i + 1 < nspaces && slot >= spaces[i + 1].first)
+    while (i < lay.n && !(slot >= lay.s[i].first && slot - lay.s[i].first < lay.s[i].slots))
         i++;
+    if (i == lay.n || !lay.s[i].here)
+        return -ANT_ENOENT;         /* its space has gone */
     for (int tries = 0; tries < DISK_TRIES; tries++) {
         if (!icc_page(&io))
             return -ANT_ENOMEM;
         if (from)
             memcpy(io, from, PAGE_SIZE);
-        struct ant_msg m = {{op, i, slot - spaces[i].first, 1}, ANT_ICC_RUN(io, 1)};
-        int32_t r = svc_call("disk", &m);
+        struct ant_msg m = {{op, lay.s[i].id, slot - lay.s[i].first, 1}, ANT_ICC_RUN(io, 1)};
+        int32_t r = svc_call_priv("disk", &m);
         io = m.run ? (char *)ANT_ICC_RUN_ADDR(m.run) : 0;   /* 0: it died with the driver */
         if (io || r != -ANT_ESRCH)
             return r < 0 ? r : io ? 0 : -ANT_EIO;
@@ -742,29 +757,68 @@ static void find_elders(void)
                    nelders);
 }
 
-/* The paging spaces the disk driver serves, one after the other; their
- * slots in all (0 without a disk driver or a paging space). */
+static void say_space(uint32_t i, uint32_t disk, uint32_t offered, const char *how)
+{
+    uint32_t id = lay.s[i].id;
+    ant_printf("pager: paging space %02x%02x%02x%02x (disk %u): slots %u-%u%s%s\n", id & 0xFF,
+               id >> 8 & 0xFF, id >> 16 & 0xFF, id >> 24, disk, lay.s[i].first,
+               lay.s[i].first + lay.s[i].slots - 1,
+               offered > lay.s[i].slots ? " (as many as my tables hold)" : "", how);
+}
+
+/* The paging spaces the disk driver serves now, laid out as my
+ * predecessor laid them (the memo), new ones after; the slots in all, gone
+ * spaces' ranges included (0 without a disk driver or a paging space). */
 static uint32_t disk_slots(void)
 {
+    struct layout old;
     uint32_t total = 0;
-    if (ns_lookup("disk") < 0) {
+    int32_t n = ant_vm_memo(VM_MEMO_GET, &old, sizeof old);
+    if (n == (int32_t)sizeof old && old.magic == LAYOUT_MAGIC && old.n <= SPACES_MAX)
+        lay = old;
+    else
+        lay.n = 0;
+    lay.magic = LAYOUT_MAGIC;
+    for (uint32_t i = 0; i < lay.n; i++) {
+        lay.s[i].here = 0;
+        if (lay.s[i].first + lay.s[i].slots > total)
+            total = lay.s[i].first + lay.s[i].slots;
+    }
+    if (ns_lookup("disk") < 0)
         ant_printf("pager: no disk driver\n");
-        return 0;
-    }
-    for (nspaces = 0; nspaces < SPACES_MAX; nspaces++) {
-        struct ant_msg m = {{DISK_INFO, nspaces, 0, 0}, 0};
-        if (svc_call("disk", &m) < 0 || !m.w[1])
+    for (uint32_t k = 0; k < SPACES_MAX; k++) {
+        struct ant_msg m = {{DISK_INFO, k, 0, 0}, 0};
+        if (ns_lookup("disk") < 0 || svc_call_priv("disk", &m) < 0 || !m.w[1])
             break;
-        uint32_t n = m.w[1] < SLOTS_MAX - total ? m.w[1] : SLOTS_MAX - total;
-        spaces[nspaces].first = total;
-        spaces[nspaces].slots = n;
-        total += n;
-        uint32_t id = m.w[2];
-        ant_printf("pager: paging space %u (id %02x%02x%02x%02x, on disk %u): %u slots%s\n",
-                   nspaces, id & 0xFF, id >> 8 & 0xFF, id >> 16 & 0xFF, id >> 24, m.w[3], m.w[1],
-                   n < m.w[1] ? ", of which I use what my tables hold" : "");
+        uint32_t i = 0;
+        while (i < lay.n && lay.s[i].id != m.w[2])
+            i++;
+        if (i < lay.n) {
+            lay.s[i].here = 1;
+            say_space(i, m.w[3], m.w[1], ", as before");
+        } else if (lay.n < SPACES_MAX && total < SLOTS_MAX) {
+            uint32_t slots = m.w[1] < SLOTS_MAX - total ? m.w[1] : SLOTS_MAX - total;
+            lay.s[lay.n] = (struct space){m.w[2], total, slots, 1};
+            total += slots;
+            say_space(lay.n++, m.w[3], m.w[1], "");
+        }
     }
+    for (uint32_t i = 0; i < lay.n; i++)
+        if (!lay.s[i].here)
+            ant_printf("pager: paging space %08x (slots %u-%u) is gone: pages in it are lost\n",
+                       lay.s[i].id, lay.s[i].first, lay.s[i].first + lay.s[i].slots - 1);
+    ant_vm_memo(VM_MEMO_SET, &lay, sizeof lay);
     return total;
+}
+
+/* Slots of spaces that have gone (or past what my tables hold) are never
+ * given out. */
+static void retire_gone(void)
+{
+    for (uint32_t i = 0; i < lay.n; i++)
+        if (!lay.s[i].here)
+            for (uint32_t s = lay.s[i].first; s < lay.s[i].first + lay.s[i].slots && s < sl.n; s++)
+                slots_retire(&sl, s);
 }
 
 static uint32_t round_up(uint32_t n, uint32_t to)
@@ -823,6 +877,7 @@ int main(const char *args)
     uint32_t nslots = disk_slots();
     settle_marks();
     make_tables(nslots < SLOTS_MAX ? nslots : SLOTS_MAX);
+    retire_gone();
     if (prev && prev->whole)
         adopt();
     else if (prev)

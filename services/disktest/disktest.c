@@ -42,6 +42,7 @@ struct header {
 
 static uint8_t *wbuf, *rbuf;            /* BUF_PAGES each: data out, data back */
 static uint32_t slots;                  /* of space 0 */
+static uint32_t space;                  /* its id, the name requests give it */
 static uint32_t seed;
 static uint32_t passed, failed;
 static uint32_t rng = 2463534242u;
@@ -125,7 +126,7 @@ static int32_t disk_sp(uint32_t op, uint32_t sp, uint32_t first, uint32_t n, uin
 static int32_t disk(uint32_t op, uint32_t first, uint32_t n, uint8_t *buf, uint32_t pages,
                     int *back)
 {
-    return disk_sp(op, 0, first, n, buf, pages, back);
+    return disk_sp(op, space, first, n, buf, pages, back);
 }
 
 /* Write n slots at first with seed z from a run of pages, read them back
@@ -168,7 +169,7 @@ static void expect_sp(const char *name, int32_t want, uint32_t op, uint32_t sp, 
 static void expect(const char *name, int32_t want, uint32_t op, uint32_t first, uint32_t n,
                    uint32_t pages)
 {
-    expect_sp(name, want, op, 0, first, n, pages);
+    expect_sp(name, want, op, space, first, n, pages);
 }
 
 /* ---- the tests ---- */
@@ -182,8 +183,9 @@ static void test_info(void)
         return;
     }
     slots = m.w[1];
-    ant_printf("disktest: paging space 0 has %u slots (%u MiB)\n", (unsigned)slots,
-               (unsigned)(slots / 256));
+    space = m.w[2];
+    ant_printf("disktest: paging space 0 (id %08x) has %u slots (%u MiB)\n", (unsigned)space,
+               (unsigned)slots, (unsigned)(slots / 256));
     pass("info");
     uint32_t n = 1;
     for (; n < 8; n++) {
@@ -276,7 +278,8 @@ static void test_errors(void)
     expect("einval_write_run_too_small", -ANT_EINVAL, DISK_WRITE, 0, 9, 8);
     expect("einval_no_slots", -ANT_EINVAL, DISK_READ, 0, 0, 1);
     expect("einval_no_run", -ANT_EINVAL, DISK_WRITE, 0, 1, 0);
-    expect_sp("enoent_no_such_space", -ANT_ENOENT, DISK_WRITE, 99, 0, 1, 1);
+    expect_sp("enoent_no_such_space", -ANT_ENOENT, DISK_WRITE, space ^ 0x5A5A5A5Au, 0, 1, 1);
+    expect_sp("enoent_space_by_index_not_id", -ANT_ENOENT, DISK_WRITE, 0, 0, 1, 1);
     expect("enosys_unknown_op", -ANT_ENOSYS, 99, 0, 0, 0);
     expect("eperm_crash_not_from_pm", -ANT_EPERM, SVC_CRASH, 0, 0, 0);
     expect("eperm_handover_not_successor", -ANT_EPERM, SVC_HANDOVER, 0, 0, 0);
@@ -390,6 +393,31 @@ static void test_dead(void)
     test("dead_still_serving", r == 0 ? 1 : fail("dead_still_serving", ant_strerror(r), 0, 0));
 }
 
+/* "two": two paging spaces, each named by its id: what is written to
+ * one is not in the other. */
+static void test_two_spaces(void)
+{
+    struct ant_msg m = {{DISK_INFO, 1, 0, 0}, 0};
+    int back;
+    if (svc_call("disk", &m) < 0) {
+        fail("two_spaces", "no second paging space", 0, 0);
+        return;
+    }
+    uint32_t other = m.w[2];
+    test("two_spaces_ids_differ", other != space ? 1 : fail("two_spaces_ids_differ", "same id",
+                                                                space, other));
+    fill(wbuf, 7, 1, seed + 20);
+    int ok = disk_sp(DISK_WRITE, space, 7, 1, wbuf, 1, &back) == 0;
+    fill(wbuf, 7, 1, seed + 21);
+    ok = ok && disk_sp(DISK_WRITE, other, 7, 1, wbuf, 1, &back) == 0;
+    ok = ok && disk_sp(DISK_READ, space, 7, 1, rbuf, 1, &back) == 0 &&
+         mismatch(rbuf, 7, 1, seed + 20) == 1;
+    ok = ok && disk_sp(DISK_READ, other, 7, 1, rbuf, 1, &back) == 0 &&
+         mismatch(rbuf, 7, 1, seed + 21) == 1;
+    test("two_spaces_each_by_its_id", ok ? 1 : fail("two_spaces_each_by_its_id",
+                                                    "a slot came from the other space", 0, 0));
+}
+
 static int has_word(const char *args, const char *word)
 {
     size_t n = strlen(word);
@@ -440,6 +468,8 @@ static void run_tests(const char *args)
         return;
     if (has_word(args, "dead")) {
         test_dead();
+    } else if (has_word(args, "two")) {
+        test_two_spaces();
     } else if (has_word(args, "eio")) {
         test_eio(number_after(args, "eio"));
     } else if (slots < MIN_SLOTS) {

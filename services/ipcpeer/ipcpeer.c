@@ -286,6 +286,9 @@ int main(const char *args)
     else if (!strncmp(args, "icc_exit ", 9)) {     /* hold pages, then end */
         void *p;
         return ant_icc_alloc(number(args + 9), &p) == 0 ? 0 : 3;
+    } else if (!strncmp(args, "icc_exit_io ", 12)) {  /* the same, with a device's port */
+        void *p;
+        return ant_ioperm(0x70, 2) == 0 && ant_icc_alloc(number(args + 12), &p) == 0 ? 0 : 3;
     }
     else if (!strcmp(args, "hold")) {
         struct ant_msg m;

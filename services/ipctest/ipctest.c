@@ -498,9 +498,9 @@ static void t_high_ports(void)
     CHECK(c > 0 && status_of(c) == ANT_KILLED_BASE + 13);
 }
 
-/* The ICC pages of a privileged process that ends (a driver: a DMA it
- * started may still land in them) are free again only after 2 s; an
- * unprivileged one's at once. */
+/* The ICC pages of a process that had a device (a driver: a DMA it
+ * started may still land in them) stay in quarantine until a driver says
+ * its controller is reset; another's are free at once. */
 static void t_driver_pages_quarantined(void)
 {
     uint32_t before = icc().free;
@@ -509,8 +509,14 @@ static void t_driver_pages_quarantined(void)
     CHECK(icc().free == before);
     c = ant_spawn("ipcpeer", "icc_exit 5", PEER_PRIO | ANT_SPAWN_PRIV);
     CHECK(c > 0 && status_of(c) == 0);
+    CHECK(icc().free == before);                    /* rights, but no device */
+    c = ant_spawn("ipcpeer", "icc_exit_io 5", PEER_PRIO | ANT_SPAWN_PRIV);
+    CHECK(c > 0 && status_of(c) == 0);
     CHECK(icc().free == before - 5 && icc().check == 0);
-    CHECK(ant_sleep(210) == 0);
+    CHECK(ant_sleep(20) == 0 && icc().free == before - 5);     /* still held */
+    c = ant_spawn("ipcpeer", "icc_exit_io 1", PEER_PRIO);      /* no rights: no say */
+    CHECK(c > 0 && status_of(c) == 3 && icc().free == before - 5);
+    CHECK(ant_dma_reset() == 0);
     CHECK(icc().free == before && icc().check == 0);
 }
 

@@ -267,6 +267,7 @@ static void t_procinfo_and_uptime(void)
     CHECK(ant_procinfo(me % 64, &info) == 0);
     CHECK(info.pid == me && info.state == ANT_PS_RUN && !strcmp(info.name, "utest"));
     CHECK(ant_mapio(0x40000000, 0xB8000, 1) == -ANT_EPERM);  /* not privileged */
+    CHECK(ant_dma_reset() == -ANT_EPERM);
     uint32_t t0 = ant_uptime();
     CHECK(ant_sleep(2) == 0);
     CHECK(ant_uptime() >= t0 + 2);

@@ -322,6 +322,46 @@ HTEST(pspace_gpt_without_ours)
     CHECK(scan() == 0 && sc.nspaces == 0 && said("no paging-space header"));
 }
 
+HTEST(pspace_gpt_ours_over_its_own_entries)
+{
+    disk_new(DISK_SECTORS);
+    gpt_new();
+    gpt_entry(0, ant_guid, 20, 4095);   /* starts inside the entries (LBA 2-33) */
+    header_at(20, 4076, 0, 1);
+    put64(sector(1) + 40, 20);          /* a first usable sector that lies */
+    gpt_seal();
+    CHECK(scan() == 0 && sc.nspaces == 0 && said("overlaps the GPT itself"));
+    gpt_new();
+    gpt_entry(0, ant_guid, 4096, DISK_SECTORS - 2);    /* over the backup at the end */
+    header_at(4096, DISK_SECTORS - 4097, 0, 1);
+    put64(sector(1) + 48, DISK_SECTORS - 2);
+    gpt_seal();
+    CHECK(scan() == 0 && sc.nspaces == 0 && said("overlaps the GPT itself"));
+}
+
+HTEST(pspace_beyond_2tib)
+{
+    /* A disk bigger than 32-bit sector numbers: its table is read against
+     * its real size, a space past 2^32 sectors is refused, one below it
+     * used. */
+    disk_new(DISK_SECTORS);
+    gpt_new();
+    uint64_t big = 6ull << 30;          /* 3 TiB of sectors */
+    put64(sector(1) + 48, big - 34);
+    gpt_entry(0, ant_guid, 4096, 8000);
+    header_at(4096, 3905, 0, 1);
+    gpt_entry(1, ant_guid, 0x100000000ull, 0x100010000ull);
+    gpt_seal();
+    memset(&sc, 0, sizeof sc);
+    sc.read = rd;
+    sc.ctx = &dk;
+    sc.sectors = big;
+    sc.buf = scratch;
+    CHECK(ps_scan_disk(&sc) == 0);
+    CHECK_EQ_U(sc.nspaces, 1);
+    CHECK_EQ_U(sc.space[0].start, 4096);
+}
+
 HTEST(pspace_gpt_broken)
 {
     disk_new(DISK_SECTORS);
@@ -363,9 +403,53 @@ static uint32_t next_rand(void)
     return rng;
 }
 
+static uint32_t get32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t get64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+/* A space on a partition is one entry of its table, of our type, and no
+ * other entry (nor the GPT itself) overlaps it: read here from the raw
+ * sectors, not through the scanner. */
+static int partition_sound(const struct ps_space *s)
+{
+    uint64_t a = s->start, b = (uint64_t)s->start + s->sectors;
+    int found = 0;
+    if (s->table == 'M') {
+        for (int i = 0; i < 4; i++) {
+            const uint8_t *e = sector(0) + 446 + 16 * i;
+            uint64_t st = get32(e + 8), en = st + get32(e + 12);
+            if (!e[4])
+                continue;
+            if (st == a && en == b && e[4] == PS_MBR_TYPE && i + 1 == s->part)
+                found = 1;
+            else if (st < b && a < en)
+                return 0;
+        }
+        return found;
+    }
+    const uint8_t *h = sector(1);
+    uint64_t elba = get64(h + 72);
+    uint32_t n = get32(h + 80), size = get32(h + 84);
+    if (size < 128 || (uint64_t)n * size > PS_SCAN_BUF || elba + (n * size + 511) / 512 > dk.sectors)
+        return 0;
+    if (a < elba + (n * size + 511) / 512)
+        return 0;                       /* over the entries */
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *e = dk.d + elba * 512 + (size_t)i * size;
+        uint64_t st = get64(e + 32), en = get64(e + 40) + 1;
+        static const uint8_t zero[16];
+        if (!memcmp(e, zero, 16))
+            continue;
+        if (st == a && en == b && !memcmp(e, ant_guid, 16) && i + 1 == s->part)
+            found = 1;
+        else if (st < b && a < en)
+            return 0;
+    }
+    return found;
+}
+
 /* The invariant, checked here on its own: every space lies inside the
- * disk, after a header with the magic and a right checksum, and its slots
- * fit in it. */
+ * disk, after a header with the magic and a right checksum, its slots fit
+ * in it, and a partition space is a sound entry of its table. */
 static int spaces_sound(void)
 {
     for (uint32_t i = 0; i < sc.nspaces; i++) {
@@ -377,6 +461,8 @@ static int spaces_sound(void)
             crc32_update(0, h, offsetof(struct ps_header, crc)) != h->crc)
             return 0;
         if (PS_FIRST_SECTOR + (uint64_t)s->slots * PS_SLOT_SECTORS > s->sectors)
+            return 0;
+        if (s->table && !partition_sound(s))
             return 0;
     }
     return 1;
