@@ -46,7 +46,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -I$(B)/inc -fsanitize=a
 QEMU_RUN_MEM ?= 128
 
 .SECONDARY: $(INCS)
-.PHONY: all iso run debug test bench clean deps host-tests
+.PHONY: all iso run debug test bench clean deps host-tests usb
 all: $(B)/kernel.elf $(USER_PROGS) $(B)/ant.iso
 
 deps:
@@ -156,6 +156,11 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory $(B)/kernel.elf $(USER_PROGS)
 	scripts/bench.sh
+
+# Write the ISO to a USB stick, after checking it is one (scripts/mkusb.sh).
+usb:
+	@$(MAKE) --no-print-directory $(B)/ant.iso
+	scripts/mkusb.sh "$(DEV)" $(B)/ant.iso
 
 clean:
 	rm -rf $(B)

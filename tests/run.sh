@@ -120,6 +120,9 @@ head -c 3000 "$B/user/init.elf" > "$LOGS/init-truncated.elf"
 
 group_host() {
     host_tests
+    tests/usb/test_mkusb.sh > "$LOGS/usb.out" 2>&1
+    count_lines "$LOGS/usb.out" usb usb
+    grep -q "^usb: " "$LOGS/usb.out" || result usb/script 0 "see $LOGS/usb.out"
 }
 
 # Boots of the test build: the in-kernel, user-level and IPC suites on
@@ -402,6 +405,16 @@ group_firmware() {
     count_lines "$LOGS/bios-no-serial.out" screen firmware
     grep -q "^screen: " "$LOGS/bios-no-serial.out" || result firmware/bios-no-serial 0 \
         "see $LOGS/bios-no-serial.out"
+    # GRUB's other entries as on a real PC (no QEMU exit device): the test
+    # suite's verdict, the benchmarks with their servers, then a key.
+    timeout 400 python3 tests/system/screen.py grub-entry grub-test-entry "$B/ant.iso" \
+        "$B/inc/font.h" "$LOGS" 1 "test suite: [0-9]+ passed, 0 failed" "press a key to restart" \
+        > "$LOGS/grub-test-entry.out" 2>&1
+    count_lines "$LOGS/grub-test-entry.out" screen firmware
+    timeout 400 python3 tests/system/screen.py grub-entry grub-bench-entry "$B/ant.iso" \
+        "$B/inc/font.h" "$LOGS" 2 "~pager: build 1" "~bench: ipc_roundtrip cycles [0-9]+" \
+        "bench: done" "press a key to restart" > "$LOGS/grub-bench-entry.out" 2>&1
+    count_lines "$LOGS/grub-bench-entry.out" screen firmware
 }
 
 # tests/run.sh [GROUP...]: the groups named (default: all of them).

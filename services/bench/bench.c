@@ -491,8 +491,13 @@ static void measure_paging(void)
         fail("pager stats", (int32_t)m.w[0]);
         return;
     }
+    struct pager_stats ps;
+    memcpy(&ps, (void *)ANT_ICC_RUN_ADDR(m.run), sizeof ps);
     ant_icc_free((void *)ANT_ICC_RUN_ADDR(m.run), 1);
     uint32_t n = PAGED_PAGES;
+    int page_in = ps.slots_total - ps.slots_used >= n;
+    if (!page_in)
+        out("bench: no paging space (or too small): no page_in figure\n");
     int32_t err = ant_mmap(LAZY_BASE, n * PAGE, ANT_PROT_WRITE | ANT_PROT_LAZY);
     if (err) {
         fail("lazy mmap", err);
@@ -506,6 +511,8 @@ static void measure_paging(void)
         total += tsc() - t0;
     }
     report(F_FAULT_ZERO, total, ZERO_PAGES);
+    if (!page_in)
+        return;
     for (uint32_t p = ZERO_PAGES; p < n; p++)
         a[p * (PAGE / 4)] = p;              /* the first pages go out */
     total = 0;

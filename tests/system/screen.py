@@ -3,6 +3,7 @@
 
     screen.py uefi NAME ISO FONT LOGDIR QEMU MACHINE CODE VARS cd|usb
     screen.py bios-keyboard NAME ISO FONT LOGDIR
+    screen.py grub-entry NAME ISO FONT LOGDIR N REGEX...
 
 uefi: boots ISO under the OVMF firmware CODE (VARS copied) as a CD or a USB
 stick, until the screen shows the shell's prompt; then the screen (QEMU's
@@ -13,6 +14,13 @@ prompt.
 bios-keyboard: boots ISO with no serial port at all, types "crash names"
 on the PS/2 keyboard (QEMU's sendkey), and reads the VGA text page: the
 inner core's lines about the crash and the restart must be on the screen.
+
+grub-entry: boots ISO on a BIOS PC without QEMU's exit device (as a
+real PC is), picks menu entry N (0: the first) on the serial line, waits
+until every REGEX is on the serial line and on the VGA screen (only the
+serial line for a REGEX that starts with "~": it may have scrolled off
+the screen by the end), then presses a key: the PC must restart (QEMU,
+with -no-reboot, ends).
 
 One line a check: "screen: PASS NAME/what" or "screen: FAIL NAME/what: why";
 the screen's text goes to LOGDIR/NAME.screen.
@@ -209,11 +217,78 @@ def bios_keyboard(name, iso, logdir):
     return ok
 
 
+def grub_entry(name, iso, logdir, entry, patterns):
+    d = tempfile.mkdtemp(prefix="ant-grub-")
+    ser_path = os.path.join(d, "serial")
+    vga = os.path.join(logdir, name + ".vgamem")
+    q = Qemu(["qemu-system-i386", "-m", "128", "-cdrom", iso,
+              "-chardev", f"socket,id=s0,path={ser_path},server=on,wait=off",
+              "-serial", "chardev:s0"], logdir, name)
+    ser = None
+    for _ in range(200):
+        try:
+            ser = socket.socket(socket.AF_UNIX)
+            ser.connect(ser_path)
+            break
+        except OSError:
+            time.sleep(0.05)
+    text = b""
+    log = open(os.path.join(logdir, name + ".log"), "wb")
+
+    def read_until(rx, timeout):
+        nonlocal text
+        end = time.time() + timeout
+        while time.time() < end:
+            if re.search(rx, text):
+                return True
+            ser.settimeout(0.5)
+            try:
+                data = ser.recv(65536)
+            except socket.timeout:
+                continue
+            if not data:
+                break
+            text += data
+            log.write(data)
+        return bool(re.search(rx, text))
+
+    try:
+        menu = read_until(rb"GNU GRUB", 60)
+        time.sleep(0.5)
+        ser.sendall(b"\x0e" * int(entry) + b"\r")     # Ctrl-N: the next entry
+        seen = [read_until(p.lstrip("~").encode(), 300) for p in patterns]
+        q.command(f"pmemsave 0xb8000 4000 \"{vga}\"")
+        lines = decode_vga(vga) if os.path.exists(vga) else []
+        q.command("sendkey ret")
+        restarted = False
+        for _ in range(50):
+            if q.proc.poll() is not None:
+                restarted = True
+                break
+            time.sleep(0.2)
+    finally:
+        q.close()
+        log.close()
+        shutil.rmtree(d, ignore_errors=True)
+    open(os.path.join(logdir, name + ".screen"), "w").write("\n".join(lines) + "\n")
+    ok = result(f"{name}/grub-menu", menu, "no GRUB menu on the serial line")
+    for p, s in zip(patterns, seen):
+        ok &= result(f"{name}/serial: {p.lstrip('~')}", s, f"not on the serial line (see {name}.log)")
+        if not p.startswith("~"):
+            ok &= result(f"{name}/screen: {p}", any(re.search(p, l) for l in lines),
+                         f"not on the screen (see {name}.screen)")
+    ok &= result(f"{name}/a-key-restarts", restarted, "the PC did not restart after a key")
+    return ok
+
+
 def main():
     if sys.argv[1] == "uefi":
         return 0 if uefi(*sys.argv[2:11]) else 1
     if sys.argv[1] == "bios-keyboard":
         return 0 if bios_keyboard(sys.argv[2], sys.argv[3], sys.argv[5]) else 1
+    if sys.argv[1] == "grub-entry":
+        return 0 if grub_entry(sys.argv[2], sys.argv[3], sys.argv[5], sys.argv[6],
+                               sys.argv[7:]) else 1
     print(__doc__)
     return 2
 
