@@ -14,6 +14,8 @@ prompt.
 bios-keyboard: boots ISO with no serial port at all, types "crash names"
 on the PS/2 keyboard (QEMU's sendkey), and reads the VGA text page: the
 inner core's lines about the crash and the restart must be on the screen.
+Then the same across the console driver's own replacement and crash: the
+lines about them, and what is typed after, must be on the screen too.
 
 grub-entry: boots ISO on a BIOS PC without QEMU's exit device (as a
 real PC is), picks menu entry N (0: the first) on the serial line, waits
@@ -198,14 +200,29 @@ def bios_keyboard(name, iso, logdir):
         except OSError:
             return []
 
+    def type_line(text):
+        for ch in text + "\n":
+            q.command("sendkey " + KEYS.get(ch, ch))
+
     try:
         lines = wait_screen(q, grab, lambda ls: any(l.startswith("ant>") for l in ls), 90)
-        for ch in "crash names\n":
-            q.command("sendkey " + KEYS.get(ch, ch))
+        type_line("crash names")
         lines = wait_screen(q, grab, lambda ls: any("restarted as pid" in l for l in ls), 30)
+        first = list(lines)
+        type_line("replace console")
+        replaced = wait_screen(q, grab, lambda ls: any(re.search(r"init: console: pid \d+ "
+                                                                   r"handed over", l) for l in ls), 30)
+        type_line("crash console")
+        crashed = wait_screen(q, grab, lambda ls: any(re.search(r"init: console \(pid \d+\) "
+                                                                  r"ended .*restarted", l)
+                                                        for l in ls), 30)
+        type_line("echo after the crash")
+        after = wait_screen(q, grab, lambda ls: "after the crash" in ls, 30)
     finally:
         q.close()
-    open(os.path.join(logdir, name + ".screen"), "w").write("\n".join(lines) + "\n")
+    open(os.path.join(logdir, name + ".screen"), "w").write("\n".join(first) + "\n")
+    open(os.path.join(logdir, name + "-console.screen"), "w").write("\n".join(after) + "\n")
+    lines = first
     ok = result(f"{name}/typed-on-the-keyboard", any("crash names" in l for l in lines),
                 "the typed line is not on the screen")
     ok &= result(f"{name}/crash-line-on-screen",
@@ -214,6 +231,15 @@ def bios_keyboard(name, iso, logdir):
     ok &= result(f"{name}/restart-line-on-screen",
                  any(re.search(r"init: names \(pid \d+\) ended .*restarted", l) for l in lines),
                  f"the restart line is not on the screen (see {name}.screen)")
+    ok &= result(f"{name}/console-replaced-on-screen",
+                 any(re.search(r"init: console: pid \d+ handed over", l) for l in replaced),
+                 "the console's replacement is not on the screen")
+    ok &= result(f"{name}/console-crash-on-screen",
+                 any(re.search(r"proc: console(\.v2)? \(pid \d+\) killed", l) for l in crashed) and
+                 any(re.search(r"init: console \(pid \d+\) ended .*restarted", l) for l in crashed),
+                 "the console driver's own crash and restart are not on the screen")
+    ok &= result(f"{name}/typed-after-the-console-crash", "after the crash" in after,
+                 f"a line typed after the crash is not on the screen (see {name}-console.screen)")
     return ok
 
 
