@@ -15,11 +15,11 @@ EARLY_CFLAGS := -fno-tree-loop-distribute-patterns
 NASMFLAGS := -f elf32 -g -F dwarf -I $(B)/inc/
 LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
-KERNEL_C   := $(wildcard boot/*.c kernel/*.c mm/*.c ipc/*.c tests/kernel/*.c) lib/fmt.c lib/string.c \
-              lib/screen.c
+KERNEL_C   := $(filter-out kernel/asmdefs.c,$(wildcard boot/*.c kernel/*.c mm/*.c ipc/*.c tests/kernel/*.c)) \
+              lib/fmt.c lib/string.c lib/screen.c
 KERNEL_ASM := boot/entry.asm $(wildcard kernel/*.asm)
 KOBJS      := $(KERNEL_ASM:%.asm=$(B)/%.o) $(KERNEL_C:%.c=$(B)/%.o)
-INCS       := $(B)/inc/x86_bits.inc $(B)/inc/layout.inc $(B)/inc/syscall.inc
+INCS       := $(B)/inc/asmdefs.inc $(B)/inc/libdefs.inc
 # The console's 8x16 font, made at build time from a Debian console font
 # (package console-setup-linux): data, not code.
 FONT       ?= /usr/share/consolefonts/Lat15-Fixed16.psf.gz
@@ -33,7 +33,7 @@ V2_SERVERS := console names        # second builds, for live replacement (below)
 USER_PROGS += $(foreach s,$(V2_SERVERS),$(B)/user/$(s).v2.elf)
 # The user runtime: crt0 first, then an archive, so a program links only
 # what it uses (the disk drivers' PCI, paging-space and server code).
-LIBANT_C   := $(wildcard lib/*.c)
+LIBANT_C   := $(filter-out lib/asmdefs.c,$(wildcard lib/*.c))
 LIBANT_A   := $(B)/lib/libant.a
 LIBANT_OBJS := $(B)/lib/crt0.o $(LIBANT_A)
 MODULES    := $(USER_PROGS) $(B)/testmod.bin
@@ -52,16 +52,20 @@ all: $(B)/kernel.elf $(USER_PROGS) $(B)/ant.iso
 deps:
 	@scripts/deps.sh
 
-# Hardware and layout constants, shared with NASM.
-$(B)/inc/%.inc: kernel/%.h
+# The constants NASM needs, computed by the compiler from the C headers:
+# each DEFINE(NAME, value) in an asmdefs.c becomes "%define NAME value".
+$(B)/inc/asmdefs.inc: kernel/asmdefs.c
+$(B)/inc/libdefs.inc: lib/asmdefs.c
+$(INCS):
 	@mkdir -p $(@D)
-	scripts/h2inc.sh $< > $@
-$(B)/inc/layout.inc: mm/layout.h
+	$(CC) $(CFLAGS) -MT $@ -S -o $(@:.inc=.s) $<
+	{ echo "; generated from $< by the Makefile: do not edit"; \
+	  sed -n 's/^.*@asmdef \([A-Za-z_0-9]*\) \(-\{0,1\}[0-9][0-9]*\).*$$/%define \1 \2/p' $(@:.inc=.s); } > $@
+	@test $$(grep -c '^%define' $@) -eq $$(grep -c '^ *\(SAME\|DEFINE\)(' $<) || { echo "$@: not every constant came through"; rm -f $@; exit 1; }
+# The linker script, with the memory map's constants from mm/layout.h.
+$(B)/kernel.ld: linker.ld
 	@mkdir -p $(@D)
-	scripts/h2inc.sh $< > $@
-$(B)/inc/syscall.inc: include/ant/syscall.h
-	@mkdir -p $(@D)
-	scripts/h2inc.sh $< > $@
+	$(CC) -E -P -x c -undef -D__ASSEMBLER__ -I. -MMD -MP -MT $@ -MF $(B)/kernel.ld.d -o $@ $<
 $(FONT_H): scripts/mkfont.py
 	@mkdir -p $(@D)
 	scripts/mkfont.py $(FONT) $@
@@ -79,8 +83,8 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/kernel.elf: $(KOBJS) linker.ld scripts/check-kernel.sh
-	$(LD) -m elf_i386 -T linker.ld -o $@ $(KOBJS) $(LIBGCC)
+$(B)/kernel.elf: $(KOBJS) $(B)/kernel.ld scripts/check-kernel.sh
+	$(LD) -m elf_i386 -T $(B)/kernel.ld -o $@ $(KOBJS) $(LIBGCC)
 	scripts/check-kernel.sh $@ $(B)/boot/early.o
 	nm -n $@ > $(B)/kernel.sym
 	objdump -d $@ > $(B)/kernel.dis

@@ -17,6 +17,8 @@
 #include "boot/bootinfo.h"
 #include "kernel/x86_bits.h"
 #include "lib/io.h"
+#include "lib/uart.h"
+#include "lib/vga.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"
 
@@ -44,7 +46,6 @@ struct mb_module { uint32_t start, end, string, reserved; };
 #define MBI_FRAMEBUFFER (1 << 12)
 #define FB_TYPE_RGB 1
 #define FB_TYPE_TEXT 2
-#define VGA_TEXT_PHYS 0xB8000
 
 #define BUSY_MAX (4 + 2 * BOOT_MODS_MAX)
 struct span { uint64_t start, end; };
@@ -59,23 +60,10 @@ struct early {
 
 /* ---- messages: serial COM1 and the VGA text screen, both raw ---- */
 
-static void early_serial_init(void)
-{
-    outb(PORT_COM1 + 1, 0x00);     /* no interrupts */
-    outb(PORT_COM1 + 3, 0x80);     /* divisor latch */
-    outb(PORT_COM1 + 0, 0x01);     /* 115200 baud */
-    outb(PORT_COM1 + 1, 0x00);
-    outb(PORT_COM1 + 3, 0x03);     /* 8N1 */
-    outb(PORT_COM1 + 2, 0xC7);     /* FIFO on, cleared */
-    outb(PORT_COM1 + 4, 0x03);     /* DTR, RTS */
-}
-
 static void early_putc(char c, int *col)
 {
-    volatile uint16_t *vga = (volatile uint16_t *)0xB8000;
-    for (int i = 0; i < 100000 && !(inb(PORT_COM1 + 5) & 0x20); i++)
-        ;
-    outb(PORT_COM1, (uint8_t)c);
+    volatile uint16_t *vga = (volatile uint16_t *)VGA_TEXT_PHYS;
+    uart_putc(UART_COM1, c);
     if (c == '\n')
         *col = (*col / 80 + 1) * 80;
     else if (*col < 80 * 25)
@@ -105,11 +93,11 @@ static void early_putu(uint32_t v, int *col)
 static void __attribute__((noreturn))
 early_fail(struct early *e, const char *msg, uint32_t num, const char *tail)
 {
-    volatile uint16_t *vga = (volatile uint16_t *)0xB8000;
+    volatile uint16_t *vga = (volatile uint16_t *)VGA_TEXT_PHYS;
     int col = 0;
     for (int i = 0; i < 80 * 25; i++)
         vga[i] = 0x0720;
-    early_serial_init();
+    uart_init(UART_COM1);
     early_puts("\nAnT/i386: cannot start: ", &col);
     early_puts(msg, &col);
     if (tail) {

@@ -3,8 +3,7 @@
 ; data area and builds the boot page directory in it; we turn paging on and
 ; continue in the higher half on a stack inside the data area.
 
-%include "x86_bits.inc"
-%include "layout.inc"
+%include "asmdefs.inc"             ; generated from the C headers (kernel/asmdefs.c)
 
 MB_FLAGS equ MB_HEADER_ALIGN | MB_HEADER_MEMINFO | MB_HEADER_VIDEO
 

@@ -14,6 +14,7 @@
  * The kernel runs with interrupts off, so nothing here needs a lock.
  */
 #include "ipc/ipc.h"
+#include "kernel/syscall.h"
 #include "include/ant/syscall.h"
 #include "ipc/icc.h"
 #include "kernel/proc.h"
@@ -173,7 +174,7 @@ static int32_t send_or_call(struct trap_frame *tf, int call)
     return call ? me->wait_result : 0;
 }
 
-int32_t ipc_send(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_send(struct trap_frame *tf)
 {
     return send_or_call(tf, 0);
 }
@@ -192,7 +193,7 @@ static inline void copy_words(struct trap_frame *to, const struct trap_frame *fr
     to->edx = 0;
 }
 
-FAST_PATH int32_t ipc_call(struct trap_frame *tf)
+FAST_PATH int32_t SYSCALL_ABI sys_call(struct trap_frame *tf)
 {
     struct thread *me = current;
     uint32_t pid = tf->eax >> 8;
@@ -216,7 +217,7 @@ FAST_PATH int32_t ipc_call(struct trap_frame *tf)
     return send_or_call(tf, 1);
 }
 
-int32_t ipc_recv(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_recv(struct trap_frame *tf)
 {
     uint32_t from = tf->eax >> 8;
     tf->error = 0;
@@ -246,7 +247,7 @@ static int reply_to(struct trap_frame *tf, struct thread **out)
     return 0;
 }
 
-int32_t ipc_reply(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_reply(struct trap_frame *tf)
 {
     struct thread *c;
     int err = reply_to(tf, &c);
@@ -274,7 +275,7 @@ static __attribute__((noinline)) int32_t replyrecv_slow(struct trap_frame *tf)
     return receive(me, tf, 0);
 }
 
-FAST_PATH int32_t ipc_replyrecv(struct trap_frame *tf)
+FAST_PATH int32_t SYSCALL_ABI sys_replyrecv(struct trap_frame *tf)
 {
     struct thread *me = current;
     uint32_t pid = tf->eax >> 8;
@@ -329,7 +330,7 @@ static void irq_message(struct trap_frame *tf)
         ipc_notify(p, (uint32_t)irq);
 }
 
-int32_t ipc_irq_bind(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_irq_bind(struct trap_frame *tf)
 {
     uint32_t irq = tf->ebx;
     struct proc *me = current->proc;
@@ -346,7 +347,7 @@ int32_t ipc_irq_bind(struct trap_frame *tf)
     return 0;
 }
 
-int32_t ipc_irq_ack(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_irq_ack(struct trap_frame *tf)
 {
     uint32_t irq = tf->ebx;
     if (irq > 15)

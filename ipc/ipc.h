@@ -11,14 +11,7 @@
 struct proc;
 struct trap_frame;
 
-/* The system calls: each takes the caller's frame, returns eax. */
-int32_t ipc_send(struct trap_frame *tf);
-int32_t ipc_recv(struct trap_frame *tf);
-int32_t ipc_call(struct trap_frame *tf);
-int32_t ipc_reply(struct trap_frame *tf);
-int32_t ipc_replyrecv(struct trap_frame *tf);
-int32_t ipc_irq_bind(struct trap_frame *tf);
-int32_t ipc_irq_ack(struct trap_frame *tf);
+/* The system calls (SYS_SEND ... SYS_IRQ_ACK) are declared in kernel/syscall.h. */
 
 /* p is dying: release every thread waiting on it with -ANT_ESRCH, take its
  * thread off any send queue, unbind its IRQs, free its ICC pages. */

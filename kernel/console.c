@@ -15,11 +15,11 @@
 #include "kernel/x86.h"
 #include "lib/fmt.h"
 #include "lib/screen.h"
+#include "lib/uart.h"
+#include "lib/vga.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"
 
-#define VGA_CRTC 0x3D4
-#define LSR_THRE 0x20              /* line status: transmit holding empty */
 #define KLOG_SIZE 65536            /* the ring, a power of two */
 #define CELLS_MAX (512 * 160)      /* text of a framebuffer up to 4096 x 2560 */
 
@@ -35,44 +35,10 @@ static void (*wake)(void);         /* tell the driver there is more */
 
 /* ---- the devices ---- */
 
-static void serial_init(void)
-{
-    outb(PORT_COM1 + 1, 0x00);     /* no interrupts for now */
-    outb(PORT_COM1 + 3, 0x80);     /* divisor latch access */
-    outb(PORT_COM1 + 0, 0x01);     /* divisor 1: 115200 baud */
-    outb(PORT_COM1 + 1, 0x00);
-    outb(PORT_COM1 + 3, 0x03);     /* 8 bits, no parity, 1 stop */
-    outb(PORT_COM1 + 2, 0xC7);     /* FIFO on, cleared, 14-byte threshold */
-    outb(PORT_COM1 + 4, 0x03);     /* DTR, RTS */
-}
-
-static void serial_putc(char c)
-{
-    for (int i = 0; i < 100000 && !(inb(PORT_COM1 + 5) & LSR_THRE); i++)
-        ;
-    outb(PORT_COM1, (uint8_t)c);
-}
-
-static uint32_t crtc_cursor(void)
-{
-    outb(VGA_CRTC, 14);
-    uint32_t pos = (uint32_t)inb(VGA_CRTC + 1) << 8;
-    outb(VGA_CRTC, 15);
-    return pos | inb(VGA_CRTC + 1);
-}
-
-static void crtc_set_cursor(uint32_t pos)
-{
-    outb(VGA_CRTC, 14);
-    outb(VGA_CRTC + 1, (uint8_t)(pos >> 8));
-    outb(VGA_CRTC, 15);
-    outb(VGA_CRTC + 1, (uint8_t)pos);
-}
-
 static void cursor_sync(void)
 {
     if (have_screen && scr.m.kind == SCREEN_TEXT)
-        crtc_set_cursor(scr.row * scr.cols + scr.col);
+        vga_cursor_put(scr.row * scr.cols + scr.col);
 }
 
 /* Map the framebuffer at FB_VIRT (up to FB_SIZE: a taller one is used
@@ -107,7 +73,7 @@ static void screen_setup(void)
 
 void console_init(void)
 {
-    serial_init();
+    uart_init(UART_COM1);
     screen_setup();
 }
 
@@ -131,8 +97,8 @@ void console_report(void)
 static void direct(char c)
 {
     if (c == '\n')
-        serial_putc('\r');
-    serial_putc(c);
+        uart_putc(UART_COM1, '\r');
+    uart_putc(UART_COM1, c);
     if (have_screen)
         screen_putc(&scr, c);
 }
@@ -146,8 +112,8 @@ void kputc(char c)
     } else {
         klog_missed++;             /* the driver does not keep up: serial only */
         if (c == '\n')
-            serial_putc('\r');
-        serial_putc(c);
+            uart_putc(UART_COM1, '\r');
+        uart_putc(UART_COM1, c);
     }
 }
 
@@ -214,7 +180,7 @@ void console_take_back(void)
     uint32_t fl = irq_save();
     if (handed_over) {
         handed_over = 0;
-        uint32_t pos = have_screen && scr.m.kind == SCREEN_TEXT ? crtc_cursor() : 0;
+        uint32_t pos = have_screen && scr.m.kind == SCREEN_TEXT ? vga_cursor_get() : 0;
         if (have_screen && scr.m.kind == SCREEN_TEXT && pos < scr.cols * scr.rows) {
             screen_goto(&scr, pos % scr.cols, pos / scr.cols);  /* where the driver was */
         } else if (have_screen) {

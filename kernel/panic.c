@@ -7,6 +7,8 @@
 #include "kernel/console.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
+#include "lib/i8042.h"
+#include "lib/uart.h"
 #include "mm/layout.h"
 
 int test_boot;
@@ -16,9 +18,6 @@ extern const char __text_start[], __text_end[];   /* linker.ld */
 
 #define FW_CFG_SELECT 0x510         /* QEMU's firmware configuration device */
 #define FW_CFG_DATA   0x511
-#define KBC_STATUS    0x64
-#define KBC_DATA      0x60
-#define KBC_RESET     0xFE          /* command: pulse the CPU's reset line */
 
 /* Are we in QEMU? Its fw_cfg device answers "QEMU" to selector 0; a real
  * PC has nothing there. */
@@ -36,12 +35,12 @@ static int in_qemu(void)
 static void wait_key(void)
 {
     for (;;) {
-        uint8_t s = inb(KBC_STATUS);
-        if (s != 0xFF && (s & 1) && !(inb(KBC_DATA) & 0x80))
+        uint8_t s = inb(KBD_STATUS);
+        if (s != PORT_ABSENT && (s & KBD_OBF) && !(inb(KBD_DATA) & KBD_RELEASE))
             return;
-        uint8_t lsr = inb(PORT_COM1 + 5);
-        if (lsr != 0xFF && (lsr & 1)) {
-            inb(PORT_COM1);
+        uint8_t lsr = inb(UART_COM1 + UART_LSR);
+        if (lsr != PORT_ABSENT && (lsr & LSR_DR)) {
+            inb(UART_COM1 + UART_DATA);
             return;
         }
     }
@@ -49,9 +48,9 @@ static void wait_key(void)
 
 static void restart(void)
 {
-    for (int i = 0; i < 100000 && (inb(KBC_STATUS) & 2); i++)
+    for (int i = 0; i < 100000 && (inb(KBD_STATUS) & KBD_IBF); i++)
         ;
-    outb(KBC_STATUS, KBC_RESET);
+    outb(KBD_STATUS, CMD_PULSE_RESET);
     struct { uint16_t limit; uint32_t base; } __attribute__((packed)) none = {0, 0};
     __asm__ volatile("lidt %0; int3" : : "m"(none));   /* no IDT: a triple fault resets */
 }

@@ -20,12 +20,7 @@
 #include "mm/paging.h"
 #include "mm/pool.h"
 
-#define MSR_SYSENTER_CS  0x174
-#define MSR_SYSENTER_ESP 0x175
-#define MSR_SYSENTER_EIP 0x176
 #define SLEEP_MAX_TICKS (24u * 3600 * 100)
-
-typedef int32_t (*syscall_fn)(struct trap_frame *tf);
 
 static uint32_t pool_total;
 
@@ -34,21 +29,21 @@ static struct proc *me(void)
     return current->proc;
 }
 
-static int32_t sys_exit(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_exit(struct trap_frame *tf)
 {
     uint32_t code = tf->ebx;
     proc_exit(me(), (int32_t)(code & 0xFF));
     return 0;
 }
 
-static int32_t sys_yield(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_yield(struct trap_frame *tf)
 {
     (void)tf;
     sched_yield();
     return 0;
 }
 
-static int32_t sys_sleep(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_sleep(struct trap_frame *tf)
 {
     uint32_t ticks = tf->ebx;
     if (ticks > SLEEP_MAX_TICKS)
@@ -57,7 +52,7 @@ static int32_t sys_sleep(struct trap_frame *tf)
     return 0;
 }
 
-static int32_t sys_getpid(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_getpid(struct trap_frame *tf)
 {
     (void)tf;
     return (int32_t)me()->pid;
@@ -70,7 +65,7 @@ static int private_range_ok(uint32_t addr, uint32_t len)
            addr >= USER_START && addr < ICC_VIRT && len <= ICC_VIRT - addr;
 }
 
-static int32_t sys_mmap(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_mmap(struct trap_frame *tf)
 {
     uint32_t addr = tf->ebx;
     uint32_t len = tf->esi;
@@ -88,7 +83,7 @@ static int32_t sys_mmap(struct trap_frame *tf)
     return vm_map_zeroed(&me()->vm, addr, len, (prot & ANT_PROT_WRITE) ? PTE_W : 0);
 }
 
-static int32_t sys_munmap(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_munmap(struct trap_frame *tf)
 {
     uint32_t addr = tf->ebx;
     uint32_t len = tf->esi;
@@ -100,7 +95,7 @@ static int32_t sys_munmap(struct trap_frame *tf)
     return 0;
 }
 
-static int32_t sys_write(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_write(struct trap_frame *tf)
 {
     uint32_t buf = tf->ebx;
     uint32_t len = tf->esi;
@@ -119,7 +114,7 @@ static int32_t sys_write(struct trap_frame *tf)
     return (int32_t)len;
 }
 
-static int32_t sys_spawn(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_spawn(struct trap_frame *tf)
 {
     uint32_t uname = tf->ebx;
     uint32_t uargs = tf->esi;
@@ -141,7 +136,7 @@ static int32_t sys_spawn(struct trap_frame *tf)
     return proc_spawn(name, args, (int)prio, me(), (priv ? PROC_PRIV : 0) | (paged ? PROC_PAGED : 0));
 }
 
-static int32_t sys_wait(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_wait(struct trap_frame *tf)
 {
     uint32_t pid = tf->ebx;
     uint32_t ustatus = tf->esi;
@@ -159,7 +154,7 @@ static int32_t sys_wait(struct trap_frame *tf)
     return r;
 }
 
-static int32_t sys_modinfo(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_modinfo(struct trap_frame *tf)
 {
     uint32_t index = tf->ebx;
     uint32_t uinfo = tf->esi;
@@ -173,7 +168,7 @@ static int32_t sys_modinfo(struct trap_frame *tf)
     return copy_to_user(uinfo, &info, sizeof info);
 }
 
-static int32_t sys_kill(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_kill(struct trap_frame *tf)
 {
     uint32_t pid = tf->ebx;
     struct proc *p = proc_find(pid);
@@ -188,7 +183,7 @@ static int32_t sys_kill(struct trap_frame *tf)
     return 0;
 }
 
-static int32_t sys_meminfo(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_meminfo(struct trap_frame *tf)
 {
     uint32_t uinfo = tf->ebx;
     struct ant_meminfo info;
@@ -199,7 +194,7 @@ static int32_t sys_meminfo(struct trap_frame *tf)
     return copy_to_user(uinfo, &info, sizeof info);
 }
 
-static int32_t sys_getargs(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_getargs(struct trap_frame *tf)
 {
     uint32_t ubuf = tf->ebx;
     uint32_t len = tf->esi;
@@ -210,19 +205,19 @@ static int32_t sys_getargs(struct trap_frame *tf)
     return err ? err : (int32_t)(n - 1);
 }
 
-static int32_t sys_icc_alloc(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_icc_alloc(struct trap_frame *tf)
 {
     uint32_t va;
     int err = icc_alloc(me(), tf->ebx, &va);
     return err ? err : (int32_t)va;         /* 2GB-3GB: negative as int32_t */
 }
 
-static int32_t sys_icc_free(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_icc_free(struct trap_frame *tf)
 {
     return icc_free(me(), tf->ebx, tf->esi);
 }
 
-static int32_t sys_icc_phys(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_icc_phys(struct trap_frame *tf)
 {
     uint32_t va = tf->ebx & PTE_FRAME_MASK, pa;
     int err = icc_run_owned(me(), ANT_ICC_RUN(va, 1));
@@ -232,7 +227,7 @@ static int32_t sys_icc_phys(struct trap_frame *tf)
     return copy_to_user(tf->esi, &pa, sizeof pa);
 }
 
-static int32_t sys_icc_info(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_icc_info(struct trap_frame *tf)
 {
     struct ant_iccinfo info;
     char why[96];
@@ -264,7 +259,7 @@ static int port_reserved(uint32_t port)
            (port >= PORT_DEBUG_EXIT && port < PORT_DEBUG_EXIT + 4);
 }
 
-static int32_t sys_ioperm(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_ioperm(struct trap_frame *tf)
 {
     uint32_t first = tf->ebx, count = tf->esi;
     struct proc *p = me();
@@ -283,7 +278,7 @@ static int32_t sys_ioperm(struct trap_frame *tf)
     return 0;
 }
 
-static int32_t sys_procinfo(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_procinfo(struct trap_frame *tf)
 {
     struct ant_procinfo info;
     int err = proc_info(tf->ebx, &info);
@@ -336,7 +331,7 @@ static uint32_t mapio_flags(uint32_t pa, uint32_t n)
     return PTE_W | PTE_PCD | PTE_PWT;
 }
 
-static int32_t sys_mapio(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_mapio(struct trap_frame *tf)
 {
     uint32_t addr = tf->ebx, pa = tf->esi, n = tf->edi, flags;
     struct proc *p = me();
@@ -367,13 +362,13 @@ static int32_t sys_mapio(struct trap_frame *tf)
     return 0;
 }
 
-static int32_t sys_uptime(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_uptime(struct trap_frame *tf)
 {
     (void)tf;
     return (int32_t)timer_ticks();
 }
 
-static int32_t sys_alarm(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_alarm(struct trap_frame *tf)
 {
     uint32_t ticks = tf->ebx;
     if (ticks > SLEEP_MAX_TICKS)
@@ -382,7 +377,7 @@ static int32_t sys_alarm(struct trap_frame *tf)
     return 0;
 }
 
-static int32_t sys_screen(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_screen(struct trap_frame *tf)
 {
     uint32_t uinfo = tf->ebx, ucells = tf->esi, want = tf->edi, have;
     struct ant_screen info;
@@ -400,7 +395,7 @@ static int32_t sys_screen(struct trap_frame *tf)
     return copy_to_user(uinfo, &info, sizeof info);
 }
 
-static int32_t sys_logread(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_logread(struct trap_frame *tf)
 {
     uint32_t upos = tf->ebx, ubuf = tf->esi, len = tf->edi, pos;
     char chunk[512];
@@ -416,7 +411,7 @@ static int32_t sys_logread(struct trap_frame *tf)
     return (int32_t)n;
 }
 
-static int32_t sys_dma_reset(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_dma_reset(struct trap_frame *tf)
 {
     (void)tf;
     if (!me()->priv)
@@ -425,7 +420,7 @@ static int32_t sys_dma_reset(struct trap_frame *tf)
     return 0;
 }
 
-static int32_t sys_cpuinfo(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_cpuinfo(struct trap_frame *tf)
 {
     uint32_t cpu = tf->ebx;
     struct ant_cpuinfo info;
@@ -442,57 +437,33 @@ static int32_t sys_cpuinfo(struct trap_frame *tf)
     return copy_to_user(tf->esi, &info, sizeof info);
 }
 
-/* Indexed by call number; sysenter_entry (trapstubs.asm) uses it too. */
-const syscall_fn syscall_table[SYS_NCALLS] = {
-    [SYS_EXIT] = sys_exit,       [SYS_YIELD] = sys_yield,     [SYS_SLEEP] = sys_sleep,
-    [SYS_GETPID] = sys_getpid,   [SYS_MMAP] = sys_mmap,       [SYS_MUNMAP] = sys_munmap,
-    [SYS_WRITE] = sys_write,     [SYS_SPAWN] = sys_spawn,     [SYS_WAIT] = sys_wait,
-    [SYS_MODINFO] = sys_modinfo, [SYS_KILL] = sys_kill,       [SYS_MEMINFO] = sys_meminfo,
-    [SYS_GETARGS] = sys_getargs, [SYS_SEND] = ipc_send,       [SYS_RECV] = ipc_recv,
-    [SYS_CALL] = ipc_call,       [SYS_REPLY] = ipc_reply,     [SYS_REPLYRECV] = ipc_replyrecv,
-    [SYS_ICC_ALLOC] = sys_icc_alloc, [SYS_ICC_FREE] = sys_icc_free,
-    [SYS_ICC_PHYS] = sys_icc_phys, [SYS_ICC_INFO] = sys_icc_info,
-    [SYS_IRQ_BIND] = ipc_irq_bind, [SYS_IRQ_ACK] = ipc_irq_ack, [SYS_IOPERM] = sys_ioperm,
-    [SYS_PROCINFO] = sys_procinfo, [SYS_MAPIO] = sys_mapio,   [SYS_UPTIME] = sys_uptime,
-    [SYS_VM_PAGER] = paging_sys_pager, [SYS_VM_FRAME] = paging_sys_frame,
-    [SYS_VM_MAP] = paging_sys_map, [SYS_VM_UNMAP] = paging_sys_unmap,
-    [SYS_VM_BITS] = paging_sys_bits, [SYS_VM_RESOLVE] = paging_sys_resolve,
-    [SYS_VM_INFO] = paging_sys_info, [SYS_ALARM] = sys_alarm, [SYS_CPUINFO] = sys_cpuinfo,
-    [SYS_SCREEN] = sys_screen,   [SYS_LOGREAD] = sys_logread, [SYS_VM_MEMO] = paging_sys_memo,
-    [SYS_DMA_RESET] = sys_dma_reset,
-};
-
-static int32_t sys_nosys(struct trap_frame *tf)
+static int32_t SYSCALL_ABI sys_nosys(struct trap_frame *tf)
 {
     (void)tf;
     return -ANT_ENOSYS;
 }
 
-/* When eax bits 8-31 are not zero (a peer pid): only the IPC calls. */
-const syscall_fn syscall_peer_table[SYS_NCALLS] = {
-    [SYS_EXIT] = sys_nosys,      [SYS_YIELD] = sys_nosys,     [SYS_SLEEP] = sys_nosys,
-    [SYS_GETPID] = sys_nosys,    [SYS_MMAP] = sys_nosys,      [SYS_MUNMAP] = sys_nosys,
-    [SYS_WRITE] = sys_nosys,     [SYS_SPAWN] = sys_nosys,     [SYS_WAIT] = sys_nosys,
-    [SYS_MODINFO] = sys_nosys,   [SYS_KILL] = sys_nosys,      [SYS_MEMINFO] = sys_nosys,
-    [SYS_GETARGS] = sys_nosys,   [SYS_SEND] = ipc_send,       [SYS_RECV] = ipc_recv,
-    [SYS_CALL] = ipc_call,       [SYS_REPLY] = ipc_reply,     [SYS_REPLYRECV] = ipc_replyrecv,
-    [SYS_ICC_ALLOC] = sys_nosys, [SYS_ICC_FREE] = sys_nosys,  [SYS_ICC_PHYS] = sys_nosys,
-    [SYS_ICC_INFO] = sys_nosys,  [SYS_IRQ_BIND] = sys_nosys,  [SYS_IRQ_ACK] = sys_nosys,
-    [SYS_IOPERM] = sys_nosys,    [SYS_PROCINFO] = sys_nosys,  [SYS_MAPIO] = sys_nosys,
-    [SYS_UPTIME] = sys_nosys,    [SYS_VM_PAGER] = sys_nosys,  [SYS_VM_FRAME] = sys_nosys,
-    [SYS_VM_MAP] = sys_nosys,    [SYS_VM_UNMAP] = sys_nosys,  [SYS_VM_BITS] = sys_nosys,
-    [SYS_VM_RESOLVE] = sys_nosys, [SYS_VM_INFO] = sys_nosys,  [SYS_ALARM] = sys_nosys,
-    [SYS_CPUINFO] = sys_nosys,   [SYS_SCREEN] = sys_nosys,    [SYS_LOGREAD] = sys_nosys,
-    [SYS_VM_MEMO] = sys_nosys,   [SYS_DMA_RESET] = sys_nosys,
-};
+/* The tables, from the list: what each kind of call takes and how it leaves. */
+#define PEER_PLAIN(name) sys_nosys
+#define PEER_OWN(name)   sys_nosys
+#define PEER_SEND(name)  sys_##name
+#define PEER_MSG(name)   sys_##name
+#define FLAGS_PLAIN 0
+#define FLAGS_OWN   0
+#define FLAGS_SEND  0
+#define FLAGS_MSG   SYSCALL_IRET
+#define ENTRY_(nr, NAME, name, kind, ...) [nr] = { sys_##name, FLAGS_##kind },
+#define PEER_ENTRY_(nr, NAME, name, kind, ...) [nr] = { PEER_##kind(name), FLAGS_##kind },
+const struct syscall syscall_table[SYS_NCALLS] = { ANT_SYSCALLS(ENTRY_) };
+const struct syscall syscall_peer_table[SYS_NCALLS] = { ANT_SYSCALLS(PEER_ENTRY_) };
 
 void syscall_dispatch(struct trap_frame *tf)
 {
     uint32_t eax = tf->eax, nr = eax & 0xFF;
     if (eax < SYS_NCALLS)
-        tf->eax = (uint32_t)syscall_table[eax](tf);
+        tf->eax = (uint32_t)syscall_table[eax].fn(tf);
     else if (nr < SYS_NCALLS)
-        tf->eax = (uint32_t)syscall_peer_table[nr](tf);
+        tf->eax = (uint32_t)syscall_peer_table[nr].fn(tf);
     else
         tf->eax = (uint32_t)-ANT_ENOSYS;
 }
@@ -505,11 +476,7 @@ void sysenter_bad_stack(struct trap_frame *tf)
 
 void syscall_init(void)
 {
-    extern void sysenter_entry(void);
     pool_total = pool_free_count();
-    for (int i = 0; i < SYS_NCALLS; i++)
-        if (!syscall_table[i] || !syscall_peer_table[i])
-            panic("syscall_init: call %d has no handler", i);
     if (!(boot_info.flags & BOOT_CPU_SEP))
         return;
     wrmsr(MSR_SYSENTER_CS, SEL_KCODE);

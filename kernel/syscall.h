@@ -1,10 +1,35 @@
-/* System calls: the dispatch table (numbers in include/ant/syscall.h). */
+/* System calls: the dispatch tables, made from the list in
+ * include/ant/syscall.h, and the handlers' prototypes. */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
+#include <stdint.h>
+#include "include/ant/syscall.h"
 #include "kernel/trap.h"
 
 /* The "error code" the sysenter entry puts in its frame (int 0x80: 0). */
 #define SYSENTER_MARK 1
+
+/* Every handler takes the caller's frame (in eax: the sysenter entry
+ * passes it without touching the stack) and returns its eax. */
+#define SYSCALL_ABI __attribute__((regparm(1)))
+typedef int32_t SYSCALL_ABI (*syscall_fn)(struct trap_frame *tf);
+#define SYSCALL_PROTO_(nr, NAME, name, ...) int32_t SYSCALL_ABI sys_##name(struct trap_frame *tf);
+ANT_SYSCALLS(SYSCALL_PROTO_)
+
+/* A slot of the tables: the handler, and how the sysenter entry leaves. */
+struct syscall {
+    syscall_fn fn;
+    uint32_t flags;
+};
+#define SYSCALL_IRET 0x1            /* leave by iret: edx carries a message's run */
+
+/* Indexed by call number (eax): every call; and for eax with a peer in
+ * bits 8-31, indexed by its low byte: the IPC calls, ENOSYS for the rest.
+ * The sysenter entry (trapstubs.asm) dispatches through them. */
+extern const struct syscall syscall_table[SYS_NCALLS], syscall_peer_table[SYS_NCALLS];
+
+/* Where sysenter enters the inner core (trapstubs.asm). */
+void sysenter_entry(void);
 
 /* Set up the sysenter entry when the CPU has it. */
 void syscall_init(void);

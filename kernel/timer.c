@@ -6,8 +6,6 @@
 
 #define PIT_CH0 PORT_PIT
 #define PIT_CMD (PORT_PIT + 3)
-#define PIT_RATE_GEN 0x34          /* channel 0, lo/hi byte, mode 2 */
-#define PIT_HZ 1193182
 
 static volatile uint32_t ticks;
 

@@ -2,6 +2,7 @@
 #include "kernel/trap.h"
 #include "mm/paging.h"
 #include "kernel/console.h"
+#include "kernel/extable.h"
 #include "kernel/panic.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
@@ -10,9 +11,6 @@
 
 #define PIC1 PORT_PIC1
 #define PIC2 PORT_PIC2
-#define PIC_EOI 0x20
-#define ICW1_INIT_ICW4 0x11        /* edge triggered, cascade, ICW4 follows */
-#define ICW4_8086 0x01
 
 #define GATE_INT32 0x8E            /* present, DPL 0, 32-bit interrupt gate */
 #define GATE_DPL3  0x60            /* callable from ring 3 */
@@ -24,12 +22,7 @@ struct idt_gate {
 } __attribute__((packed));
 _Static_assert(sizeof(struct idt_gate) == 8, "IDT gate is 8 bytes");
 
-struct ex_entry {                  /* __ex_table: where a fault may be recovered */
-    uint32_t fault_eip, fixup_eip;
-};
-
 extern const uint32_t trap_stubs[256];
-extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 
 static struct idt_gate idt[256];
 static irq_handler irq_handlers[16];
@@ -67,14 +60,14 @@ static void pic_write_mask(void)
 
 static void pic_init(void)
 {
-    outb(PIC1, ICW1_INIT_ICW4);
-    outb(PIC2, ICW1_INIT_ICW4);
+    outb(PIC1, PIC_ICW1_INIT_ICW4);
+    outb(PIC2, PIC_ICW1_INIT_ICW4);
     outb(PIC1 + 1, VEC_IRQ0);      /* ICW2: vector base */
     outb(PIC2 + 1, VEC_IRQ0 + 8);
     outb(PIC1 + 1, 1 << 2);        /* ICW3: slave on line 2 */
     outb(PIC2 + 1, 2);
-    outb(PIC1 + 1, ICW4_8086);
-    outb(PIC2 + 1, ICW4_8086);
+    outb(PIC1 + 1, PIC_ICW4_8086);
+    outb(PIC2 + 1, PIC_ICW4_8086);
     pic_mask = 0xFFFF & ~(1 << 2); /* all masked but the cascade */
     pic_write_mask();
 }
@@ -140,7 +133,7 @@ int trap_fixup(struct trap_frame *tf)
 static int irq_spurious(int irq)
 {
     uint16_t port = irq == 7 ? PIC1 : PIC2;
-    outb(port, 0x0B);              /* OCW3: read ISR */
+    outb(port, PIC_OCW3_READ_ISR);
     if (inb(port) & 0x80)
         return 0;
     if (irq == 15)
@@ -171,7 +164,6 @@ static void user_exception(struct trap_frame *tf)
  * kernel's entry: drop TF and carry on (sysexit returns with it clear). */
 static int sysenter_single_step(struct trap_frame *tf)
 {
-    extern const char sysenter_entry[];
     if (tf->vector != VEC_DEBUG || tf->eip != (uint32_t)sysenter_entry)
         return 0;
     tf->eflags &= ~(uint32_t)EFLAGS_TF;

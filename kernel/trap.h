@@ -3,8 +3,9 @@
 #define KERNEL_TRAP_H
 #include <stddef.h>
 #include <stdint.h>
+#include "include/ant/syscall.h"
 
-/* What trapstubs.asm pushes; its layout is checked below. */
+/* What trapstubs.asm pushes (its offsets come from here: kernel/asmdefs.c). */
 struct trap_frame {
     uint32_t edi, esi, ebp, esp_pushad, ebx, edx, ecx, eax;   /* pushad */
     uint32_t gs, fs, es, ds;
@@ -12,13 +13,7 @@ struct trap_frame {
     uint32_t eip, cs, eflags;
     uint32_t user_esp, user_ss;    /* only when the trap came from ring 3 */
 };
-_Static_assert(offsetof(struct trap_frame, vector) == 48, "trapstubs.asm layout");
-_Static_assert(offsetof(struct trap_frame, eip) == 56, "trapstubs.asm layout");
-_Static_assert(offsetof(struct trap_frame, edx) == 20, "trapstubs.asm layout");
-_Static_assert(offsetof(struct trap_frame, eax) == 28, "trapstubs.asm layout");
-_Static_assert(offsetof(struct trap_frame, error) == 52, "trapstubs.asm layout");
-_Static_assert(offsetof(struct trap_frame, user_esp) == 68, "trapstubs.asm layout");
-_Static_assert(sizeof(struct trap_frame) == 76, "trapstubs.asm layout");
+_Static_assert(sizeof(struct trap_frame) == 76, "the frame the CPU and trapstubs.asm push");
 
 #define VEC_DIVIDE  0
 #define VEC_DEBUG   1
@@ -30,7 +25,7 @@ _Static_assert(sizeof(struct trap_frame) == 76, "trapstubs.asm layout");
 #define VEC_MACHINE_CHECK 18
 #define VEC_PAGE    14
 #define VEC_IRQ0    32             /* the PICs are remapped to 32-47 */
-#define VEC_SYSCALL 0x80
+#define VEC_SYSCALL ANT_VEC_SYSCALL
 
 typedef void (*irq_handler)(struct trap_frame *tf);
 

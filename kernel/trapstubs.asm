@@ -1,15 +1,6 @@
 ; Interrupt and exception entry: one macro stamps out all 256 stubs, which
 ; push a uniform frame (struct trap_frame in trap.h) and call trap_dispatch.
-%include "x86_bits.inc"
-%include "layout.inc"
-%include "syscall.inc"
-
-; struct trap_frame (trap.h) offsets
-%define TF_EDX 20
-%define TF_EAX 28
-%define TF_ERROR 52
-%define TF_EIP 56
-%define TF_USER_ESP 68
+%include "asmdefs.inc"             ; generated from the C headers (kernel/asmdefs.c)
 
 extern trap_dispatch
 
@@ -80,8 +71,9 @@ trap_stubs:
 ; got there by a call). Build the same frame as int 0x80 (struct
 ; trap_frame), except that the segment slots are not filled: DS and ES are
 ; reset to the flat user selector, FS and GS are left alone. Dispatch
-; straight through the table, and leave by sysexit, or by iret when the
-; call cleared the frame's SYSENTER_MARK to return a value in EDX.
+; straight through the table (struct syscall, kernel/syscall.h), and leave
+; by sysexit, or by iret for the calls whose slot says SYSCALL_IRET: they
+; return a message, whose run is in EDX, and sysexit takes EDX for the EIP.
 ; EFLAGS.IF is off throughout and set again in the instruction before the
 ; way out.
 extern syscall_table
@@ -105,8 +97,8 @@ sysenter_entry:
 .load_return:
     push dword [ss:ecx]         ; eip (through SS: the user's DS may be null);
                                 ; may fault: __ex_table sends it on
-    push 1                      ; "error code": SYSENTER_MARK
-    push 0x80                   ; vector
+    push SYSENTER_MARK          ; "error code"
+    push VEC_SYSCALL            ; vector
     sub esp, 16                 ; gs, fs, es, ds: not saved on this path
     pushad
     mov edx, SEL_UDATA          ; a program may have loaded null selectors
@@ -115,16 +107,17 @@ sysenter_entry:
     add dword [esp + TF_USER_ESP], 4
     cmp eax, SYS_NCALLS
     jae .peer
-    push esp                    ; struct trap_frame *
-    call [syscall_table + eax * 4]
-.called:
-    add esp, 4
+    lea ebx, [syscall_table + eax * SYSCALL_SIZE]
+.call:                          ; ebx: the call's slot (C keeps ebx)
+    mov eax, esp                ; struct trap_frame * (SYSCALL_ABI: in eax)
+    call [ebx + SYSCALL_FN]
     mov [esp + TF_EAX], eax
     cmp dword [sched_need_resched], 0
     jne .preempt
 .leave:
-    cmp dword [esp + TF_ERROR], 1
-    jne .leave_iret
+    test dword [ebx + SYSCALL_FLAGS], SYSCALL_IRET
+    jnz .leave_iret
+.sysexit:
     popad
     add esp, 24                 ; segment slots, vector, error
     pop edx                     ; user eip
@@ -142,19 +135,18 @@ sysenter_entry:
     movzx ecx, al
     cmp ecx, SYS_NCALLS
     jae .nosys
-    push esp
-    call [syscall_peer_table + ecx * 4]
-    jmp .called
+    lea ebx, [syscall_peer_table + ecx * SYSCALL_SIZE]
+    jmp .call
 .nosys:
     mov dword [esp + TF_EAX], -ANT_ENOSYS
-    jmp .leave
+    jmp .sysexit
 .preempt:
     call sched_preempt_point
     jmp .leave
 .bad_return:                    ; no return address: finish the frame, then
     push 0                      ; the program is killed
-    push 1
-    push 0x80
+    push SYSENTER_MARK
+    push VEC_SYSCALL
     sub esp, 16
     pushad
     mov edx, SEL_UDATA

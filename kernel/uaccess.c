@@ -1,6 +1,7 @@
 /* The copy instructions below have __ex_table entries: a page fault on
  * them resumes at the fix-up, which makes the copy report failure. */
 #include "kernel/uaccess.h"
+#include "kernel/extable.h"
 #include "include/ant/syscall.h"
 #include "mm/layout.h"
 
@@ -12,15 +13,7 @@ int user_range_ok(uint32_t addr, uint32_t len)
 static int copy_raw(void *dst, const void *src, uint32_t len)
 {
     int err = 0;
-    __asm__ volatile("1: rep movsb\n"
-                     "2:\n"
-                     ".pushsection .fixup, \"ax\"\n"
-                     "3: movl $-1, %0\n"
-                     "   jmp 2b\n"
-                     ".popsection\n"
-                     ".pushsection .ex_table, \"a\"\n"
-                     "   .long 1b, 3b\n"
-                     ".popsection"
+    __asm__ volatile(EX_TRY("rep movsb")
                      : "+r"(err), "+D"(dst), "+S"(src), "+c"(len) : : "memory");
     return err;
 }

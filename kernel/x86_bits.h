@@ -1,7 +1,8 @@
 /*
- * IA-32 hardware constants, one name per bit. This file is shared by C and
- * NASM: the Makefile turns every "#define NAME VALUE" line into a NASM
- * "%define", so keep each definition on one line, in plain integer syntax.
+ * IA-32 and PC hardware constants, one name per bit, for the inner core's
+ * C and (through the generated build/inc/asmdefs.inc, see
+ * kernel/asmdefs.c) its assembly. What ring-3 drivers share with the inner
+ * core (the UART, the 8042, the VGA cursor, port I/O) is in lib/.
  */
 #ifndef X86_BITS_H
 #define X86_BITS_H
@@ -43,6 +44,11 @@
 #define PTE_FRAME_MASK 0xFFFFF000 /* frame address in a PTE / 4KB PDE */
 #define PDE_4MB_MASK 0xFFC00000 /* frame address in a 4MB PDE */
 
+/* Model-specific registers */
+#define MSR_SYSENTER_CS  0x174 /* the kernel's code selector for sysenter */
+#define MSR_SYSENTER_ESP 0x175 /* its stack pointer */
+#define MSR_SYSENTER_EIP 0x176 /* its entry point */
+
 /* Page-fault error code */
 #define PF_P    (1 << 0)    /* 0: not present, 1: protection violation */
 #define PF_W    (1 << 1)    /* caused by a write */
@@ -74,6 +80,12 @@
 #define PORT_PIC2 0xA0        /* slave 8259 */
 #define PORT_IMCR 0x22        /* interrupt mode configuration (MP spec), data at +1 */
 #define PORT_PIT 0x40         /* 8254 channels 0-2, command at +3 */
+#define PIC_EOI 0x20          /* command: end of interrupt */
+#define PIC_ICW1_INIT_ICW4 0x11 /* edge triggered, cascade, ICW4 follows */
+#define PIC_ICW4_8086 0x01
+#define PIC_OCW3_READ_ISR 0x0B /* the next read of the command port gives the ISR */
+#define PIT_RATE_GEN 0x34     /* channel 0, lo/hi byte, mode 2 */
+#define PIT_HZ 1193182        /* its input clock */
 #define PORT_FAST_A20 0x92    /* system control port A: bit 0 resets the CPU */
 #define PORT_ELCR 0x4D0       /* edge/level control of the 8259s, two bytes */
 #define PORT_COM1 0x3F8

@@ -34,20 +34,40 @@ void ant_exit(int code)
         ant_syscall(SYS_EXIT, (uint32_t)code, 0, 0, 0);
 }
 
-int32_t ant_yield(void) { return ant_syscall(SYS_YIELD, 0, 0, 0, 0); }
-int32_t ant_sleep(uint32_t ticks) { return ant_syscall(SYS_SLEEP, ticks, 0, 0, 0); }
-int32_t ant_getpid(void) { return ant_syscall(SYS_GETPID, 0, 0, 0, 0); }
-int32_t ant_mmap(uint32_t addr, uint32_t len, uint32_t prot) { return ant_syscall(SYS_MMAP, addr, len, prot, 0); }
-int32_t ant_munmap(uint32_t addr, uint32_t len) { return ant_syscall(SYS_MUNMAP, addr, len, 0, 0); }
-int32_t ant_write(const void *buf, uint32_t len) { return ant_syscall(SYS_WRITE, (uint32_t)buf, len, 0, 0); }
-int32_t ant_kill(int32_t pid) { return ant_syscall(SYS_KILL, (uint32_t)pid, 0, 0, 0); }
-int32_t ant_modinfo(uint32_t i, struct ant_modinfo *m) { return ant_syscall(SYS_MODINFO, i, (uint32_t)m, 0, 0); }
-int32_t ant_meminfo(struct ant_meminfo *m) { return ant_syscall(SYS_MEMINFO, (uint32_t)m, 0, 0, 0); }
-
-int32_t ant_spawn(const char *name, const char *args, uint32_t prio)
+static int32_t ipc(uint32_t nr, int32_t pid, struct ant_msg *m)
 {
-    return ant_syscall(SYS_SPAWN, (uint32_t)name, (uint32_t)args, prio, 0);
+    if (pid < 0 || pid > 0xFFFFFF)
+        return -ANT_ESRCH;
+    uint32_t eax = nr | (uint32_t)pid << 8;
+    return ant_has_sysenter() ? ant_ipc_sysenter(eax, m) : ant_ipc_int80(eax, m);
 }
+
+/* The stubs of the PLAIN, SEND and MSG calls, from the list. */
+#define ARG_(type, name) (uint32_t)(name)
+#define ARGS_0() 0, 0, 0, 0
+#define ARGS_1(a) ARG_ a, 0, 0, 0
+#define ARGS_2(a, b) ARG_ a, ARG_ b, 0, 0
+#define ARGS_3(a, b, c) ARG_ a, ARG_ b, ARG_ c, 0
+#define ARGS_4(a, b, c, d) ARG_ a, ARG_ b, ARG_ c, ARG_ d
+#define STUB_PLAIN(nr, name, result, n, ...) \
+    result ant_##name(ANT_PARAMS_##n(__VA_ARGS__)) \
+    { \
+        return (result)ant_syscall(nr, ARGS_##n(__VA_ARGS__)); \
+    }
+#define STUB_OWN(...)
+#define STUB_SEND(nr, name, ...) \
+    int32_t ant_##name(int32_t pid, const struct ant_msg *m) \
+    { \
+        struct ant_msg copy = *m;   /* the registers come back clobbered */ \
+        return ipc(nr, pid, &copy); \
+    }
+#define STUB_MSG(nr, name, ...) \
+    int32_t ant_##name(int32_t pid, struct ant_msg *m) \
+    { \
+        return ipc(nr, pid, m); \
+    }
+#define STUB_(nr, NAME, name, kind, ...) STUB_##kind(nr, name, __VA_ARGS__)
+ANT_SYSCALLS(STUB_)
 
 int32_t ant_wait(int32_t pid, int32_t *status)
 {
@@ -59,60 +79,6 @@ int32_t ant_wait_flags(int32_t pid, int32_t *status, uint32_t flags)
     return ant_syscall(SYS_WAIT, (uint32_t)pid, (uint32_t)status, flags, 0);
 }
 
-int32_t ant_procinfo(uint32_t i, struct ant_procinfo *info)
-{
-    return ant_syscall(SYS_PROCINFO, i, (uint32_t)info, 0, 0);
-}
-
-uint32_t ant_uptime(void) { return (uint32_t)ant_syscall(SYS_UPTIME, 0, 0, 0, 0); }
-
-int32_t ant_mapio(uint32_t addr, uint32_t phys, uint32_t npages)
-{
-    return ant_syscall(SYS_MAPIO, addr, phys, npages, 0);
-}
-
-int32_t ant_alarm(uint32_t ticks) { return ant_syscall(SYS_ALARM, ticks, 0, 0, 0); }
-int32_t ant_dma_reset(void) { return ant_syscall(SYS_DMA_RESET, 0, 0, 0, 0); }
-
-int32_t ant_screen(struct ant_screen *info, uint16_t *cells, uint32_t ncells)
-{
-    return ant_syscall(SYS_SCREEN, (uint32_t)info, (uint32_t)cells, ncells, 0);
-}
-
-int32_t ant_logread(uint32_t *pos, void *buf, uint32_t len)
-{
-    return ant_syscall(SYS_LOGREAD, (uint32_t)pos, (uint32_t)buf, len, 0);
-}
-
-int32_t ant_cpuinfo(uint32_t cpu, struct ant_cpuinfo *info)
-{
-    return ant_syscall(SYS_CPUINFO, cpu, (uint32_t)info, 0, 0);
-}
-
-static int32_t ipc(uint32_t nr, int32_t pid, struct ant_msg *m)
-{
-    if (pid < 0 || pid > 0xFFFFFF)
-        return -ANT_ESRCH;
-    uint32_t eax = nr | (uint32_t)pid << 8;
-    return ant_has_sysenter() ? ant_ipc_sysenter(eax, m) : ant_ipc_int80(eax, m);
-}
-
-int32_t ant_send(int32_t pid, const struct ant_msg *m)
-{
-    struct ant_msg copy = *m;           /* the registers come back clobbered */
-    return ipc(SYS_SEND, pid, &copy);
-}
-
-int32_t ant_recv(int32_t from, struct ant_msg *m) { return ipc(SYS_RECV, from, m); }
-int32_t ant_call(int32_t pid, struct ant_msg *m) { return ipc(SYS_CALL, pid, m); }
-int32_t ant_replyrecv(int32_t pid, struct ant_msg *m) { return ipc(SYS_REPLYRECV, pid, m); }
-
-int32_t ant_reply(int32_t pid, const struct ant_msg *m)
-{
-    struct ant_msg copy = *m;
-    return ipc(SYS_REPLY, pid, &copy);
-}
-
 int32_t ant_icc_alloc(uint32_t npages, void **addr)
 {
     int32_t r = ant_syscall(SYS_ICC_ALLOC, npages, 0, 0, 0);
@@ -121,25 +87,6 @@ int32_t ant_icc_alloc(uint32_t npages, void **addr)
     *addr = (void *)(uint32_t)r;
     return 0;
 }
-
-int32_t ant_icc_free(void *addr, uint32_t npages) { return ant_syscall(SYS_ICC_FREE, (uint32_t)addr, npages, 0, 0); }
-int32_t ant_icc_phys(const void *addr, uint32_t *pa) { return ant_syscall(SYS_ICC_PHYS, (uint32_t)addr, (uint32_t)pa, 0, 0); }
-int32_t ant_icc_info(struct ant_iccinfo *info) { return ant_syscall(SYS_ICC_INFO, (uint32_t)info, 0, 0, 0); }
-int32_t ant_irq_bind(int irq) { return ant_syscall(SYS_IRQ_BIND, (uint32_t)irq, 0, 0, 0); }
-int32_t ant_irq_ack(int irq) { return ant_syscall(SYS_IRQ_ACK, (uint32_t)irq, 0, 0, 0); }
-int32_t ant_ioperm(uint32_t first, uint32_t count) { return ant_syscall(SYS_IOPERM, first, count, 0, 0); }
-int32_t ant_vm_pager(void) { return ant_syscall(SYS_VM_PAGER, 0, 0, 0, 0); }
-int32_t ant_vm_frame(uint32_t op, uint32_t frame) { return ant_syscall(SYS_VM_FRAME, op, frame, 0, 0); }
-int32_t ant_vm_map(uint32_t pid, uint32_t va, uint32_t frame, uint32_t src) { return ant_syscall(SYS_VM_MAP, pid, va, frame, src); }
-int32_t ant_vm_unmap(uint32_t pid, uint32_t va, uint32_t dst, uint32_t slot) { return ant_syscall(SYS_VM_UNMAP, pid, va, dst, slot); }
-int32_t ant_vm_bits(uint32_t pid, uint32_t va, uint32_t flags) { return ant_syscall(SYS_VM_BITS, pid, va, flags, 0); }
-int32_t ant_vm_resolve(uint32_t pid, uint32_t verdict) { return ant_syscall(SYS_VM_RESOLVE, pid, verdict, 0, 0); }
-int32_t ant_vm_memo(uint32_t op, void *buf, uint32_t len)
-{
-    return ant_syscall(SYS_VM_MEMO, op, (uint32_t)buf, len, 0);
-}
-
-int32_t ant_vm_info(uint32_t pid, struct ant_vminfo *info) { return ant_syscall(SYS_VM_INFO, pid, (uint32_t)info, 0, 0); }
 
 struct outbuf {
     char buf[256];

@@ -5,6 +5,8 @@
 ;   int32_t ant_ipc_sysenter(eax, struct ant_msg *m)
 ; For sysenter, ECX holds the stack pointer with the return address on top:
 ; `call .enter` puts it there, and the inner core returns to it.
+%include "libdefs.inc"              ; generated from the C headers (lib/asmdefs.c)
+
 section .text
 global ant_syscall_int80
 global ant_syscall_sysenter
@@ -21,7 +23,7 @@ ant_syscall_int80:
     mov esi, [esp + 28]
     mov edi, [esp + 32]
     mov ebp, [esp + 36]
-    int 0x80
+    int ANT_VEC_SYSCALL
     pop edi
     pop esi
     pop ebx
@@ -60,18 +62,18 @@ sysenter_call:
     mov eax, [esp + 20]
     mov ecx, [esp + 24]
     push ecx
-    mov ebx, [ecx]
-    mov esi, [ecx + 4]
-    mov edi, [ecx + 8]
-    mov ebp, [ecx + 12]
-    mov edx, [ecx + 16]
+    mov ebx, [ecx + MSG_W0]
+    mov esi, [ecx + MSG_W1]
+    mov edi, [ecx + MSG_W2]
+    mov ebp, [ecx + MSG_W3]
+    mov edx, [ecx + MSG_RUN]
     %2
     pop ecx
-    mov [ecx], ebx
-    mov [ecx + 4], esi
-    mov [ecx + 8], edi
-    mov [ecx + 12], ebp
-    mov [ecx + 16], edx
+    mov [ecx + MSG_W0], ebx
+    mov [ecx + MSG_W1], esi
+    mov [ecx + MSG_W2], edi
+    mov [ecx + MSG_W3], ebp
+    mov [ecx + MSG_RUN], edx
     pop edi
     pop esi
     pop ebx
@@ -79,7 +81,7 @@ sysenter_call:
     ret
 %endmacro
 
-IPC_STUB ant_ipc_int80, int 0x80
+IPC_STUB ant_ipc_int80, int ANT_VEC_SYSCALL
 IPC_STUB ant_ipc_sysenter, call sysenter_call
 
 section .note.GNU-stack noalloc noexec nowrite progbits

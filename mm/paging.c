@@ -22,6 +22,7 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/trap.h"
+#include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
@@ -30,8 +31,6 @@
 #include "mm/vm.h"
 
 #define FAULT_SENT 0x800            /* in thread.fault: the pager has it */
-#define PF_PRESENT 0x1              /* page-fault error code bits */
-#define PF_WRITE   0x2
 #define SWAP_SLOT_SHIFT 12          /* not-present PTE: slot + 1 above bit 12 */
 
 static struct proc *pager;
@@ -128,9 +127,9 @@ int paging_fault(struct trap_frame *tf, uint32_t addr)
 {
     struct thread *me = current;
     const struct vm_range *r = range_of(me->proc, addr);
-    if (!r || (tf->error & PF_PRESENT) || ((tf->error & PF_WRITE) && !r->writable))
+    if (!r || (tf->error & PF_P) || ((tf->error & PF_W) && !r->writable))
         return 0;
-    me->fault = (addr & PTE_FRAME_MASK) | (tf->error & PF_WRITE ? VM_F_WRITE : 0) |
+    me->fault = (addr & PTE_FRAME_MASK) | (tf->error & PF_W ? VM_F_WRITE : 0) |
                 (r->file ? VM_F_FILE : 0);
     me->fault_next = 0;
     if (fault_tail)
@@ -193,7 +192,7 @@ static int is_pager(void)
     return current->proc == pager;
 }
 
-int32_t paging_sys_pager(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_vm_pager(struct trap_frame *tf)
 {
     (void)tf;
     struct proc *me = current->proc;
@@ -217,7 +216,7 @@ static struct frame *loose_frame(uint32_t pa)
     return f;
 }
 
-int32_t paging_sys_frame(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_vm_frame(struct trap_frame *tf)
 {
     uint32_t op = tf->ebx, pa = tf->esi;
     if (!is_pager())
@@ -259,7 +258,7 @@ static int pager_page(uint32_t va)
     return !(va & (PAGE_SIZE - 1)) && icc_run_owned(pager, ANT_ICC_RUN(va, 1)) == 0;
 }
 
-int32_t paging_sys_map(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_vm_map(struct trap_frame *tf)
 {
     uint32_t va = tf->esi, pa = tf->edi, src = tf->ebp;
     struct proc *p;
@@ -295,7 +294,7 @@ int32_t paging_sys_map(struct trap_frame *tf)
     return 0;
 }
 
-int32_t paging_sys_unmap(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_vm_unmap(struct trap_frame *tf)
 {
     uint32_t va = tf->esi, dst = tf->edi, slot = tf->ebp;
     struct proc *p;
@@ -326,7 +325,7 @@ int32_t paging_sys_unmap(struct trap_frame *tf)
     return (int32_t)pa;
 }
 
-int32_t paging_sys_bits(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_vm_bits(struct trap_frame *tf)
 {
     uint32_t va = tf->esi, flags = tf->edi;
     struct proc *p;
@@ -352,7 +351,7 @@ int32_t paging_sys_bits(struct trap_frame *tf)
     return bits;
 }
 
-int32_t paging_sys_resolve(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_vm_resolve(struct trap_frame *tf)
 {
     uint32_t verdict = tf->esi;
     if (!is_pager())
@@ -375,7 +374,7 @@ int32_t paging_sys_resolve(struct trap_frame *tf)
     return 0;
 }
 
-int32_t paging_sys_memo(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_vm_memo(struct trap_frame *tf)
 {
     uint32_t op = tf->ebx, ubuf = tf->esi, len = tf->edi;
     if (!is_pager())
@@ -395,7 +394,7 @@ int32_t paging_sys_memo(struct trap_frame *tf)
     return 0;
 }
 
-int32_t paging_sys_info(struct trap_frame *tf)
+int32_t SYSCALL_ABI sys_vm_info(struct trap_frame *tf)
 {
     uint32_t pid = tf->ebx;
     struct ant_vminfo info;

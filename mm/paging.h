@@ -33,14 +33,6 @@ void paging_exit(struct proc *p);
 /* Is p the pager? */
 int paging_is_pager(const struct proc *p);
 
-/* The system calls (each takes the caller's frame, returns eax). */
-int32_t paging_sys_pager(struct trap_frame *tf);
-int32_t paging_sys_frame(struct trap_frame *tf);
-int32_t paging_sys_map(struct trap_frame *tf);
-int32_t paging_sys_unmap(struct trap_frame *tf);
-int32_t paging_sys_bits(struct trap_frame *tf);
-int32_t paging_sys_resolve(struct trap_frame *tf);
-int32_t paging_sys_info(struct trap_frame *tf);
-int32_t paging_sys_memo(struct trap_frame *tf);
+/* The system calls (SYS_VM_*) are declared in kernel/syscall.h. */
 
 #endif

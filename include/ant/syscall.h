@@ -23,51 +23,91 @@
 #ifndef ANT_SYSCALL_H
 #define ANT_SYSCALL_H
 
-/*  number             arguments                         result */
-#define SYS_EXIT    0   /* code                           does not return */
-#define SYS_YIELD   1   /* -                              0 */
-#define SYS_SLEEP   2   /* ticks (1 tick = 10 ms)         0 */
-#define SYS_GETPID  3   /* -                              own process id */
-#define SYS_MMAP    4   /* addr (page aligned), len, prot zeroed pages mapped at addr: 0 */
-#define SYS_MUNMAP  5   /* addr, len                      0 */
-#define SYS_WRITE   6   /* buf, len                       bytes written to the console */
-#define SYS_SPAWN   7   /* name, args, prio (>= caller's) child's process id */
-#define SYS_WAIT    8   /* pid (0: any), &status, flags   pid of the reaped child (WNOHANG: 0 if none yet) */
-#define SYS_MODINFO 9   /* index, struct ant_modinfo *    0 */
-#define SYS_KILL    10  /* pid (a descendant)             0 */
-#define SYS_MEMINFO 11  /* struct ant_meminfo *           0 */
-#define SYS_GETARGS 12  /* buf, len                       length of the args string */
-#define SYS_SEND    13  /* eax |= dest<<8; w0-w3; run    0 once received */
-#define SYS_RECV    14  /* eax |= from<<8 (0: anyone)      sender pid; w0-w3; run */
-#define SYS_CALL    15  /* eax |= dest<<8; w0-w3; run    send, then the reply: as RECV */
-#define SYS_REPLY   16  /* eax |= caller<<8; w0-w3; run  0 (never blocks) */
-#define SYS_REPLYRECV 17 /* eax |= caller<<8 (0: none)    reply, then as RECV from anyone */
-#define SYS_ICC_ALLOC 18 /* npages                        address of a zeroed run */
-#define SYS_ICC_FREE 19 /* addr, npages                  0 */
-#define SYS_ICC_PHYS 20 /* addr                          physical address (owner only) */
-#define SYS_ICC_INFO 21 /* struct ant_iccinfo *           0 */
-#define SYS_IRQ_BIND 22 /* irq (1-15 but 2), privileged   0: IRQs arrive as messages */
-#define SYS_IRQ_ACK 23  /* irq                            0: the line is unmasked again */
-#define SYS_IOPERM  24  /* first port, count; privileged  0: ring-3 access (not the PICs, PIT, ...) */
-#define SYS_PROCINFO 25 /* slot (0-63), struct ant_procinfo * 0; -ESRCH: an empty slot; -EINVAL: past the last */
-#define SYS_MAPIO   26  /* addr, physical, npages; privileged device memory mapped at addr (uncached but the video memory): 0 */
-#define SYS_UPTIME  27  /* -                              ticks since boot (1 tick = 10 ms) */
-/* Virtual memory (issue: VM policy). The pager is the one process that
- * called SYS_VM_PAGER; the other VM_* calls are its alone (EPERM). */
-#define SYS_VM_PAGER 28 /* -, privileged                    0: I am the pager (faults come to me) */
-#define SYS_VM_FRAME 29 /* op (VM_GRAB / VM_RELEASE), frame  GRAB: a pool frame, now the pager's (physical address) */
-#define SYS_VM_MAP  30  /* pid, va, frame, src             0: frame filled per src, mapped at va */
-#define SYS_VM_UNMAP 31 /* pid, va, dst, slot               the frame, unmapped (invlpg), back to the pager */
-#define SYS_VM_BITS 32  /* pid, va, flags (VM_CLEAR_*, VM_PIN, VM_UNPIN)  VM_B_* bits before the change */
-#define SYS_VM_RESOLVE 33 /* pid, verdict (0 retry, else kill with that status) 0 */
-#define SYS_VM_INFO 34  /* pid, struct ant_vminfo *          0 (anyone) */
-#define SYS_ALARM   35  /* ticks (0: cancel)                0: ANT_NOTE_ALARM comes from pid 0 after ticks */
-#define SYS_CPUINFO 36  /* cpu (0), struct ant_cpuinfo *    0; -EINVAL: no such CPU */
-#define SYS_SCREEN  37  /* struct ant_screen *, cells, ncells  0: the screen, and its text */
-#define SYS_LOGREAD 38  /* &pos, buf, len; the screen's owner bytes of the inner core's log */
-#define SYS_VM_MEMO 39  /* op (VM_MEMO_GET/SET), buf, len; the pager  GET: bytes of the memo */
-#define SYS_DMA_RESET 40 /* -; privileged                  0: I have reset my controller (see below) */
-#define SYS_NCALLS  41
+#define ANT_VEC_SYSCALL 0x80        /* int ANT_VEC_SYSCALL: the entry every CPU has */
+
+/*
+ * The calls, in one list: everything else is made from it. The inner core's
+ * dispatch tables and handler prototypes (each handler is sys_<name>), the
+ * user stubs ant_<name> (lib/ant.h), the SYS_<NAME> numbers and SYS_NCALLS.
+ * Adding a call: a line here, its handler, its test, the README's table.
+ *
+ * X(number, NAME, name, kind, result type, parameter count, (type, name)...)
+ * kinds:
+ *   PLAIN  the stub passes its parameters in ebx, esi, edi, ebp;
+ *   OWN    the same ABI, but the stub is written by hand in lib/ant.c;
+ *   SEND   IPC: eax bits 8-31 name a peer; a message goes out (w0-w3, run);
+ *   MSG    IPC, as SEND, and a message comes back (in the same registers;
+ *          the inner core leaves by iret, as sysexit would take edx).
+ * Only SEND and MSG calls accept a peer in eax bits 8-31 (else ENOSYS).
+ */
+#define ANT_SYSCALLS(X) \
+/*  nr  NAME        name       kind   result   n  parameters                              result */ \
+  X( 0, EXIT,       exit,      OWN,   int32_t, 1, (int32_t, code))                      /* does not return */ \
+  X( 1, YIELD,      yield,     PLAIN, int32_t, 0)                                       /* 0 */ \
+  X( 2, SLEEP,      sleep,     PLAIN, int32_t, 1, (uint32_t, ticks))                    /* 0 (1 tick = 10 ms) */ \
+  X( 3, GETPID,     getpid,    PLAIN, int32_t, 0)                                       /* own process id */ \
+  X( 4, MMAP,       mmap,      PLAIN, int32_t, 3, (uint32_t, addr), (uint32_t, len), (uint32_t, prot)) \
+                                                    /* zeroed pages at addr (page aligned): 0 */ \
+  X( 5, MUNMAP,     munmap,    PLAIN, int32_t, 2, (uint32_t, addr), (uint32_t, len))    /* 0 */ \
+  X( 6, WRITE,      write,     PLAIN, int32_t, 2, (const void *, buf), (uint32_t, len)) /* bytes written to the log */ \
+  X( 7, SPAWN,      spawn,     PLAIN, int32_t, 3, (const char *, name), (const char *, args), (uint32_t, prio)) \
+                                                    /* the child's pid (prio >= the caller's) */ \
+  X( 8, WAIT,       wait,      OWN,   int32_t, 3, (int32_t, pid), (int32_t *, status), (uint32_t, flags)) \
+                                                    /* the reaped child's pid (pid 0: any; WNOHANG: 0 if none yet) */ \
+  X( 9, MODINFO,    modinfo,   PLAIN, int32_t, 2, (uint32_t, index), (struct ant_modinfo *, info)) /* 0 */ \
+  X(10, KILL,       kill,      PLAIN, int32_t, 1, (int32_t, pid))                       /* 0 (a descendant) */ \
+  X(11, MEMINFO,    meminfo,   PLAIN, int32_t, 1, (struct ant_meminfo *, info))         /* 0 */ \
+  X(12, GETARGS,    getargs,   PLAIN, int32_t, 2, (char *, buf), (uint32_t, len))       /* the args string's length */ \
+  X(13, SEND,       send,      SEND,  int32_t, 0)   /* eax |= dest<<8; w0-w3, run: 0 once received */ \
+  X(14, RECV,       recv,      MSG,   int32_t, 0)   /* eax |= from<<8 (0: anyone): the sender's pid; w0-w3, run */ \
+  X(15, CALL,       call,      MSG,   int32_t, 0)   /* eax |= dest<<8: send, then the reply as RECV */ \
+  X(16, REPLY,      reply,     SEND,  int32_t, 0)   /* eax |= caller<<8: 0 (never blocks) */ \
+  X(17, REPLYRECV,  replyrecv, MSG,   int32_t, 0)   /* eax |= caller<<8 (0: none): reply, then RECV from anyone */ \
+  X(18, ICC_ALLOC,  icc_alloc, OWN,   int32_t, 1, (uint32_t, npages))                   /* the address of a zeroed run */ \
+  X(19, ICC_FREE,   icc_free,  PLAIN, int32_t, 2, (void *, addr), (uint32_t, npages))   /* 0 */ \
+  X(20, ICC_PHYS,   icc_phys,  PLAIN, int32_t, 2, (const void *, addr), (uint32_t *, pa)) /* 0, *pa (the owner only) */ \
+  X(21, ICC_INFO,   icc_info,  PLAIN, int32_t, 1, (struct ant_iccinfo *, info))         /* 0 */ \
+  X(22, IRQ_BIND,   irq_bind,  PLAIN, int32_t, 1, (int, irq))      /* 0: IRQ irq (1-15 but 2) comes as a note; privileged */ \
+  X(23, IRQ_ACK,    irq_ack,   PLAIN, int32_t, 1, (int, irq))      /* 0: the line is unmasked again */ \
+  X(24, IOPERM,     ioperm,    PLAIN, int32_t, 2, (uint32_t, first), (uint32_t, count)) \
+                                                    /* 0: ring-3 access to the ports (not the PICs, PIT, ...); privileged */ \
+  X(25, PROCINFO,   procinfo,  PLAIN, int32_t, 2, (uint32_t, slot), (struct ant_procinfo *, info)) \
+                                                    /* 0; -ESRCH: an empty slot; -EINVAL: past the last (63) */ \
+  X(26, MAPIO,      mapio,     PLAIN, int32_t, 3, (uint32_t, addr), (uint32_t, phys), (uint32_t, npages)) \
+                                                    /* 0: device memory mapped at addr (see ANT_MAPIO_MAX); privileged */ \
+  X(27, UPTIME,     uptime,    PLAIN, uint32_t, 0)  /* ticks since boot (1 tick = 10 ms) */ \
+  X(28, VM_PAGER,   vm_pager,  PLAIN, int32_t, 0)   /* 0: I am the pager (faults come to me); privileged */ \
+  X(29, VM_FRAME,   vm_frame,  PLAIN, int32_t, 2, (uint32_t, op), (uint32_t, frame)) \
+                                                    /* VM_GRAB: a pool frame, now the pager's (physical address) */ \
+  X(30, VM_MAP,     vm_map,    PLAIN, int32_t, 4, (uint32_t, pid), (uint32_t, va), (uint32_t, frame), (uint32_t, src)) \
+                                                    /* 0: frame filled per src, mapped at va */ \
+  X(31, VM_UNMAP,   vm_unmap,  PLAIN, int32_t, 4, (uint32_t, pid), (uint32_t, va), (uint32_t, dst), (uint32_t, slot)) \
+                                                    /* the frame, unmapped (invlpg), back to the pager */ \
+  X(32, VM_BITS,    vm_bits,   PLAIN, int32_t, 3, (uint32_t, pid), (uint32_t, va), (uint32_t, flags)) \
+                                                    /* VM_B_* bits before the change (VM_CLEAR_*, VM_PIN, VM_UNPIN) */ \
+  X(33, VM_RESOLVE, vm_resolve, PLAIN, int32_t, 2, (uint32_t, pid), (uint32_t, verdict)) \
+                                                    /* 0 (verdict 0: run again; else kill with that status) */ \
+  X(34, VM_INFO,    vm_info,   PLAIN, int32_t, 2, (uint32_t, pid), (struct ant_vminfo *, info)) /* 0 (anyone) */ \
+  X(35, ALARM,      alarm,     PLAIN, int32_t, 1, (uint32_t, ticks)) /* 0: ANT_NOTE_ALARM after ticks (0: cancel) */ \
+  X(36, CPUINFO,    cpuinfo,   PLAIN, int32_t, 2, (uint32_t, cpu), (struct ant_cpuinfo *, info)) /* 0; -EINVAL: no such CPU */ \
+  X(37, SCREEN,     screen,    PLAIN, int32_t, 3, (struct ant_screen *, info), (uint16_t *, cells), (uint32_t, ncells)) \
+                                                    /* 0: the screen, and its text */ \
+  X(38, LOGREAD,    logread,   PLAIN, int32_t, 3, (uint32_t *, pos), (void *, buf), (uint32_t, len)) \
+                                                    /* bytes of the inner core's log (the screen's owner) */ \
+  X(39, VM_MEMO,    vm_memo,   PLAIN, int32_t, 3, (uint32_t, op), (void *, buf), (uint32_t, len)) \
+                                                    /* VM_MEMO_GET: bytes of the memo (the pager) */ \
+  X(40, DMA_RESET,  dma_reset, PLAIN, int32_t, 0)   /* 0: I have reset my controller (see below); privileged */
+
+/* SYS_<NAME> = number, SYS_NCALLS; the list must count 0, 1, 2, ... */
+#define ANT_SYSCALL_NR_(nr, NAME, ...) SYS_##NAME = nr,
+#define ANT_SYSCALL_IDX_(nr, NAME, ...) ANT_SYSCALL_IDX_##NAME,
+#define ANT_SYSCALL_DENSE_(nr, NAME, ...) \
+    _Static_assert((int)SYS_##NAME == (int)ANT_SYSCALL_IDX_##NAME, "the call numbers of ANT_SYSCALLS count up from 0");
+#ifndef __ASSEMBLER__
+enum { ANT_SYSCALLS(ANT_SYSCALL_NR_) };
+enum { ANT_SYSCALLS(ANT_SYSCALL_IDX_) SYS_NCALLS };
+ANT_SYSCALLS(ANT_SYSCALL_DENSE_)
+#endif
 
 /* Errors: returned negated. */
 #define ANT_EINVAL  1   /* an argument is out of range or malformed */

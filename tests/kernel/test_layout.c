@@ -6,6 +6,7 @@
 #include "kernel/x86.h"
 #include "mm/kspace.h"
 #include "mm/mm.h"
+#include "lib/vga.h"
 #include "tests/kernel/ktest.h"
 
 extern const char __kernel_virt_end[], __kdata_end[];
@@ -98,12 +99,12 @@ KTEST(text_write_faults)
     KASSERT(trap_last_fixup_addr == addr);
     KASSERT(probe_read32(addr, &after) == 0 && after == before);
     /* Low memory through the direct map is read-only too. */
-    KASSERT(probe_write32(KERNEL_VIRT + 0xB8000, 0) == -1);
+    KASSERT(probe_write32(KERNEL_VIRT + VGA_TEXT_PHYS, 0) == -1);
 }
 
 KTEST(io_alias_reaches_vga)
 {
-    uint32_t off = 0xB8000 + 24 * 160 + 156;          /* bottom-right cells */
+    uint32_t off = VGA_TEXT_PHYS + 24 * 160 + 156;          /* bottom-right cells */
     volatile uint32_t *alias = (volatile uint32_t *)(IOALIAS_VIRT + off);
     volatile const uint32_t *direct = (volatile const uint32_t *)(KERNEL_VIRT + off);
     uint32_t saved = *alias;

@@ -63,27 +63,31 @@ def read_ppm(path):
     return w, h, data[i + 1:i + 1 + w * h * 3]
 
 
+PACK8 = {bytes((v >> (7 - x)) & 1 for x in range(8)): v for v in range(256)}
+
+
 def decode_framebuffer(ppm, font):
     """The text on a framebuffer screendump: 8x16 cells from the top left,
-    a pixel inked when it is not the background's colour."""
+    a pixel inked when it is not the background's colour. The per-pixel
+    work is done by bytes and big-integer operations, not a Python loop:
+    a screen of a million pixels decodes in well under a second."""
     w, h, px = read_ppm(ppm)
     counts = {}
     for k in range(0, len(px), 3 * 97):
         counts[px[k:k + 3]] = counts.get(px[k:k + 3], 0) + 1
     bg = max(counts, key=counts.get)
+    ink = 0
+    for c in range(3):                  # 1 where a channel differs from bg's
+        table = bytes(0 if v == bg[c] else 1 for v in range(256))
+        ink |= int.from_bytes(px[c::3].translate(table), "big")
+    mask = ink.to_bytes(w * h, "big")
     lines = []
     for row in range(h // 16):
         line = []
         for col in range(w // 8):
-            bits = bytearray(16)
-            for y in range(16):
-                base = ((row * 16 + y) * w + col * 8) * 3
-                b = 0
-                for x in range(8):
-                    if px[base + 3 * x:base + 3 * x + 3] != bg:
-                        b |= 0x80 >> x
-                bits[y] = b
-            line.append(font.get(bytes(bits), "?"))
+            bits = bytes(PACK8[mask[(row * 16 + y) * w + col * 8:(row * 16 + y) * w + col * 8 + 8]]
+                         for y in range(16))
+            line.append(font.get(bits, "?"))
         lines.append("".join(line).rstrip())
     return lines
 
