@@ -15,10 +15,13 @@ EARLY_CFLAGS := -fno-tree-loop-distribute-patterns
 NASMFLAGS := -f elf32 -g -F dwarf -I $(B)/inc/
 LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
-KERNEL_C   := $(filter-out kernel/asmdefs.c,$(wildcard boot/*.c kernel/*.c mm/*.c ipc/*.c tests/kernel/*.c)) \
+# Two kernels from the same objects: build/kernel.elf, what a user boots,
+# and build/kernel-test.elf with the in-kernel suite (tests/kernel) in it.
+KERNEL_C   := $(filter-out kernel/asmdefs.c kernel/notests.c,$(wildcard boot/*.c kernel/*.c mm/*.c ipc/*.c)) \
               lib/fmt.c lib/string.c lib/screen.c
 KERNEL_ASM := boot/entry.asm $(wildcard kernel/*.asm)
 KOBJS      := $(KERNEL_ASM:%.asm=$(B)/%.o) $(KERNEL_C:%.c=$(B)/%.o)
+KTEST_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard tests/kernel/*.c))
 INCS       := $(B)/inc/asmdefs.inc $(B)/inc/libdefs.inc
 # The console's 8x16 font, made at build time from a Debian console font
 # (package console-setup-linux): data, not code.
@@ -38,7 +41,7 @@ LIBANT_A   := $(B)/lib/libant.a
 LIBANT_OBJS := $(B)/lib/crt0.o $(LIBANT_A)
 MODULES    := $(USER_PROGS) $(B)/testmod.bin
 
-HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c kernel/cmdline.c kernel/elf.c lib/fmt.c \
+HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c boot/cmdline.c kernel/elf.c lib/fmt.c \
               outer_core/pager/clock.c lib/pspace.c lib/crc32.c lib/screen.c outer_core/console/kbd.c
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -I$(B)/inc -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -47,7 +50,7 @@ QEMU_RUN_MEM ?= 128
 
 .SECONDARY: $(INCS)
 .PHONY: all iso run debug test bench clean deps host-tests usb
-all: $(B)/kernel.elf $(USER_PROGS) $(B)/ant.iso
+all: $(B)/kernel.elf $(B)/kernel-test.elf $(USER_PROGS) $(B)/ant.iso
 
 deps:
 	@scripts/deps.sh
@@ -75,7 +78,7 @@ $(B)/%.o: %.asm $(INCS)
 	@mkdir -p $(@D)
 	$(NASM) $(NASMFLAGS) -MD $(B)/$*.d -o $@ $<
 
-$(B)/boot/early.o: boot/early.c
+$(B)/mm/early.o: mm/early.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(EARLY_CFLAGS) -c -o $@ $<
 
@@ -83,11 +86,15 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/kernel.elf: $(KOBJS) $(B)/kernel.ld scripts/check-kernel.sh
-	$(LD) -m elf_i386 -T $(B)/kernel.ld -o $@ $(KOBJS) $(LIBGCC)
-	scripts/check-kernel.sh $@ $(B)/boot/early.o
+$(B)/kernel.elf: $(KOBJS) $(B)/kernel/notests.o $(B)/kernel.ld scripts/check-kernel.sh
+	$(LD) -m elf_i386 -T $(B)/kernel.ld -o $@ $(KOBJS) $(B)/kernel/notests.o $(LIBGCC)
+	scripts/check-kernel.sh $@ $(B)/mm/early.o
 	nm -n $@ > $(B)/kernel.sym
 	objdump -d $@ > $(B)/kernel.dis
+$(B)/kernel-test.elf: $(KOBJS) $(KTEST_OBJS) $(B)/kernel.ld scripts/check-kernel.sh
+	$(LD) -m elf_i386 -T $(B)/kernel.ld -o $@ $(KOBJS) $(KTEST_OBJS) $(LIBGCC)
+	scripts/check-kernel.sh $@ $(B)/mm/early.o
+	nm -n $@ > $(B)/kernel-test.sym
 
 $(LIBANT_A): $(B)/lib/syscall.o $(LIBANT_C:%.c=$(B)/%.o)
 	rm -f $@
@@ -117,10 +124,10 @@ $(foreach s,$(V2_SERVERS),$(eval $(call v2_prog,$(s))))
 
 # The bootable hybrid image (CD, hard disk, USB stick) and the test image.
 iso: $(B)/ant.iso
-$(B)/ant.iso: $(B)/kernel.elf boot/grub.cfg $(MODULES)
-	scripts/mkiso.sh $@ boot/grub.cfg $(B)/kernel.elf $(MODULES)
-$(B)/ant-test.iso: $(B)/kernel.elf boot/grub-test.cfg $(MODULES)
-	scripts/mkiso.sh $@ boot/grub-test.cfg $(B)/kernel.elf $(MODULES)
+$(B)/ant.iso: $(B)/kernel.elf $(B)/kernel-test.elf boot/grub.cfg $(MODULES)
+	scripts/mkiso.sh $@ boot/grub.cfg $(B)/kernel.elf $(B)/kernel-test.elf $(MODULES)
+$(B)/ant-test.iso: $(B)/kernel.elf $(B)/kernel-test.elf boot/grub-test.cfg $(MODULES)
+	scripts/mkiso.sh $@ boot/grub-test.cfg $(B)/kernel.elf $(B)/kernel-test.elf $(MODULES)
 
 # A module with known contents: word k is k ^ 0xA5A5A5A5 (not a whole page).
 $(B)/testmod.bin:
@@ -153,7 +160,8 @@ host-tests: $(B)/host/test_host
 	$(B)/host/test_host
 
 test: deps
-	@$(MAKE) --no-print-directory $(B)/kernel.elf $(B)/ant.iso $(B)/ant-test.iso $(MODULES) $(B)/host/test_host
+	@$(MAKE) --no-print-directory $(B)/kernel.elf $(B)/kernel-test.elf $(B)/ant.iso $(B)/ant-test.iso \
+	    $(MODULES) $(B)/host/test_host
 	tests/run.sh
 
 # Figures of the IPC and ICC fast paths, in guest instructions (QEMU -icount).

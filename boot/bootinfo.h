@@ -48,8 +48,4 @@ struct boot_info {
 
 extern struct boot_info boot_info;
 
-/* The single early stack of the kernel proper, in the data area. */
-#include "mm/layout.h"
-extern uint8_t boot_stack[BOOT_STACK_SIZE];
-
 #endif

@@ -1,7 +1,7 @@
 /*
  * Synchronous IPC. A message goes from the sender's saved user registers
  * to the receiver's: four words and an ICC run, whose pages are re-mapped
- * from one address space to the other (ipc/icc.c). Nothing is buffered in
+ * from one address space to the other (mm/icc.c). Nothing is buffered in
  * the kernel: a sender whose receiver is not waiting blocks on the
  * receiver's send queue, and its message stays in its own registers (and
  * its pages in its own space) until the receiver takes it.
@@ -12,17 +12,20 @@
  * two address-space switches.
  *
  * The kernel runs with interrupts off, so nothing here needs a lock.
+ *
+ * This layer has no header: what it offers is its system calls (SYS_SEND
+ * to SYS_REPLYRECV, declared with every handler in kernel/syscall.h from
+ * the list in include/ant/syscall.h), and what it does when a process
+ * ends (PROC_EXIT_HOOK, below). Notes, the messages from pid 0, are
+ * kernel/notify.h's; a receive from anyone takes them first.
  */
-#include "ipc/ipc.h"
-#include "kernel/syscall.h"
 #include "include/ant/syscall.h"
-#include "ipc/icc.h"
+#include "kernel/notify.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/syscall.h"
 #include "kernel/trap.h"
-#include "mm/paging.h"
-
-static struct proc *irq_owner[16];
+#include "mm/icc.h"
 
 static void sendq_push(struct thread *r, struct thread *s)
 {
@@ -65,10 +68,10 @@ static int transfer(struct proc *sp, const struct trap_frame *sf, struct thread 
     uint32_t run = sf->edx;
     struct trap_frame *rf = THREAD_UFRAME(r);
     if (run) {
-        int err = icc_prepare(r->proc, run);
+        int err = icc_prepare(&r->proc->vm, run);
         if (err)
             return err;
-        icc_move(sp, r->proc, run);
+        icc_move(&sp->vm, &r->proc->vm, run);
     }
     rf->ebx = sf->ebx;
     rf->esi = sf->esi;
@@ -88,7 +91,7 @@ static int check_send(const struct trap_frame *tf, struct thread **dst)
     if (p == current->proc)
         return -ANT_EINVAL;         /* it would wait for itself */
     if (tf->edx) {
-        int err = icc_run_owned(current->proc, tf->edx);
+        int err = icc_run_owned(&current->proc->vm, tf->edx);
         if (err)
             return err;
     }
@@ -109,15 +112,8 @@ static struct thread *caller(uint32_t pid)
 static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
 {
     for (;;) {
-        if (me->pending && (!from || from == ANT_PID_NOTES)) {
-            uint32_t note = (uint32_t)__builtin_ctz(me->pending);
-            me->pending &= ~(1u << note);
-            tf->ebx = note;
-            tf->esi = tf->edi = tf->ebp = tf->edx = 0;
-            return 0;
-        }
-        if ((!from || from == ANT_PID_NOTES) && paging_next_fault(me->proc, tf))
-            return 0;               /* from pid 0: ANT_NOTE_FAULT */
+        if (me->pending && (!from || from == ANT_PID_NOTES) && note_deliver(me, tf))
+            return 0;               /* from pid 0 */
         struct thread *s = from == ANT_PID_NOTES ? 0 : sendq_take(me, from);
         if (!s)
             break;
@@ -235,7 +231,7 @@ static int reply_to(struct trap_frame *tf, struct thread **out)
     if (!c)
         return -ANT_ESRCH;
     if (tf->edx) {
-        int err = icc_run_owned(current->proc, tf->edx);
+        int err = icc_run_owned(&current->proc->vm, tf->edx);
         if (err)
             return err;
     }
@@ -300,71 +296,16 @@ FAST_PATH int32_t SYSCALL_ABI sys_replyrecv(struct trap_frame *tf)
     return replyrecv_slow(tf);
 }
 
-int ipc_waits_for_notes(const struct thread *t)
-{
-    return t->ipc_state == IPC_RECV && (!t->ipc_peer || t->ipc_peer == ANT_PID_NOTES);
-}
-
-void ipc_notify(struct proc *p, uint32_t w0)
-{
-    struct thread *t = p->thread;
-    if (ipc_waits_for_notes(t)) {
-        struct trap_frame *rf = THREAD_UFRAME(t);
-        rf->ebx = w0;
-        rf->esi = rf->edi = rf->ebp = rf->edx = 0;
-        t->ipc_state = IPC_NONE;
-        sched_wake(t, 0);
-    } else {
-        t->pending |= 1u << w0;
-    }
-}
-
-/* A bound interrupt: keep the line masked until the driver acknowledges,
- * and hand the driver a message from pid 0 with w0 = the IRQ number. */
-static void irq_message(struct trap_frame *tf)
-{
-    int irq = (int)tf->vector - VEC_IRQ0;
-    struct proc *p = irq_owner[irq];
-    irq_mask(irq, 1);
-    if (p)
-        ipc_notify(p, (uint32_t)irq);
-}
-
-int32_t SYSCALL_ABI sys_irq_bind(struct trap_frame *tf)
-{
-    uint32_t irq = tf->ebx;
-    struct proc *me = current->proc;
-    if (!me->priv)
-        return -ANT_EPERM;
-    if (irq > 15 || irq == 2)
-        return -ANT_EINVAL;             /* 2: the cascade; 0 (the timer) is busy */
-    if (irq_owner[irq] == me)
-        return 0;
-    if (irq_owner[irq] || irq_in_use((int)irq))
-        return -ANT_EBUSY;
-    irq_owner[irq] = me;
-    irq_set_handler((int)irq, irq_message);
-    return 0;
-}
-
-int32_t SYSCALL_ABI sys_irq_ack(struct trap_frame *tf)
-{
-    uint32_t irq = tf->ebx;
-    if (irq > 15)
-        return -ANT_EINVAL;
-    if (irq_owner[irq] != current->proc)
-        return -ANT_EPERM;
-    irq_mask((int)irq, 0);
-    return 0;
-}
-
 static void release(struct thread *t, int32_t err)
 {
     t->ipc_state = IPC_NONE;
     sched_wake(t, err);
 }
 
-void ipc_exit(struct proc *p)
+/* p is ending: off the queue it waits on; the threads waiting on it are
+ * released with -ANT_ESRCH (senders keep their pages; a run a caller had
+ * sent is gone with p). */
+static void ipc_exit(struct proc *p)
 {
     struct thread *t = p->thread, *s;
     if (t) {
@@ -374,7 +315,6 @@ void ipc_exit(struct proc *p)
                 sendq_take(dp->thread, p->pid);
         }
         t->ipc_state = IPC_NONE;
-        t->pending = 0;
         while ((s = sendq_take(t, 0)))
             release(s, -ANT_ESRCH);     /* they keep their pages */
     }
@@ -386,11 +326,5 @@ void ipc_exit(struct proc *p)
             release(u, -ANT_ESRCH);
         }
     }
-    for (int irq = 0; irq < 16; irq++) {
-        if (irq_owner[irq] == p) {
-            irq_owner[irq] = 0;
-            irq_set_handler(irq, 0);
-        }
-    }
-    icc_release_all(p);
 }
+PROC_EXIT_HOOK(ipc_exit);

@@ -9,7 +9,7 @@
 #include "include/ant/syscall.h"
 #include "kernel/syscall.h"
 #include "kernel/trap.h"
-#include "kernel/x86_bits.h"
+#include "boot/x86_bits.h"
 #include "mm/layout.h"
 
 #define DEFINE_(str, value) \

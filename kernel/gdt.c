@@ -1,7 +1,7 @@
 /* The GDT lives in the data area (the CPU writes accessed bits and the TSS
  * busy bit into it), built at run time. */
 #include "kernel/gdt.h"
-#include "kernel/x86.h"
+#include "boot/x86.h"
 #include "lib/string.h"
 
 

@@ -1,21 +1,21 @@
 /* The inner core's start: one init call per line, in the order they need. */
 #include "boot/bootinfo.h"
-#include "kernel/cmdline.h"
-#include "kernel/console.h"
+#include "boot/cmdline.h"
+#include "boot/console.h"
 #include "kernel/gdt.h"
+#include "kernel/ktest.h"
 #include "kernel/module.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
-#include "kernel/panic.h"
+#include "boot/panic.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
-#include "kernel/x86.h"
-#include "ipc/icc.h"
+#include "boot/x86.h"
+#include "mm/icc.h"
 #include "mm/kspace.h"
 #include "mm/mm.h"
 #include "lib/fmt.h"
-#include "tests/kernel/ktest.h"
 
 struct boot_info boot_info;                    /* filled by early boot */
 uint8_t boot_stack[BOOT_STACK_SIZE] __attribute__((aligned(16)));
@@ -71,7 +71,8 @@ static int32_t run_init(void)
 void kernel_main(void)
 {
     kdata_phys_base = boot_info.data_phys;     /* data area usable from here */
-    console_init();                            /* serial + VGA through the alias */
+    struct screen_mode screen = boot_info.screen;
+    console_init(&screen, kspace_map_screen(&screen), boot_info.screen_why);  /* COM1, the screen */
     kspace_finish_boot();                      /* drop the identity mapping */
     kprintf("AnT/i386 inner core\n");
     console_report();
@@ -82,7 +83,7 @@ void kernel_main(void)
     gdt_init();                                /* flat segments and the TSS */
     trap_init();                               /* IDT, exceptions, PICs */
     mm_init(&boot_config);                     /* ICC region, frame table, pool */
-    icc_init();                                /* ICC pages: all free */
+    icc_init(timer_ticks);                     /* ICC pages: all free */
     proc_init();                               /* the process table */
     sched_init();                              /* this becomes the boot thread */
     module_init();                             /* program images from GRUB */

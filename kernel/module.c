@@ -2,7 +2,7 @@
  * be started again (a restarted server) from its image. */
 #include "kernel/module.h"
 #include "boot/bootinfo.h"
-#include "kernel/console.h"
+#include "boot/console.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
 

@@ -5,18 +5,19 @@
  * stays until the parent collects the exit status.
  */
 #include "kernel/proc.h"
-#include "kernel/console.h"
+#include "boot/console.h"
 #include "kernel/elf.h"
 #include "kernel/module.h"
-#include "kernel/panic.h"
+#include "boot/panic.h"
 #include "kernel/sched.h"
-#include "kernel/x86.h"
-#include "ipc/ipc.h"
+#include "boot/x86.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"
-#include "mm/paging.h"
+#include "kernel/notify.h"
+#include "kernel/paging.h"
+#include "mm/icc.h"
 #include "mm/pool.h"
 
 struct proc kernel_proc;
@@ -183,7 +184,7 @@ static void orphan_children(struct proc *p)
 static void wake_screen_owner(void)
 {
     if (screen_owner && screen_owner->state == P_ALIVE && screen_owner->thread)
-        ipc_notify(screen_owner, ANT_NOTE_LOG);
+        note_post(screen_owner, ANT_NOTE_LOG);
 }
 
 void proc_take_screen(struct proc *p)
@@ -216,7 +217,10 @@ void proc_exit(struct proc *p, int32_t status)
         console_take_back();               /* the log goes to the screen again */
     }
     paging_exit(p);                        /* faults, the pager's frames */
-    ipc_exit(p);                           /* peers, IRQs, ICC pages */
+    notify_exit(p);                        /* IRQs, notes */
+    for (const proc_exit_hook *h = __proc_exit_start; h < __proc_exit_end; h++)
+        (*h)(p);                           /* the layers above: IPC peers */
+    icc_release_all(&p->vm, p->devices);   /* ICC pages (in quarantine if a driver's) */
     if (!self)
         sched_kill_thread(p->thread);
     vm_destroy(&p->vm);
@@ -227,7 +231,7 @@ void proc_exit(struct proc *p, int32_t status)
     p->thread = 0;
     p->state = p->parent ? P_ZOMBIE : P_FREE;
     if (p->parent && p->parent->child_notify && p->parent->state == P_ALIVE)
-        ipc_notify(p->parent, ANT_NOTE_CHILD);
+        note_post(p->parent, ANT_NOTE_CHILD);
     if (p->waiter) {
         sched_wake(p->waiter, 0);
         p->waiter = 0;
@@ -335,9 +339,28 @@ int proc_info(uint32_t i, struct ant_procinfo *info)
     info->priv = p->priv;
     info->pages = p->state == P_ALIVE ? p->vm.pages : 0;
     info->flags = p->state == P_ALIVE && paging_is_pager(p) ? ANT_PI_PAGER : 0;
-    info->icc_pages = p->icc_pages;
+    info->icc_pages = p->vm.icc_pages;
     irq_restore(fl);
     return 0;
+}
+
+/* The space of the live process with frame-table tag `tag`, or NULL. */
+static const struct vm *live_space(uint16_t tag)
+{
+    const struct proc *p = tag && tag <= MAX_PROCS ? &procs[tag - 1] : 0;
+    return p && p->state == P_ALIVE ? &p->vm : 0;
+}
+
+int proc_icc_check(char *why, size_t len)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        if (procs[i].state != P_ALIVE && procs[i].vm.icc_pages) {
+            fmt_snprintf(why, len, "dead tag %u still counts %u pages", procs[i].tag,
+                         procs[i].vm.icc_pages);
+            return -1;
+        }
+    }
+    return icc_check(why, len, live_space);
 }
 
 int proc_audit_frames(char *why, size_t len)

@@ -6,9 +6,11 @@
 #include "include/ant/syscall.h"
 #include "kernel/elf.h"
 #include "kernel/gdt.h"
+#include "mm/layout.h"
 #include "mm/vm.h"
 
 #define MAX_PROCS 64
+_Static_assert(MAX_PROCS <= ICC_PT_SLOTS, "each process has a slot for its ICC page tables");
 #define USER_STACK_TOP 0x7FFFF000   /* the page above is left unmapped */
 #define USER_STACK_PAGES 16
 #define PID_MAX 0xFFFFFE            /* IPC carries a pid in 24 bits; all ones is ANT_PID_NOTES */
@@ -35,9 +37,7 @@ struct proc {
                                    quarantine when it ends) */
     uint8_t child_notify;       /* a child's end sends it ANT_NOTE_CHILD */
     struct iomap iomap;         /* its I/O permission bitmap */
-    uint32_t icc_pages;         /* ICC pages it owns */
-    uint32_t icc_tables[8];     /* which of its 256 ICC page tables exist */
-    struct vm_range {           /* pager-managed (mm/paging.c) */
+    struct vm_range {           /* pager-managed (kernel/paging.c) */
         uint32_t start, end;    /* page aligned; end 0: slot unused */
         uint8_t writable;
         uint8_t file;           /* pages of the program image: seg */
@@ -75,6 +75,9 @@ int proc_info(uint32_t i, struct ant_procinfo *info);
 /* Every pool frame held for a process belongs to a live one, and each
  * holds as many as it counts: 0, or -1 with why. */
 int proc_audit_frames(char *why, size_t len);
+/* The ICC invariant (icc_check) over the live processes, and no dead one
+ * counting pages: 0, or -1 with why. */
+int proc_icc_check(char *why, size_t len);
 struct proc *proc_find(uint32_t pid);
 /* The live process pid, or NULL. */
 static inline struct proc *proc_alive(uint32_t pid)
@@ -83,6 +86,14 @@ static inline struct proc *proc_alive(uint32_t pid)
     return p->pid == pid && p->state == P_ALIVE ? p : 0;
 }
 uint32_t proc_count(void);
+/* What a layer above this one (ipc/) does when a process ends, after its
+ * faults and notes are dropped and before its memory goes:
+ * PROC_EXIT_HOOK(fn) at file scope registers fn (linker.ld gathers them). */
+typedef void (*proc_exit_hook)(struct proc *p);
+extern const proc_exit_hook __proc_exit_start[], __proc_exit_end[];
+#define PROC_EXIT_HOOK(fn) \
+    static const proc_exit_hook fn##_at_exit __attribute__((used, section(".proc_exit"))) = fn
+
 /* p has mapped the screen (SYS_MAPIO): the inner core's log goes to it
  * until it ends. */
 void proc_take_screen(struct proc *p);

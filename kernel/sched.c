@@ -7,13 +7,13 @@
  */
 #include "kernel/sched.h"
 #include "kernel/gdt.h"
-#include "kernel/panic.h"
+#include "kernel/notify.h"
+#include "boot/panic.h"
 #include "kernel/proc.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
-#include "kernel/x86.h"
+#include "boot/x86.h"
 #include "boot/bootinfo.h"
-#include "ipc/ipc.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
 #include "mm/pool.h"
@@ -270,7 +270,7 @@ void sched_tick(void)
         if (t->alarm_tick && t->state != T_FREE && t->state != T_DEAD &&
             (int32_t)(now - t->alarm_tick) >= 0) {
             t->alarm_tick = 0;
-            ipc_notify(t->proc, ANT_NOTE_ALARM);
+            note_post(t->proc, ANT_NOTE_ALARM);
         }
     }
     if (current->quantum && --current->quantum == 0)
@@ -328,7 +328,7 @@ static int anything_ready(void)
 void sched_alarm(uint32_t ticks)
 {
     uint32_t fl = irq_save();
-    current->pending &= ~(1u << ANT_NOTE_ALARM);    /* one not yet received is void */
+    note_cancel(current->proc, ANT_NOTE_ALARM);     /* one not yet received is void */
     current->alarm_tick = ticks ? timer_ticks() + ticks : 0;
     if (ticks && !current->alarm_tick)
         current->alarm_tick = 1;                     /* 0 means "none" */
@@ -369,7 +369,6 @@ static void idle_loop(void *arg)
 
 void sched_init(void)
 {
-    extern uint8_t boot_stack[];
     for (int i = 0; i < MAX_THREADS; i++)
         threads[i].tid = (uint16_t)i;
     current = &threads[0];                 /* the boot thread: kernel_main */

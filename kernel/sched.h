@@ -4,7 +4,8 @@
 #include <stdint.h>
 #include "kernel/gdt.h"
 #include "kernel/proc.h"
-#include "kernel/x86.h"
+#include "boot/x86.h"
+#include "mm/layout.h"
 
 #define NPRIO 8                 /* 0 is the most urgent */
 #define PRIO_DEFAULT 4
@@ -22,7 +23,7 @@ enum ipc_state {
     IPC_SEND,                   /* ipc_peer to receive my message */
     IPC_CALL,                   /* the same, then its reply */
     IPC_REPLY_WAIT,             /* the reply of ipc_peer, which has my call */
-    IPC_FAULT,                  /* the pager, for a page (mm/paging.c) */
+    IPC_FAULT,                  /* the pager, for a page (kernel/paging.c) */
 };
 
 struct proc;
@@ -56,6 +57,9 @@ struct thread {
 #define THREAD_UFRAME(t) ((struct trap_frame *)((t)->kstack_top - sizeof(struct trap_frame)))
 
 extern struct thread *current;
+/* The stack kernel_main starts on (boot/entry.asm), in the data area: the
+ * boot thread's kernel stack. */
+extern uint8_t boot_stack[BOOT_STACK_SIZE];
 
 void sched_init(void);
 /* A kernel thread running fn(arg); NULL if no memory. */

@@ -3,21 +3,20 @@
 #include "kernel/syscall.h"
 #include "boot/bootinfo.h"
 #include "include/ant/syscall.h"
-#include "kernel/console.h"
+#include "boot/console.h"
 #include "kernel/gdt.h"
 #include "kernel/module.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
-#include "kernel/panic.h"
-#include "kernel/x86.h"
-#include "ipc/icc.h"
-#include "ipc/ipc.h"
+#include "boot/panic.h"
+#include "boot/x86.h"
+#include "mm/icc.h"
 #include "mm/mm.h"
 #include "lib/string.h"
 #include "mm/layout.h"
-#include "mm/paging.h"
+#include "kernel/paging.h"
 #include "mm/pool.h"
 
 #define SLEEP_MAX_TICKS (24u * 3600 * 100)
@@ -208,19 +207,19 @@ int32_t SYSCALL_ABI sys_getargs(struct trap_frame *tf)
 int32_t SYSCALL_ABI sys_icc_alloc(struct trap_frame *tf)
 {
     uint32_t va;
-    int err = icc_alloc(me(), tf->ebx, &va);
+    int err = icc_alloc(&me()->vm, tf->ebx, &va);
     return err ? err : (int32_t)va;         /* 2GB-3GB: negative as int32_t */
 }
 
 int32_t SYSCALL_ABI sys_icc_free(struct trap_frame *tf)
 {
-    return icc_free(me(), tf->ebx, tf->esi);
+    return icc_free(&me()->vm, tf->ebx, tf->esi);
 }
 
 int32_t SYSCALL_ABI sys_icc_phys(struct trap_frame *tf)
 {
     uint32_t va = tf->ebx & PTE_FRAME_MASK, pa;
-    int err = icc_run_owned(me(), ANT_ICC_RUN(va, 1));
+    int err = icc_run_owned(&me()->vm, ANT_ICC_RUN(va, 1));
     if (err)
         return err;
     pa = icc_phys(tf->ebx);
@@ -234,9 +233,9 @@ int32_t SYSCALL_ABI sys_icc_info(struct trap_frame *tf)
     info.base = mm.icc_base;
     info.total = icc_total();
     info.free = icc_free_count();
-    info.mine = me()->icc_pages;
+    info.mine = me()->vm.icc_pages;
     info.check = 1;                         /* long: not for everyone */
-    if (me()->priv && icc_check(why, sizeof why)) {
+    if (me()->priv && proc_icc_check(why, sizeof why)) {
         kprintf("icc: INVARIANT BROKEN: %s\n", why);
         info.check = -1;
     } else if (me()->priv && proc_audit_frames(why, sizeof why)) {

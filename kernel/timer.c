@@ -2,7 +2,7 @@
 #include "kernel/timer.h"
 #include "kernel/sched.h"
 #include "kernel/trap.h"
-#include "kernel/x86.h"
+#include "boot/x86.h"
 
 #define PIT_CH0 PORT_PIT
 #define PIT_CMD (PORT_PIT + 3)

@@ -1,13 +1,13 @@
 /* The IDT, the 8259 PICs, and trap dispatch: exceptions, IRQs, fix-ups. */
 #include "kernel/trap.h"
-#include "mm/paging.h"
-#include "kernel/console.h"
+#include "kernel/paging.h"
+#include "boot/console.h"
 #include "kernel/extable.h"
-#include "kernel/panic.h"
+#include "boot/panic.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
-#include "kernel/x86.h"
+#include "boot/x86.h"
 
 #define PIC1 PORT_PIC1
 #define PIC2 PORT_PIC2
@@ -150,6 +150,20 @@ static void handle_irq(struct trap_frame *tf)
     pic_eoi(irq);
     if (irq_handlers[irq])
         irq_handlers[irq](tf);
+}
+
+/* An unexpected trap in the kernel: what, where, the registers; stop. */
+static void __attribute__((noreturn)) panic_trap(const struct trap_frame *tf, const char *what)
+{
+    panic_start();
+    kprintf("\nPANIC: %s in the kernel at eip %08x (vector %u, error %08x)\n",
+            what, tf->eip, tf->vector, tf->error);
+    kprintf("eax %08x ebx %08x ecx %08x edx %08x\n", tf->eax, tf->ebx, tf->ecx, tf->edx);
+    kprintf("esi %08x edi %08x ebp %08x esp %08x\n", tf->esi, tf->edi, tf->ebp,
+            (uint32_t)&tf->user_esp);
+    kprintf("cs %04x ds %04x eflags %08x cr2 %08x cr3 %08x\n", tf->cs, tf->ds, tf->eflags,
+            read_cr2(), read_cr3());
+    panic_finish(tf->ebp);
 }
 
 static void user_exception(struct trap_frame *tf)

@@ -24,7 +24,7 @@ enum frame_state {
 
 #define FRAME_F_PINNED 0x01 /* never stolen by the pager */
 #define FRAME_F_REF    0x02 /* reference bit, for the clock */
-#define FRAME_F_LOOSE  0x04 /* the pager's, mapped nowhere (mm/paging.c) */
+#define FRAME_F_LOOSE  0x04 /* the pager's, mapped nowhere (kernel/paging.c) */
 #define FRAME_F_MARK   0x80 /* scratch bit for consistency checks */
 #define FRAME_NONE     0xFFFFFFFFu
 

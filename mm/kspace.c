@@ -4,8 +4,9 @@
  * and mapping a kernel page is one PTE store and an invlpg.
  */
 #include "mm/kspace.h"
-#include "kernel/panic.h"
-#include "kernel/x86.h"
+#include "boot/panic.h"
+#include "boot/x86.h"
+#include "lib/screen.h"
 
 struct kernel_tables ktables __attribute__((aligned(PAGE_SIZE)));
 
@@ -86,4 +87,21 @@ void window_unmap(void *p)
 uint32_t window_in_use(void)
 {
     return window_ready ? WINDOW_COUNT - window_top : 0;
+}
+
+void *kspace_map_screen(struct screen_mode *m)
+{
+    if (m->kind == SCREEN_TEXT && m->phys >= IOHOLE_START && m->phys + m->pitch * m->height <= IOHOLE_END)
+        return (void *)(IOALIAS_VIRT + m->phys);
+    if (m->kind != SCREEN_FB)
+        return 0;
+    uint32_t bytes = m->pitch * m->height;
+    if (bytes > FB_SIZE) {
+        m->height = FB_SIZE / m->pitch;    /* a taller one is used as far as FB_SIZE reaches */
+        bytes = m->pitch * m->height;
+    }
+    uint32_t first = m->phys & PTE_FRAME_MASK, off = m->phys - first;
+    for (uint32_t a = 0; a < off + bytes; a += PAGE_SIZE)
+        kspace_map(FB_VIRT + a, first + a);
+    return (void *)(FB_VIRT + off);
 }

@@ -22,6 +22,12 @@ uint32_t kspace_lookup(uint32_t va);
 /* The PTE for kernel address va (va must be in the page-table part). */
 uint32_t *kspace_pte(uint32_t va);
 
+/* The screen GRUB set up, mapped: VGA text through the I/O-hole alias, a
+ * framebuffer at FB_VIRT (m->height cut to what FB_SIZE holds); its
+ * address, or 0 when there is nothing to map. */
+struct screen_mode;
+void *kspace_map_screen(struct screen_mode *m);
+
 /* Temporary windows: map any physical page for a short while. */
 void *window_map(uint32_t pa);
 void window_unmap(void *va);

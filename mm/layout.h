@@ -24,7 +24,7 @@
 #ifndef MM_LAYOUT_H
 #define MM_LAYOUT_H
 
-#include "kernel/x86_bits.h"
+#include "boot/x86_bits.h"
 
 #define KERNEL_VIRT     0xC0000000  /* kernel half starts here (PDE 768) */
 #define KERNEL_PHYS_LOAD 0x00100000 /* kernel text is loaded at 1MB */
@@ -47,6 +47,7 @@
 #define KDYN_VIRT       0xF4000000  /* other dynamic kernel pages */
 #define ICC_PT_VIRT     0xF8000000  /* each process's ICC page tables, 1MB a slot */
 #define ICC_PT_SLOT     0x00100000
+#define ICC_PT_SLOTS    64          /* processes: the area holds 64 slots */
 
 #define USER_START      0x00001000
 #define ICC_VIRT        0x80000000  /* ICC page v is physical v - ICC_VIRT + icc_base */

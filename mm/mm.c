@@ -7,8 +7,8 @@
  */
 #include "mm/mm.h"
 #include "boot/bootinfo.h"
-#include "kernel/console.h"
-#include "kernel/panic.h"
+#include "boot/console.h"
+#include "boot/panic.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"
 #include "mm/pool.h"

@@ -2,7 +2,7 @@
 #ifndef MM_MM_H
 #define MM_MM_H
 #include <stdint.h>
-#include "kernel/cmdline.h"
+#include "boot/cmdline.h"
 #include "mm/memmap.h"
 
 struct mm_info {

@@ -1,7 +1,7 @@
 /* The kernel instance of the frame table and page pool. */
 #include "mm/pool.h"
-#include "kernel/panic.h"
-#include "kernel/x86.h"
+#include "boot/panic.h"
+#include "boot/x86.h"
 
 struct frame_table frames;
 

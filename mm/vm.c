@@ -7,8 +7,8 @@
  */
 #include "mm/vm.h"
 #include "include/ant/syscall.h"
-#include "kernel/panic.h"
-#include "kernel/x86.h"
+#include "boot/panic.h"
+#include "boot/x86.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"

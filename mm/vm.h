@@ -7,6 +7,8 @@ struct vm {
     uint32_t pd;                /* physical address of the page directory */
     uint16_t owner;             /* frame-table owner tag of this process */
     uint32_t pages;             /* frames held: pages, page tables, directory */
+    uint32_t icc_pages;         /* ICC pages it owns (mm/icc.c) */
+    uint32_t icc_tables[8];     /* which of its 256 ICC page tables exist */
 };
 
 /* A directory with the kernel half copied in. 0 or -ANT_ENOMEM. */

@@ -115,11 +115,17 @@ ISO=$B/ant-test.iso
 MODS="$B/user/init.elf init,$B/user/hello.elf hello,$B/user/utest.elf utest"
 MODS="$MODS,$B/user/victim.elf victim,$B/testmod.bin testmod"
 MODS="$MODS,$B/user/ipctest.elf ipctest,$B/user/ipcpeer.elf ipcpeer"
-KERNEL=(-kernel "$B/kernel.elf" -initrd "$MODS")
+# Boots with test= take the kernel with the in-kernel suite in it.
+KERNEL=(-kernel "$B/kernel-test.elf" -initrd "$MODS")
 head -c 3000 "$B/user/init.elf" > "$LOGS/init-truncated.elf"
 
 group_host() {
     host_tests
+    if scripts/check-layers.py > "$LOGS/layers.out" 2>&1; then
+        result structure/layers-no-include-cycle 1
+    else
+        result structure/layers-no-include-cycle 0 "$(head -5 "$LOGS/layers.out")"
+    fi
     tests/usb/test_mkusb.sh > "$LOGS/usb.out" 2>&1
     count_lines "$LOGS/usb.out" usb usb
     grep -q "^usb: " "$LOGS/usb.out" || result usb/script 0 "see $LOGS/usb.out"
@@ -156,9 +162,9 @@ group_stops() {
     expect_line vga/boot-log-on-screen "$LOGS/vga-boot-log.vga" "mem: pool [0-9]* frames free"
     vga_text vga-no-pse -m 64 -cpu 486,-pse -kernel "$B/kernel.elf"
     expect_line vga/no-pse-message-on-screen "$LOGS/vga-no-pse.vga" "lacks PSE (4MB pages)"
-    message_boot missing-init $EXIT_FAIL "no 'init' module" -m 32 -kernel "$B/kernel.elf" \
+    message_boot missing-init $EXIT_FAIL "no 'init' module" -m 32 -kernel "$B/kernel-test.elf" \
         -initrd "$B/testmod.bin testmod" -append "test=user_half_empty"
-    message_boot corrupt-init $EXIT_FAIL "'init' is not a valid program: segment" -m 32 -kernel "$B/kernel.elf" \
+    message_boot corrupt-init $EXIT_FAIL "'init' is not a valid program: segment" -m 32 -kernel "$B/kernel-test.elf" \
         -initrd "$LOGS/init-truncated.elf init" -append "test=user_half_empty"
     # init= names init's task; a boot with it ends QEMU with init's verdict.
     message_boot init-bench $EXIT_PASS "^bench: done" -m 128 -kernel "$B/kernel.elf" \
@@ -166,6 +172,14 @@ group_stops() {
     expect_line init-bench/figures "$log" "^bench: ipc_roundtrip cycles [0-9]"
     message_boot init-unknown-word $EXIT_FAIL "init: unknown argument 'nosuch'" -m 32 "${KERNEL[@]}" -append "init=nosuch"
     message_boot unknown-test-selector $EXIT_FAIL "no test is called 'nosuchtest'" -m 32 "${KERNEL[@]}" -append "test=nosuchtest"
+    # The kernel a user boots has no in-kernel tests: a test boot of it fails, saying so.
+    message_boot production-kernel-no-tests $EXIT_FAIL "this kernel has no in-kernel tests" -m 32 \
+        -kernel "$B/kernel.elf" -initrd "$MODS" -append "test=all"
+    if nm "$B/kernel.elf" | grep -q -e ' ktest_fail$' -e ' ktest_rec_'; then
+        result production-kernel/no-test-code 0 "build/kernel.elf links tests/kernel"
+    else
+        result production-kernel/no-test-code 1
+    fi
 
 }
 

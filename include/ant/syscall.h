@@ -168,9 +168,20 @@ ANT_SYSCALLS(ANT_SYSCALL_DENSE_)
  * stand for several ends: reap with WNOHANG until it returns 0). */
 #define ANT_WNOHANG  0x1
 #define ANT_WNOTIFY  0x2
-/* Messages from pid 0 (the inner core): w0 = an IRQ number (1-15, not 2),
- * or ANT_NOTE_CHILD (0: IRQ 0 is the inner core's timer, never bound). */
-#define ANT_NOTE_CHILD 0
+/* Messages from pid 0 (the inner core), "notes": w0 = an IRQ number (1-15,
+ * not 2), or one of the ANT_NOTE_* kinds below (never an IRQ number). */
+#define ANT_NOTE_BASE  0x100
+#define ANT_NOTE_CHILD 0x100    /* a child ended (ANT_WNOTIFY) */
+#define ANT_NOTE_VMEXIT 0x101   /* (the pager) a process with pager-managed pages
+                                   ended; its frames went back to the pool */
+#define ANT_NOTE_FAULT 0x102    /* (the pager) w1 = pid, w2 = faulting page address
+                                   | VM_F_* flags, w3 = slot + 1 given at its last
+                                   VM_UNMAP (0: none); the thread waits for
+                                   SYS_VM_RESOLVE */
+#define ANT_NOTE_ALARM 0x103    /* the time set with SYS_ALARM has come */
+#define ANT_NOTE_LOG   0x104    /* (the screen's owner) more of the inner core's log
+                                   to show: SYS_LOGREAD */
+#define ANT_NOTE_LAST  ANT_NOTE_LOG
 
 /* SYS_MMAP prot bits. LAZY: reserve the range only; a page gets a frame
  * (zeroed) from the pager when first touched (demand-zero), and may be paged
@@ -180,16 +191,7 @@ ANT_SYSCALLS(ANT_SYSCALL_DENSE_)
 #define ANT_PROT_LAZY  0x4
 #define ANT_VM_RANGES  8
 
-/* More messages from pid 0 (see ANT_NOTE_CHILD): */
-#define ANT_NOTE_VMEXIT 2   /* (the pager) a process with pager-managed pages
-                               ended; its frames went back to the pool */
-#define ANT_NOTE_FAULT 16   /* (the pager) w1 = pid, w2 = faulting page address
-                               | VM_F_* flags, w3 = slot + 1 given at its last
-                               VM_UNMAP (0: none); the thread waits for
-                               SYS_VM_RESOLVE */
-#define ANT_NOTE_ALARM 17   /* the time set with SYS_ALARM has come */
-#define ANT_NOTE_LOG 18     /* (the screen's owner) more of the inner core's log
-                               to show: SYS_LOGREAD */
+/* ANT_NOTE_FAULT flags, in w2: */
 #define VM_F_WRITE  0x1     /* the access was a write */
 #define VM_F_FILE   0x2     /* a page of the program image (class: file), else
                                working storage (class: anonymous, demand-zero) */

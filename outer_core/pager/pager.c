@@ -1,6 +1,6 @@
 /*
  * pager: the virtual-memory policy (DESIGN.md §5) in ring 3; the inner
- * core has only the mechanism (mm/paging.c, SYS_VM_* in syscall.h).
+ * core has only the mechanism (kernel/paging.c, SYS_VM_* in syscall.h).
  *
  * A fault in a lazy range, or in a paged program's image, comes to me as a
  * message (ANT_NOTE_FAULT) while the thread waits. I take a frame off my

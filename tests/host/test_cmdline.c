@@ -1,6 +1,6 @@
 /* kernel/cmdline: the kernel command line. */
 #include <string.h>
-#include "kernel/cmdline.h"
+#include "boot/cmdline.h"
 #include "tests/host/check.h"
 
 /* What the report callback was given, in order. */

@@ -2,7 +2,7 @@
  * checks that no test leaks pool frames or windows. */
 #include "tests/kernel/ktest.h"
 #include <stdarg.h>
-#include "kernel/console.h"
+#include "boot/console.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/kspace.h"

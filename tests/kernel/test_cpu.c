@@ -2,7 +2,7 @@
 #include "kernel/probe.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
-#include "kernel/x86.h"
+#include "boot/x86.h"
 #include "mm/layout.h"
 #include "tests/kernel/ktest.h"
 

@@ -1,7 +1,7 @@
 /* The ICC data area from inside the kernel: the formula against a real
  * page-table walk, moves between two spaces, and release at death. */
 #include "include/ant/syscall.h"
-#include "ipc/icc.h"
+#include "mm/icc.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "mm/kspace.h"
@@ -44,7 +44,7 @@ KTEST(icc_formula_matches_page_tables)
     struct proc *a = spawn_idle(), *b = spawn_idle();
     KASSERT(a && b);
     uint32_t va, n = 3;
-    KASSERT(icc_alloc(a, n, &va) == 0);
+    KASSERT(icc_alloc(&a->vm, n, &va) == 0);
     KASSERT(va >= ICC_VIRT && va + n * PAGE_SIZE <= ICC_VIRT + mm.icc_size);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t v = va + i * PAGE_SIZE, pte = walk(a, v);
@@ -53,23 +53,23 @@ KTEST(icc_formula_matches_page_tables)
         KASSERT((pte & (PTE_P | PTE_W | PTE_U)) == (PTE_P | PTE_W | PTE_U));
         KASSERT(!(walk(b, v) & PTE_P));
     }
-    KASSERT(icc_check(why, sizeof why) == 0);
+    KASSERT(proc_icc_check(why, sizeof why) == 0);
     /* move it: gone from a, in b at the same addresses, same frames */
     uint32_t run = ANT_ICC_RUN(va, n);
-    KASSERT(icc_run_owned(a, run) == 0 && icc_run_owned(b, run) == -ANT_EPERM);
-    KASSERT(icc_prepare(b, run) == 0);
-    icc_move(a, b, run);
+    KASSERT(icc_run_owned(&a->vm, run) == 0 && icc_run_owned(&b->vm, run) == -ANT_EPERM);
+    KASSERT(icc_prepare(&b->vm, run) == 0);
+    icc_move(&a->vm, &b->vm, run);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t v = va + i * PAGE_SIZE;
         KASSERT(!(walk(a, v) & PTE_P));
         KASSERT((walk(b, v) & PTE_FRAME_MASK) == icc_phys(v));
     }
-    KASSERT(a->icc_pages == 0 && b->icc_pages == n);
-    KASSERT(icc_check(why, sizeof why) == 0);
+    KASSERT(a->vm.icc_pages == 0 && b->vm.icc_pages == n);
+    KASSERT(proc_icc_check(why, sizeof why) == 0);
     /* b dies holding them: all free again, and every frame back */
     reap(b);
     KASSERT(icc_free_count() == free_before);
-    KASSERT(icc_check(why, sizeof why) == 0);
+    KASSERT(proc_icc_check(why, sizeof why) == 0);
     reap(a);
     KASSERT(pool_free_count() == pool_before);
 }
@@ -80,19 +80,19 @@ KTEST(icc_check_catches_a_stray_mapping)
     struct proc *a = spawn_idle();
     KASSERT(a);
     uint32_t va;
-    KASSERT(icc_alloc(a, 1, &va) == 0);
+    KASSERT(icc_alloc(&a->vm, 1, &va) == 0);
     uint32_t pa = icc_phys(va);
-    icc_free(a, va, 1);                    /* free, but leave a mapping behind */
+    icc_free(&a->vm, va, 1);                    /* free, but leave a mapping behind */
     uint32_t *pd = window_map(a->vm.pd), pt = pd[va >> BIGPAGE_SHIFT] & PTE_FRAME_MASK;
     window_unmap(pd);
     uint32_t *w = window_map(pt);
     w[(va >> PAGE_SHIFT) & 1023] = pa | PTE_P | PTE_W | PTE_U;
     window_unmap(w);
-    int caught = icc_check(why, sizeof why) != 0;
+    int caught = proc_icc_check(why, sizeof why) != 0;
     w = window_map(pt);
     w[(va >> PAGE_SHIFT) & 1023] = 0;      /* put it right before a dies */
     window_unmap(w);
     reap(a);
     KASSERT(caught);
-    KASSERT(icc_check(why, sizeof why) == 0);
+    KASSERT(proc_icc_check(why, sizeof why) == 0);
 }

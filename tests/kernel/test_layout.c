@@ -3,7 +3,7 @@
 #include "boot/bootinfo.h"
 #include "kernel/probe.h"
 #include "kernel/trap.h"
-#include "kernel/x86.h"
+#include "boot/x86.h"
 #include "mm/kspace.h"
 #include "mm/mm.h"
 #include "lib/vga.h"

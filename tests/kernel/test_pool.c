@@ -1,8 +1,8 @@
 /* The frame table and the page pool, on the real machine's memory. */
 #include "boot/bootinfo.h"
-#include "kernel/cmdline.h"
+#include "boot/cmdline.h"
 #include "kernel/probe.h"
-#include "kernel/x86.h"
+#include "boot/x86.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
 #include "mm/mm.h"

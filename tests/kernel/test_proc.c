@@ -2,7 +2,7 @@
 #include "kernel/module.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
-#include "kernel/x86.h"
+#include "boot/x86.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"

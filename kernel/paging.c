@@ -14,11 +14,11 @@
  * frame table (so the frame audit counts them) but in no page table.
  * Faults stay queued across the pager's death, and go to the next one.
  */
-#include "mm/paging.h"
+#include "kernel/paging.h"
 #include "include/ant/syscall.h"
-#include "ipc/icc.h"
-#include "ipc/ipc.h"
-#include "kernel/console.h"
+#include "kernel/notify.h"
+#include "mm/icc.h"
+#include "boot/console.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/trap.h"
@@ -98,29 +98,27 @@ static void queue_remove(struct thread *t)
     t->fault_next = 0;
 }
 
-/* The fault of t as a message in the pager's registers rf. */
-static void fault_message(struct thread *t, struct trap_frame *rf)
+/* The first fault the pager has not been told of, or NULL. */
+static struct thread *unsent_fault(const struct thread *from)
 {
-    uint32_t pte = vm_pte(&t->proc->vm, t->fault & PTE_FRAME_MASK);
-    rf->ebx = ANT_NOTE_FAULT;
-    rf->esi = t->proc->pid;
-    rf->edi = t->fault & ~(uint32_t)FAULT_SENT;
-    rf->ebp = pte & PTE_P ? 0 : pte >> SWAP_SLOT_SHIFT;
-    rf->edx = 0;
-    t->fault |= FAULT_SENT;
+    for (struct thread *t = (struct thread *)from; t; t = t->fault_next)
+        if (!(t->fault & FAULT_SENT))
+            return t;
+    return 0;
 }
 
-int paging_next_fault(struct proc *me, struct trap_frame *tf)
+int paging_fault_note(struct proc *me, uint32_t w[3], int *more)
 {
-    if (me != pager)
+    struct thread *t = me == pager ? unsent_fault(fault_head) : 0;
+    if (!t)
         return 0;
-    for (struct thread *t = fault_head; t; t = t->fault_next) {
-        if (!(t->fault & FAULT_SENT)) {
-            fault_message(t, tf);
-            return 1;
-        }
-    }
-    return 0;
+    uint32_t pte = vm_pte(&t->proc->vm, t->fault & PTE_FRAME_MASK);
+    w[0] = t->proc->pid;
+    w[1] = t->fault & ~(uint32_t)FAULT_SENT;
+    w[2] = pte & PTE_P ? 0 : pte >> SWAP_SLOT_SHIFT;
+    t->fault |= FAULT_SENT;
+    *more = unsent_fault(t->fault_next) != 0;
+    return 1;
 }
 
 int paging_fault(struct trap_frame *tf, uint32_t addr)
@@ -138,12 +136,8 @@ int paging_fault(struct trap_frame *tf, uint32_t addr)
         fault_head = me;
     fault_tail = me;
     me->ipc_state = IPC_FAULT;
-    struct thread *pt = pager ? pager->thread : 0;
-    if (pt && ipc_waits_for_notes(pt)) {
-        fault_message(me, THREAD_UFRAME(pt));      /* it waits: deliver now */
-        pt->ipc_state = IPC_NONE;
-        sched_wake(pt, 0);
-    }
+    if (pager)
+        note_post(pager, ANT_NOTE_FAULT);
     sched_block();                  /* until SYS_VM_RESOLVE */
     return 1;
 }
@@ -176,7 +170,7 @@ void paging_exit(struct proc *p)
         for (struct thread *t = fault_head; t; t = t->fault_next)
             t->fault &= ~(uint32_t)FAULT_SENT;      /* for the next pager */
     } else if (had_ranges && pager) {
-        ipc_notify(pager, ANT_NOTE_VMEXIT);
+        note_post(pager, ANT_NOTE_VMEXIT);
     }
 }
 
@@ -204,6 +198,8 @@ int32_t SYSCALL_ABI sys_vm_pager(struct trap_frame *tf)
         if (me->ranges[i].end)
             return -ANT_EINVAL;     /* a paged process cannot page */
     pager = me;
+    if (unsent_fault(fault_head))
+        note_post(me, ANT_NOTE_FAULT);  /* faults that waited for a pager */
     return 0;
 }
 
@@ -255,7 +251,7 @@ static int target(uint32_t pid, uint32_t va, struct proc **p, const struct vm_ra
 /* A page of the pager's ICC area (the data it moves to and from disk). */
 static int pager_page(uint32_t va)
 {
-    return !(va & (PAGE_SIZE - 1)) && icc_run_owned(pager, ANT_ICC_RUN(va, 1)) == 0;
+    return !(va & (PAGE_SIZE - 1)) && icc_run_owned(&pager->vm, ANT_ICC_RUN(va, 1)) == 0;
 }
 
 int32_t SYSCALL_ABI sys_vm_map(struct trap_frame *tf)

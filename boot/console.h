@@ -1,12 +1,14 @@
 /* The inner core's log: COM1 and the screen, written together; handed to
  * the console driver once it owns them. */
-#ifndef KERNEL_CONSOLE_H
-#define KERNEL_CONSOLE_H
+#ifndef BOOT_CONSOLE_H
+#define BOOT_CONSOLE_H
 #include <stdarg.h>
 #include <stdint.h>
 #include "lib/screen.h"
 
-void console_init(void);
+/* Start the log on COM1 and on the screen GRUB set up (m), mapped at base
+ * (0: none; why says why not). */
+void console_init(const struct screen_mode *m, void *base, const char *why);
 /* One line on what the screen is (after the banner). */
 void console_report(void);
 void kputc(char c);

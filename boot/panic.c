@@ -3,13 +3,11 @@
  * failure the harness sees at once, never a hang; on a real PC (no QEMU
  * found) nothing is written to that port: the verdict stays on the screen
  * until a key is pressed, then the PC restarts. */
-#include "kernel/panic.h"
-#include "kernel/console.h"
-#include "kernel/trap.h"
-#include "kernel/x86.h"
+#include "boot/panic.h"
+#include "boot/console.h"
+#include "boot/x86.h"
 #include "lib/i8042.h"
 #include "lib/uart.h"
-#include "mm/layout.h"
 
 int test_boot;
 int stop_exits_qemu;
@@ -67,11 +65,12 @@ void system_stop(int passed)
         hlt();
 }
 
-/* Walk the saved-EBP chain while it stays inside kernel space. */
+/* Walk the saved-EBP chain while it stays in the kernel half (every
+ * kernel stack lies above the text). */
 static void backtrace(uint32_t ebp)
 {
     kprintf("backtrace:");
-    for (int depth = 0; depth < 16 && ebp >= KERNEL_VIRT && (ebp & 3) == 0; depth++) {
+    for (int depth = 0; depth < 16 && ebp >= (uint32_t)__text_start && (ebp & 3) == 0; depth++) {
         const uint32_t *frame = (const uint32_t *)ebp;
         uint32_t ret = frame[1];
         if (ret < (uint32_t)__text_start || ret >= (uint32_t)__text_end)
@@ -82,33 +81,27 @@ static void backtrace(uint32_t ebp)
     kprintf("\n");
 }
 
+void panic_start(void)
+{
+    cli();
+    console_emergency();
+}
+
+void panic_finish(uint32_t ebp)
+{
+    backtrace(ebp);
+    kprintf("system halted\n");
+    system_stop(0);
+}
+
 void panic(const char *fmt, ...)
 {
     va_list ap;
-    cli();
-    console_emergency();
+    panic_start();
     kprintf("\nPANIC: ");
     va_start(ap, fmt);
     kvprintf(fmt, ap);
     va_end(ap);
     kprintf("\n");
-    backtrace(read_ebp());
-    kprintf("system halted\n");
-    system_stop(0);
-}
-
-void panic_trap(const struct trap_frame *tf, const char *what)
-{
-    cli();
-    console_emergency();
-    kprintf("\nPANIC: %s in the kernel at eip %08x (vector %u, error %08x)\n",
-            what, tf->eip, tf->vector, tf->error);
-    kprintf("eax %08x ebx %08x ecx %08x edx %08x\n", tf->eax, tf->ebx, tf->ecx, tf->edx);
-    kprintf("esi %08x edi %08x ebp %08x esp %08x\n", tf->esi, tf->edi, tf->ebp,
-            (uint32_t)&tf->user_esp);
-    kprintf("cs %04x ds %04x eflags %08x cr2 %08x cr3 %08x\n", tf->cs, tf->ds, tf->eflags,
-            read_cr2(), read_cr3());
-    backtrace(tf->ebp);
-    kprintf("system halted\n");
-    system_stop(0);
+    panic_finish(read_ebp());
 }

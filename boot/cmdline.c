@@ -1,5 +1,5 @@
 /* Kernel command-line parsing. Pure code, unit-tested on the host. */
-#include "kernel/cmdline.h"
+#include "boot/cmdline.h"
 #include "lib/fmt.h"
 
 struct option {

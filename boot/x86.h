@@ -2,7 +2,7 @@
 #ifndef KERNEL_X86_H
 #define KERNEL_X86_H
 #include <stdint.h>
-#include "kernel/x86_bits.h"
+#include "boot/x86_bits.h"
 #include "lib/io.h"
 
 

@@ -10,20 +10,19 @@
  * log is written directly again. This file knows nothing of processes:
  * kernel/proc.c says when the screen changes hands, and what to wake.
  */
-#include "kernel/console.h"
-#include "boot/bootinfo.h"
-#include "kernel/x86.h"
+#include "boot/console.h"
+#include "boot/x86.h"
 #include "lib/fmt.h"
 #include "lib/screen.h"
 #include "lib/uart.h"
 #include "lib/vga.h"
-#include "mm/kspace.h"
-#include "mm/layout.h"
 
 #define KLOG_SIZE 65536            /* the ring, a power of two */
 #define CELLS_MAX (512 * 160)      /* text of a framebuffer up to 4096 x 2560 */
 
 static struct screen scr;
+static struct screen_mode mode;    /* what GRUB set up (the height cut to what is mapped) */
+static const char *no_screen_why;
 static int have_screen;
 static uint16_t cells[CELLS_MAX];
 static char klog[KLOG_SIZE];
@@ -41,48 +40,22 @@ static void cursor_sync(void)
         vga_cursor_put(scr.row * scr.cols + scr.col);
 }
 
-/* Map the framebuffer at FB_VIRT (up to FB_SIZE: a taller one is used
- * as far as that reaches). */
-static void *map_framebuffer(struct screen_mode *m)
+void console_init(const struct screen_mode *m, void *base, const char *why)
 {
-    uint32_t bytes = m->pitch * m->height;
-    if (bytes > FB_SIZE) {
-        m->height = FB_SIZE / m->pitch;
-        bytes = m->pitch * m->height;
-    }
-    uint32_t first = m->phys & PTE_FRAME_MASK, off = m->phys - first;
-    for (uint32_t a = 0; a < off + bytes; a += PAGE_SIZE)
-        kspace_map(FB_VIRT + a, first + a);
-    return (void *)(FB_VIRT + off);
-}
-
-static void screen_setup(void)
-{
-    struct screen_mode m = boot_info.screen;
-    void *base = 0;
-    if (m.kind == SCREEN_TEXT && m.phys >= IOHOLE_START &&
-        m.phys + m.pitch * m.height <= IOHOLE_END)
-        base = (void *)(IOALIAS_VIRT + m.phys);
-    else if (m.kind == SCREEN_FB)
-        base = map_framebuffer(&m);
-    have_screen = base && screen_init(&scr, &m, base, cells, CELLS_MAX) == 0;
+    uart_init(UART_COM1);
+    mode = *m;
+    no_screen_why = why && why[0] ? why : "none this code can draw on";
+    have_screen = base && screen_init(&scr, &mode, base, cells, CELLS_MAX) == 0;
     if (have_screen)
         screen_clear(&scr);
     cursor_sync();
 }
 
-void console_init(void)
-{
-    uart_init(UART_COM1);
-    screen_setup();
-}
-
 void console_report(void)
 {
-    const struct screen_mode *m = &boot_info.screen;
+    const struct screen_mode *m = &mode;
     if (!have_screen)
-        kprintf("console: no screen to write on (%s): serial line only\n",
-                boot_info.screen_why[0] ? boot_info.screen_why : "none this code can draw on");
+        kprintf("console: no screen to write on (%s): serial line only\n", no_screen_why);
     else if (m->kind == SCREEN_FB)
         kprintf("console: framebuffer %ux%u, %u bits a pixel (red %u:%u, green %u:%u, blue "
                 "%u:%u), %u bytes a line, at %08x: %ux%u characters\n", m->width, m->height,
@@ -215,11 +188,9 @@ uint32_t console_log_read(uint32_t *pos, char *buf, uint32_t len)
 
 void console_mode(struct screen_mode *m, uint32_t *col, uint32_t *row)
 {
-    *m = boot_info.screen;
+    *m = mode;
     if (!have_screen)
         m->kind = SCREEN_NONE;
-    else
-        m->height = scr.m.height;  /* as far as the mapping reaches */
     *col = scr.col;
     *row = scr.row;
 }

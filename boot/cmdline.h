@@ -1,6 +1,6 @@
 /* The kernel command line: options, their defaults, and how they are read. */
-#ifndef KERNEL_CMDLINE_H
-#define KERNEL_CMDLINE_H
+#ifndef BOOT_CMDLINE_H
+#define BOOT_CMDLINE_H
 #include <stddef.h>
 #include <stdint.h>
 

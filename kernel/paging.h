@@ -4,8 +4,8 @@
  * policy), and the pager's calls on frames and page-table entries. The ABI
  * is SYS_VM_* in include/ant/syscall.h.
  */
-#ifndef MM_PAGING_H
-#define MM_PAGING_H
+#ifndef KERNEL_PAGING_H
+#define KERNEL_PAGING_H
 #include <stdint.h>
 
 struct proc;
@@ -22,9 +22,10 @@ int paging_overlaps(const struct proc *p, uint32_t addr, uint32_t len);
  * user mode and run the instruction again), 0 when it is not the pager's
  * (the program is killed as before). May not return: the pager killed it. */
 int paging_fault(struct trap_frame *tf, uint32_t addr);
-/* In the pager's receive: the next fault not yet delivered, as a message
- * in tf; 0 if none. */
-int paging_next_fault(struct proc *me, struct trap_frame *tf);
+/* The words of the next ANT_NOTE_FAULT for me (if I am the pager): w1-w3
+ * of the fault not yet delivered, *more if another waits behind it; 0 if
+ * none. */
+int paging_fault_note(struct proc *me, uint32_t w[3], int *more);
 /* p is ending: off the fault queue; if it had lazy ranges, tell the pager;
  * if it is the pager, its loose frames go back to the pool and faults wait
  * for the next one. */

@@ -15,7 +15,7 @@
  */
 #include <stdint.h>
 #include "boot/bootinfo.h"
-#include "kernel/x86_bits.h"
+#include "boot/x86_bits.h"
 #include "lib/io.h"
 #include "lib/uart.h"
 #include "lib/vga.h"

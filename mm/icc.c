@@ -13,18 +13,17 @@
  * nowhere) until a driver says it has reset its controller
  * (SYS_DMA_RESET), or QUARANTINE_TICKS at the latest.
  */
-#include "ipc/icc.h"
+#include "mm/icc.h"
 #include "include/ant/syscall.h"
-#include "kernel/panic.h"
-#include "kernel/proc.h"
-#include "kernel/timer.h"
-#include "kernel/x86.h"
+#include "boot/panic.h"
+#include "boot/x86.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
 #include "mm/pool.h"
+#include "mm/vm.h"
 
 #define ICC_MAX_PAGES (ICC_MAX / PAGE_SIZE)
 #define ICC_PDE_FIRST (ICC_VIRT >> BIGPAGE_SHIFT)
@@ -37,6 +36,7 @@ static uint32_t free_map[ICC_MAX_PAGES / 32];  /* bit set: page free */
 static uint32_t npages, nfree, rover;
 static uint32_t nquarantined, quarantine_end;
 static struct frame *owner_of;      /* frame-table entries of the region */
+static uint32_t (*clock)(void);     /* ticks, for the quarantine */
 
 static void quarantine_expire(void);
 
@@ -52,15 +52,15 @@ uint32_t icc_phys(uint32_t va)
     return va - ICC_VIRT + mm.icc_base;
 }
 
-/* p's ICC PTEs, indexed by page number in the area. */
-static inline uint32_t *ptes_of(const struct proc *p)
+/* The space's ICC PTEs, indexed by page number in the area. */
+static inline uint32_t *ptes_of(const struct vm *vm)
 {
-    return (uint32_t *)(ICC_PT_VIRT + (uint32_t)(p->tag - 1) * ICC_PT_SLOT);
+    return (uint32_t *)(ICC_PT_VIRT + (uint32_t)(vm->owner - 1) * ICC_PT_SLOT);
 }
 
-static inline int has_table(const struct proc *p, uint32_t t)
+static inline int has_table(const struct vm *vm, uint32_t t)
 {
-    return (p->icc_tables[t / 32] >> (t % 32)) & 1;
+    return (vm->icc_tables[t / 32] >> (t % 32)) & 1;
 }
 
 static inline uint32_t pte_for(uint32_t page)
@@ -84,8 +84,9 @@ static void set_free(uint32_t first, uint32_t n, int free)
     nfree = free ? nfree + n : nfree - n;
 }
 
-void icc_init(void)
+void icc_init(uint32_t (*ticks)(void))
 {
+    clock = ticks;
     npages = mm.icc_size / PAGE_SIZE;
     owner_of = frame_of(mm.icc_base);
     if (!owner_of || npages > ICC_MAX_PAGES)
@@ -107,68 +108,68 @@ static int32_t run_first(uint32_t va, uint32_t n)
     return first < npages && n <= npages - first ? (int32_t)first : -1;
 }
 
-static int owned_by(const struct proc *p, uint32_t first, uint32_t n)
+static int owned_by(const struct vm *vm, uint32_t first, uint32_t n)
 {
     const struct frame *f = owner_of + first;
     for (uint32_t i = 0; i < n; i++)
-        if (f[i].owner != p->tag)
+        if (f[i].owner != vm->owner)
             return 0;
     return 1;
 }
 
-int icc_run_owned(const struct proc *p, uint32_t run)
+int icc_run_owned(const struct vm *vm, uint32_t run)
 {
     int32_t first = run_first(ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
     if (first < 0)
         return -ANT_EINVAL;
-    return owned_by(p, (uint32_t)first, ANT_ICC_RUN_PAGES(run)) ? 0 : -ANT_EPERM;
+    return owned_by(vm, (uint32_t)first, ANT_ICC_RUN_PAGES(run)) ? 0 : -ANT_EPERM;
 }
 
-/* Give p the page tables for pages [first, first+n). */
-static int prepare(struct proc *p, uint32_t first, uint32_t n)
+/* Give vm the page tables for pages [first, first+n). */
+static int prepare(struct vm *vm, uint32_t first, uint32_t n)
 {
     for (uint32_t t = first / 1024; t <= (first + n - 1) / 1024; t++) {
-        if (has_table(p, t))
+        if (has_table(vm, t))
             continue;
-        uint32_t pt = pool_alloc(FRAME_USER, p->tag);
+        uint32_t pt = pool_alloc(FRAME_USER, vm->owner);
         if (!pt)
             return -ANT_ENOMEM;
         frame_zero(pt);
-        uint32_t *pd = window_map(p->vm.pd);
+        uint32_t *pd = window_map(vm->pd);
         pd[ICC_PDE_FIRST + t] = pt | PTE_P | PTE_W | PTE_U;
         window_unmap(pd);
-        kspace_map((uint32_t)(ptes_of(p) + t * 1024), pt);
-        p->icc_tables[t / 32] |= 1u << (t % 32);
-        p->vm.pages++;
+        kspace_map((uint32_t)(ptes_of(vm) + t * 1024), pt);
+        vm->icc_tables[t / 32] |= 1u << (t % 32);
+        vm->pages++;
     }
     return 0;
 }
 
-int icc_prepare(struct proc *to, uint32_t run)
+int icc_prepare(struct vm *to, uint32_t run)
 {
     return prepare(to, (ANT_ICC_RUN_ADDR(run) - ICC_VIRT) >> PAGE_SHIFT, ANT_ICC_RUN_PAGES(run));
 }
 
-/* After unmapping pages [first, first+n) of p: drop stale TLB entries. */
-static void flush(const struct proc *p, uint32_t first, uint32_t n)
+/* After unmapping pages [first, first+n) of vm: drop stale TLB entries. */
+static void flush(const struct vm *vm, uint32_t first, uint32_t n)
 {
-    if (read_cr3() != p->vm.pd)
+    if (read_cr3() != vm->pd)
         return;                     /* not live: its next CR3 load flushes */
     if (n > FLUSH_ONE_BY_ONE) {
-        write_cr3(p->vm.pd);        /* ICC pages are never global */
+        write_cr3(vm->pd);          /* ICC pages are never global */
         return;
     }
     for (uint32_t i = 0; i < n; i++)
         invlpg(ICC_VIRT + ((first + i) << PAGE_SHIFT));
 }
 
-void icc_move(struct proc *from, struct proc *to, uint32_t run)
+void icc_move(struct vm *from, struct vm *to, uint32_t run)
 {
     uint32_t first = (ANT_ICC_RUN_ADDR(run) - ICC_VIRT) >> PAGE_SHIFT;
     uint32_t n = ANT_ICC_RUN_PAGES(run);
     uint32_t *src = ptes_of(from) + first, *dst = ptes_of(to) + first;
     struct frame *f = owner_of + first;
-    uint16_t tag = to->tag;
+    uint16_t tag = to->owner;
     for (uint32_t i = 0; i < n; i++) {
         src[i] = 0;
         dst[i] = pte_for(first + i);
@@ -203,7 +204,7 @@ static int32_t find_run(uint32_t n)
 /* Pages in quarantine long enough: free. */
 static void quarantine_expire(void)
 {
-    if (!nquarantined || (int32_t)(timer_ticks() - quarantine_end) < 0)
+    if (!nquarantined || (int32_t)(clock() - quarantine_end) < 0)
         return;
     icc_quarantine_end();
 }
@@ -224,7 +225,7 @@ uint32_t icc_quarantined(void)
     return nquarantined;
 }
 
-int icc_alloc(struct proc *p, uint32_t n, uint32_t *va)
+int icc_alloc(struct vm *vm, uint32_t n, uint32_t *va)
 {
     if (!n || n > ANT_ICC_RUN_MAX)
         return -ANT_EINVAL;
@@ -234,56 +235,56 @@ int icc_alloc(struct proc *p, uint32_t n, uint32_t *va)
     int32_t first = find_run(n);
     if (first < 0)
         return -ANT_ENOSPC;
-    int err = prepare(p, (uint32_t)first, n);
+    int err = prepare(vm, (uint32_t)first, n);
     if (err)
         return err;
-    uint32_t *pte = ptes_of(p) + first;
+    uint32_t *pte = ptes_of(vm) + first;
     set_free((uint32_t)first, n, 0);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t page = (uint32_t)first + i;
         void *w = window_map(icc_phys(ICC_VIRT + (page << PAGE_SHIFT)));
         memset(w, 0, PAGE_SIZE);    /* nothing of its last owner shows */
         window_unmap(w);
-        owner_of[page].owner = p->tag;
+        owner_of[page].owner = vm->owner;
         pte[i] = pte_for(page);
     }
-    p->icc_pages += n;
+    vm->icc_pages += n;
     rover = (uint32_t)first + n < npages ? (uint32_t)first + n : 0;
     *va = ICC_VIRT + ((uint32_t)first << PAGE_SHIFT);
     return 0;
 }
 
-int icc_free(struct proc *p, uint32_t va, uint32_t n)
+int icc_free(struct vm *vm, uint32_t va, uint32_t n)
 {
     int32_t first = run_first(va, n);
     if (first < 0)
         return -ANT_EINVAL;
-    if (!owned_by(p, (uint32_t)first, n))
+    if (!owned_by(vm, (uint32_t)first, n))
         return -ANT_EPERM;
-    uint32_t *pte = ptes_of(p) + first;
+    uint32_t *pte = ptes_of(vm) + first;
     for (uint32_t i = 0; i < n; i++) {
         pte[i] = 0;
         owner_of[first + i].owner = 0;
     }
     set_free((uint32_t)first, n, 1);
-    p->icc_pages -= n;
-    flush(p, (uint32_t)first, n);
+    vm->icc_pages -= n;
+    flush(vm, (uint32_t)first, n);
     return 0;
 }
 
-void icc_release_all(struct proc *p)
+void icc_release_all(struct vm *vm, int quarantine)
 {
-    uint32_t released = 0, quarantine = p->devices;
+    uint32_t released = 0;
     for (uint32_t t = 0; t < ICC_MAX_PAGES / 1024; t++) {
-        if (!has_table(p, t))
+        if (!has_table(vm, t))
             continue;
-        uint32_t *pte = ptes_of(p) + t * 1024;
+        uint32_t *pte = ptes_of(vm) + t * 1024;
         for (uint32_t j = 0; j < 1024; j++) {
             if (!(pte[j] & PTE_P))
                 continue;
             uint32_t page = t * 1024 + j;
-            if (page >= npages || owner_of[page].owner != p->tag)
-                panic("icc: pid %u maps ICC page %u it does not own", p->pid, page);
+            if (page >= npages || owner_of[page].owner != vm->owner)
+                panic("icc: tag %u maps ICC page %u it does not own", vm->owner, page);
             owner_of[page].owner = quarantine ? QUARANTINE_TAG : 0;
             if (!quarantine)
                 set_free(page, 1, 1);
@@ -291,15 +292,15 @@ void icc_release_all(struct proc *p)
             released++;
         }
         kspace_unmap((uint32_t)pte);    /* the table itself goes with the space */
-        p->icc_tables[t / 32] &= ~(1u << (t % 32));
+        vm->icc_tables[t / 32] &= ~(1u << (t % 32));
     }
-    if (released != p->icc_pages)
-        panic("icc: pid %u owned %u ICC pages but %u were mapped", p->pid, p->icc_pages, released);
+    if (released != vm->icc_pages)
+        panic("icc: tag %u owned %u ICC pages but %u were mapped", vm->owner, vm->icc_pages, released);
     if (quarantine && released) {
         nquarantined += released;
-        quarantine_end = timer_ticks() + QUARANTINE_TICKS;
+        quarantine_end = clock() + QUARANTINE_TICKS;
     }
-    p->icc_pages = 0;
+    vm->icc_pages = 0;
 }
 
 static int fail(char *why, size_t len, const char *fmt, uint32_t a, uint32_t b)
@@ -308,9 +309,9 @@ static int fail(char *why, size_t len, const char *fmt, uint32_t a, uint32_t b)
     return -1;
 }
 
-int icc_check(char *why, size_t len)
+int icc_check(char *why, size_t len, const struct vm *(*space_of)(uint16_t tag))
 {
-    uint32_t owned[MAX_PROCS] = { 0 }, mapped[MAX_PROCS] = { 0 }, free_pages = 0, held = 0;
+    uint32_t owned[ICC_PT_SLOTS] = { 0 }, mapped[ICC_PT_SLOTS] = { 0 }, free_pages = 0, held = 0;
     for (uint32_t i = 0; i < npages; i++) {
         uint16_t o = owner_of[i].owner;
         if (owner_of[i].state != FRAME_ICC)
@@ -321,7 +322,7 @@ int icc_check(char *why, size_t len)
             free_pages++;
         else if (o == QUARANTINE_TAG)
             held++;
-        else if (o > MAX_PROCS || proc_table[o - 1].state != P_ALIVE)
+        else if (o > ICC_PT_SLOTS || !space_of(o))
             return fail(why, len, "page %u: owner tag %u is not a live process", i, o);
         else
             owned[o - 1]++;
@@ -330,14 +331,11 @@ int icc_check(char *why, size_t len)
         return fail(why, len, "%u pages free but the count says %u", free_pages, nfree);
     if (held != nquarantined)
         return fail(why, len, "%u pages in quarantine but the count says %u", held, nquarantined);
-    /* Every present ICC PTE of every process: its own page, by the formula. */
-    for (int k = 0; k < MAX_PROCS; k++) {
-        const struct proc *q = &proc_table[k];
-        if (q->state != P_ALIVE) {
-            if (q->icc_pages)
-                return fail(why, len, "dead tag %u still counts %u pages", q->tag, q->icc_pages);
+    /* Every present ICC PTE of every live space: its own page, by the formula. */
+    for (uint16_t tag = 1; tag <= ICC_PT_SLOTS; tag++) {
+        const struct vm *q = space_of(tag);
+        if (!q)
             continue;
-        }
         for (uint32_t t = 0; t < ICC_MAX_PAGES / 1024; t++) {
             if (!has_table(q, t))
                 continue;
@@ -346,16 +344,16 @@ int icc_check(char *why, size_t len)
                 uint32_t page = t * 1024 + j;
                 if (!(pte[j] & PTE_P))
                     continue;
-                if (page >= npages || owner_of[page].owner != q->tag)
-                    return fail(why, len, "page %u: mapped by tag %u, not its owner", page, q->tag);
+                if (page >= npages || owner_of[page].owner != tag)
+                    return fail(why, len, "page %u: mapped by tag %u, not its owner", page, tag);
                 if ((pte[j] & ~(uint32_t)(PTE_A | PTE_D)) != pte_for(page))
                     return fail(why, len, "page %u: not mapped by the formula (pte %x)", page, pte[j]);
-                mapped[k]++;
+                mapped[tag - 1]++;
             }
         }
         /* mapped pages are owned ones; as many as owned: all are mapped */
-        if (mapped[k] != owned[k] || owned[k] != q->icc_pages)
-            return fail(why, len, "tag %u: owns %u pages, maps or counts others", q->tag, owned[k]);
+        if (mapped[tag - 1] != owned[tag - 1] || owned[tag - 1] != q->icc_pages)
+            return fail(why, len, "tag %u: owns %u pages, maps or counts others", tag, owned[tag - 1]);
     }
     return 0;
 }
