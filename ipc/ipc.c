@@ -56,9 +56,51 @@ static struct thread *sendq_take(struct thread *r, uint32_t from)
     return 0;
 }
 
+/* The predicates of both paths. Would r take a message from pid now? */
 static inline int accepts(const struct thread *r, uint32_t pid)
 {
     return r->ipc_state == IPC_RECV && (!r->ipc_peer || r->ipc_peer == pid);
+}
+
+/* Does c wait for my reply to its call? */
+static inline int awaits_reply(const struct thread *c, uint32_t mine)
+{
+    return c->ipc_state == IPC_REPLY_WAIT && c->ipc_peer == mine;
+}
+
+/*
+ * The hand-off, in one place: `to` has just got my message (its receive or
+ * call returns my pid); I wait in `state` for `peer` (IPC_NONE: a send, I
+ * stay ready), and `to` runs at once in what is left of my quantum, with
+ * no scheduler pass. Only between equal priorities: pass_on leaves the
+ * choice to the scheduler otherwise. Returns what I am woken with (0 for a
+ * send: it is done).
+ */
+static inline __attribute__((always_inline)) int32_t hand_off(struct thread *me, struct thread *to,
+                                                              uint8_t state, uint32_t peer)
+{
+    to->ipc_state = IPC_NONE;
+    to->wait_result = (int32_t)me->proc->pid;
+    me->ipc_state = state;
+    me->ipc_peer = peer;
+    if (state == IPC_NONE)
+        sched_requeue_current();
+    else
+        me->state = T_BLOCKED;
+    sched_switch_to(me, to);
+    return state == IPC_NONE ? 0 : me->wait_result;
+}
+
+static inline __attribute__((always_inline)) int32_t pass_on(struct thread *me, struct thread *to,
+                                                             uint8_t state, uint32_t peer)
+{
+    if (to->prio == me->prio)
+        return hand_off(me, to, state, peer);
+    to->ipc_state = IPC_NONE;
+    sched_wake(to, (int32_t)me->proc->pid);
+    me->ipc_state = state;
+    me->ipc_peer = peer;
+    return state == IPC_NONE ? 0 : sched_block();
 }
 
 /* Move the message in frame sf (of process sp, whose run was checked) to
@@ -81,8 +123,19 @@ static int transfer(struct proc *sp, const struct trap_frame *sf, struct thread 
     return 0;
 }
 
+/* The registers of a message without pages, straight across. */
+static inline void copy_words(struct trap_frame *to, const struct trap_frame *from)
+{
+    to->ebx = from->ebx;
+    to->esi = from->esi;
+    to->edi = from->edi;
+    to->ebp = from->ebp;
+    to->edx = 0;
+}
+
 /* The destination of a send or call in tf, and its run checked. */
-static int check_send(const struct trap_frame *tf, struct thread **dst)
+static inline __attribute__((always_inline)) int check_send(const struct trap_frame *tf,
+                                                            struct thread **dst)
 {
     uint32_t pid = tf->eax >> 8;
     struct proc *p = pid ? proc_alive(pid) : 0;
@@ -104,9 +157,7 @@ static struct thread *caller(uint32_t pid)
 {
     struct proc *p = pid ? proc_alive(pid) : 0;
     struct thread *c = p ? p->thread : 0;
-    if (!c || c->ipc_state != IPC_REPLY_WAIT || c->ipc_peer != current->proc->pid)
-        return 0;
-    return c;
+    return c && awaits_reply(c, current->proc->pid) ? c : 0;
 }
 
 static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
@@ -137,37 +188,25 @@ static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
 }
 
 /* Deliver the message in tf to its destination, or wait on its queue until
- * it receives; with call, then wait for the reply. */
-static int32_t send_or_call(struct trap_frame *tf, int call)
+ * it receives; with call, then wait for the reply. Inline in both users,
+ * for a constant `call`. */
+static inline __attribute__((always_inline)) int32_t send_or_call(struct trap_frame *tf, int call)
 {
     struct thread *me = current, *r;
     int err = check_send(tf, &r);
     if (err)
         return err;
-    uint32_t pid = me->proc->pid;
-    me->ipc_peer = r->proc->pid;
-    if (!accepts(r, pid)) {
+    uint32_t dest = r->proc->pid;
+    if (!accepts(r, me->proc->pid)) {
         me->ipc_state = call ? IPC_CALL : IPC_SEND;
+        me->ipc_peer = dest;
         sendq_push(r, me);
         return sched_block();
     }
     err = transfer(me->proc, tf, r);
     if (err)
         return err;
-    r->ipc_state = IPC_NONE;
-    if (call)
-        me->ipc_state = IPC_REPLY_WAIT;
-    if (r->prio != me->prio) {
-        sched_wake(r, (int32_t)pid);
-        return call ? sched_block() : 0;
-    }
-    r->wait_result = (int32_t)pid;
-    if (call)
-        me->state = T_BLOCKED;
-    else
-        sched_requeue_current();
-    sched_switch_to(me, r);
-    return call ? me->wait_result : 0;
+    return pass_on(me, r, call ? IPC_REPLY_WAIT : IPC_NONE, dest);
 }
 
 int32_t SYSCALL_ABI sys_send(struct trap_frame *tf)
@@ -175,48 +214,35 @@ int32_t SYSCALL_ABI sys_send(struct trap_frame *tf)
     return send_or_call(tf, 0);
 }
 
-/* The fast paths below are small leaf-like functions that hand everything
- * unusual to these, so they need few registers and no frame pointer. */
-#define FAST_PATH __attribute__((optimize("omit-frame-pointer")))
-
-/* The registers of a message without pages, straight across. */
-static inline void copy_words(struct trap_frame *to, const struct trap_frame *from)
+static __attribute__((noinline)) int32_t call_slow(struct trap_frame *tf)
 {
-    to->ebx = from->ebx;
-    to->esi = from->esi;
-    to->edi = from->edi;
-    to->ebp = from->ebp;
-    to->edx = 0;
+    return send_or_call(tf, 1);
 }
 
+/* The fast paths below are guard clauses over the predicates above: the
+ * first one that does not hold hands the call to the general path. They
+ * are small leaf-like functions, so they need few registers and no frame
+ * pointer. */
+#define FAST_PATH __attribute__((optimize("omit-frame-pointer")))
+
+/* A call without pages to a process of my priority waiting for it. */
 FAST_PATH int32_t SYSCALL_ABI sys_call(struct trap_frame *tf)
 {
     struct thread *me = current;
     uint32_t pid = tf->eax >> 8;
-    struct proc *p = &proc_table[pid % MAX_PROCS];
-    tf->error = 0;                  /* leave by iret: edx carries the run */
-    if (p->pid == pid && p->state == P_ALIVE && !tf->edx) {
-        struct thread *r = p->thread;   /* fast path: waiting, no pages, same priority */
-        uint32_t mine = me->proc->pid;
-        if (r->ipc_state == IPC_RECV && (!r->ipc_peer || r->ipc_peer == mine) &&
-            r->prio == me->prio) {
-            copy_words(THREAD_UFRAME(r), tf);
-            r->ipc_state = IPC_NONE;
-            r->wait_result = (int32_t)mine;
-            me->ipc_state = IPC_REPLY_WAIT;
-            me->ipc_peer = pid;
-            me->state = T_BLOCKED;
-            sched_switch_to(me, r);
-            return me->wait_result;
-        }
-    }
-    return send_or_call(tf, 1);
+    struct proc *p = proc_alive(pid);
+    if (!p || tf->edx)
+        return call_slow(tf);
+    struct thread *r = p->thread;
+    if (!accepts(r, me->proc->pid) || r->prio != me->prio)
+        return call_slow(tf);
+    copy_words(THREAD_UFRAME(r), tf);
+    return hand_off(me, r, IPC_REPLY_WAIT, pid);
 }
 
 int32_t SYSCALL_ABI sys_recv(struct trap_frame *tf)
 {
     uint32_t from = tf->eax >> 8;
-    tf->error = 0;
     if (from && from == current->proc->pid)
         return -ANT_EINVAL;
     if (from && from != ANT_PID_NOTES && !proc_alive(from))
@@ -238,7 +264,6 @@ static int reply_to(struct trap_frame *tf, struct thread **out)
     int err = transfer(current->proc, tf, c);
     if (err)
         return err;
-    c->ipc_state = IPC_NONE;
     *out = c;
     return 0;
 }
@@ -249,51 +274,42 @@ int32_t SYSCALL_ABI sys_reply(struct trap_frame *tf)
     int err = reply_to(tf, &c);
     if (err)
         return err;
+    c->ipc_state = IPC_NONE;
     sched_wake(c, (int32_t)current->proc->pid);
     return 0;
 }
 
+/* Reply, then receive from anyone: straight to the caller when nothing
+ * waits for me (the next message will come to a blocked receiver). */
 static __attribute__((noinline)) int32_t replyrecv_slow(struct trap_frame *tf)
 {
     struct thread *me = current, *c;
     int err = reply_to(tf, &c);
     if (err)
         return err;
-    if (c->prio == me->prio && !me->pending && !me->sendq_head) {
-        c->wait_result = (int32_t)me->proc->pid;
-        me->ipc_state = IPC_RECV;
-        me->ipc_peer = 0;
-        me->state = T_BLOCKED;
-        sched_switch_to(me, c);
-        return me->wait_result;
-    }
+    if (!me->pending && !me->sendq_head)
+        return pass_on(me, c, IPC_RECV, 0);
+    c->ipc_state = IPC_NONE;
     sched_wake(c, (int32_t)me->proc->pid);
     return receive(me, tf, 0);
 }
 
+/* A reply without pages to a caller of my priority, when nothing else
+ * waits to be received. */
 FAST_PATH int32_t SYSCALL_ABI sys_replyrecv(struct trap_frame *tf)
 {
     struct thread *me = current;
     uint32_t pid = tf->eax >> 8;
-    struct proc *p = &proc_table[pid % MAX_PROCS];
-    tf->error = 0;
     if (!pid)
         return receive(me, tf, 0);
-    if (p->pid == pid && p->state == P_ALIVE && !tf->edx && !me->sendq_head && !me->pending) {
-        struct thread *c = p->thread;   /* fast path: no pages, nothing else to receive */
-        uint32_t mine = me->proc->pid;
-        if (c->ipc_state == IPC_REPLY_WAIT && c->ipc_peer == mine && c->prio == me->prio) {
-            copy_words(THREAD_UFRAME(c), tf);
-            c->ipc_state = IPC_NONE;
-            c->wait_result = (int32_t)mine;
-            me->ipc_state = IPC_RECV;
-            me->ipc_peer = 0;
-            me->state = T_BLOCKED;
-            sched_switch_to(me, c);
-            return me->wait_result;
-        }
-    }
-    return replyrecv_slow(tf);
+    struct proc *p = proc_alive(pid);
+    if (!p || tf->edx || me->sendq_head || me->pending)
+        return replyrecv_slow(tf);
+    struct thread *c = p->thread;
+    if (!awaits_reply(c, me->proc->pid) || c->prio != me->prio)
+        return replyrecv_slow(tf);
+    copy_words(THREAD_UFRAME(c), tf);
+    return hand_off(me, c, IPC_RECV, 0);
 }
 
 static void release(struct thread *t, int32_t err)

@@ -1,5 +1,5 @@
 /*
- * Paging spaces on disk (docs/DESIGN.md, "Paging spaces"): the header that
+ * Paging spaces on disk (docs/DESIGN.md §5, "Paging spaces"): the header that
  * marks one, and how a disk is read to find them. A paging space is a
  * whole disk, or a partition of an MBR (type PS_MBR_TYPE) or of a GPT
  * (type PS_GPT_TYPE), whose first sector holds a valid header; nothing

@@ -1,5 +1,7 @@
 /*
- * The AnT/i386 memory map, in one place (DESIGN.md §2).
+ * The AnT/i386 memory map, in one place (docs/DESIGN.md §2). The table
+ * below, these constants and the README's table are checked against each
+ * other by scripts/check-memmap.py (make test).
  *
  *  virtual                    physical            page   use
  *  0x00000000-0x00000FFF      -                   -      null guard
@@ -34,10 +36,13 @@
 #define IOALIAS_VIRT    0xC0800000  /* alias of physical pa is IOALIAS_VIRT + pa */
 #define IOHOLE_START    0x000A0000
 #define IOHOLE_END      0x00100000
+#define IOALIAS_START   (IOALIAS_VIRT + IOHOLE_START)   /* the mapped part of the alias */
+#define IOALIAS_END     (IOALIAS_VIRT + IOHOLE_END)
 #define FRAMETAB_VIRT   0xC1000000  /* frame table, sized by RAM */
 #define FRAMETAB_MAX    0x00800000
 #define WINDOW_VIRT     0xC2000000  /* temporary single-page mappings */
 #define WINDOW_COUNT    4096
+#define WINDOW_SIZE     (WINDOW_COUNT * PAGE_SIZE)
 #define KSTACK_VIRT     0xD0000000  /* kernel stacks (with guard pages) */
 #define KSTACK_AREA     0x10000000
 #define MODULES_VIRT    0xE0000000  /* boot modules, resident */
@@ -45,9 +50,11 @@
 #define FB_VIRT         0xF0000000  /* the linear framebuffer, if GRUB set one up */
 #define FB_SIZE         0x04000000
 #define KDYN_VIRT       0xF4000000  /* other dynamic kernel pages */
+#define KDYN_SIZE       0x04000000
 #define ICC_PT_VIRT     0xF8000000  /* each process's ICC page tables, 1MB a slot */
 #define ICC_PT_SLOT     0x00100000
 #define ICC_PT_SLOTS    64          /* processes: the area holds 64 slots */
+#define ICC_PT_SIZE     (ICC_PT_SLOTS * ICC_PT_SLOT)
 
 #define USER_START      0x00001000
 #define ICC_VIRT        0x80000000  /* ICC page v is physical v - ICC_VIRT + icc_base */

@@ -1,5 +1,5 @@
 /*
- * Physical memory at boot. Physical order (DESIGN §2): low memory and the
+ * Physical memory at boot. Physical order (docs/DESIGN.md §2): low memory and the
  * I/O hole; the kernel text at 1MB and pool frames up to the end of the text
  * 4MB page; the data area (picked by early boot); the ICC region, one
  * contiguous run; the frame table; the rest of RAM is pool. Modules stay

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Checks every kernel link must pass (DESIGN §2): text-only image, no
+# Checks every kernel link must pass (docs/DESIGN.md §2): text-only image, no
 # writable segment, a Multiboot header GRUB accepts, and early boot code
 # (run before paging) that calls nothing outside itself.
 set -e

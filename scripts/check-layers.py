@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The folders' layers (docs/DESIGN.md, "Layers"): each folder's C files
+"""The folders' layers (docs/DESIGN.md §1, "Layers"): each folder's C files
 include headers of its own folder and of the folders below it, never above.
 Reads every #include "folder/file.h" line; prints each one that goes up or
 sideways, and the folder graph's cycles; exits 1 if there is any.

@@ -126,6 +126,16 @@ group_host() {
     else
         result structure/layers-no-include-cycle 0 "$(head -5 "$LOGS/layers.out")"
     fi
+    if scripts/check-memmap.py mm/layout.h README.md docs/DESIGN.md > "$LOGS/memmap.out" 2>&1; then
+        result structure/memory-map-tables-are-mm-layout 1
+    else
+        result structure/memory-map-tables-are-mm-layout 0 "$(head -5 "$LOGS/memmap.out")"
+    fi
+    if scripts/check-docs.py > "$LOGS/docs.out" 2>&1; then
+        result structure/citations-inside-the-repository 1
+    else
+        result structure/citations-inside-the-repository 0 "$(head -5 "$LOGS/docs.out")"
+    fi
     tests/usb/test_mkusb.sh > "$LOGS/usb.out" 2>&1
     count_lines "$LOGS/usb.out" usb usb
     grep -q "^usb: " "$LOGS/usb.out" || result usb/script 0 "see $LOGS/usb.out"

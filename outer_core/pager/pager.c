@@ -1,5 +1,5 @@
 /*
- * pager: the virtual-memory policy (DESIGN.md §5) in ring 3; the inner
+ * pager: the virtual-memory policy (docs/DESIGN.md §5) in ring 3; the inner
  * core has only the mechanism (kernel/paging.c, SYS_VM_* in syscall.h).
  *
  * A fault in a lazy range, or in a paged program's image, comes to me as a

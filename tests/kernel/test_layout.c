@@ -1,4 +1,4 @@
-/* The memory layout of DESIGN §2, read back from the live page directory,
+/* The memory layout of docs/DESIGN.md §2, read back from the live page directory,
  * the kernel page tables and the control registers. */
 #include "boot/bootinfo.h"
 #include "kernel/probe.h"

@@ -49,18 +49,27 @@ def load_font(path):
 
 
 def read_ppm(path):
+    """Width, height and pixels of a P6 file. QEMU may still be writing it:
+    a short or empty file is a ValueError, never a loop."""
     data = open(path, "rb").read()
     fields, i = [], 0
     while len(fields) < 4:
-        while data[i:i + 1].isspace():
+        while i < len(data) and data[i:i + 1].isspace():
             i += 1
         j = i
-        while not data[j:j + 1].isspace():
+        while j < len(data) and not data[j:j + 1].isspace():
             j += 1
+        if i == j:
+            raise ValueError(f"{path}: a short PPM header")
         fields.append(data[i:j])
         i = j
+    if fields[0] != b"P6":
+        raise ValueError(f"{path}: not a P6 PPM")
     w, h = int(fields[1]), int(fields[2])
-    return w, h, data[i + 1:i + 1 + w * h * 3]
+    px = data[i + 1:i + 1 + w * h * 3]
+    if len(px) != w * h * 3:
+        raise ValueError(f"{path}: {len(px)} bytes of pixels, not {w * h * 3}")
+    return w, h, px
 
 
 PACK8 = {bytes((v >> (7 - x)) & 1 for x in range(8)): v for v in range(256)}
