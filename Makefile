@@ -32,14 +32,53 @@ FONT_H     := $(B)/inc/font.h
 # with the runtime in lib/. Each becomes a GRUB module named after its folder.
 USER_DIRS  := $(wildcard outer_core/*/ services/*/)
 USER_PROGS := $(foreach d,$(USER_DIRS),$(B)/user/$(notdir $(d:/=)).elf)
-V2_SERVERS := console names        # second builds, for live replacement (below)
+
+# The boot modules, one entry each: PROGRAM:BOOTS[:SERVER]. PROGRAM is a
+# folder under outer_core/ or services/, NAME.v2 (a second build of NAME,
+# for live replacement) or testmod.bin. BOOTS says which boots load it:
+# s the system (make run, the ISO's first entry, the system tests), t the
+# test suites, b the benchmarks, v the paging tests, d the disk tests.
+# SERVER, for a program init starts and keeps running, is the name it
+# serves under, then flags: priv (I/O rights), serves (takes requests: may
+# be replaced and crashed on request), headless (started for the test boots
+# too), service (a service's priority), or=PROGRAM (the driver to try when
+# this one finds no device). Init starts them in this order. GRUB's menus,
+# the test and benchmark boots' lists and init's table are made from it
+# (scripts/modules.py): adding a server is its folder and a line here.
+BOOT_MODULES := \
+    init:stbvd \
+    names:sbvd:names,serves,headless \
+    names.v2:s \
+    console:s:console,priv,serves \
+    console.v2:s \
+    ahci:sbvd:disk,priv,serves,headless,or=ata \
+    ata:sbvd \
+    pager:sbv:pager,priv,serves,headless \
+    shell:s:shell,service \
+    pipeline:s \
+    bench:sb \
+    hello:st \
+    victim:st \
+    utest:t \
+    ipctest:t \
+    ipcpeer:t \
+    testmod.bin:t \
+    vmtest:v \
+    disktest:d
+V2_SERVERS := $(patsubst %.v2,%,$(filter %.v2,$(foreach m,$(BOOT_MODULES),$(firstword $(subst :, ,$(m))))))
 USER_PROGS += $(foreach s,$(V2_SERVERS),$(B)/user/$(s).v2.elf)
+MODULE_GEN := $(B)/grub.cfg $(B)/grub-test.cfg $(B)/modules.sh $(B)/inc/init_servers.h
 # The user runtime: crt0 first, then an archive, so a program links only
 # what it uses (the disk drivers' PCI, paging-space and server code).
 LIBANT_C   := $(filter-out lib/asmdefs.c,$(wildcard lib/*.c))
 LIBANT_A   := $(B)/lib/libant.a
 LIBANT_OBJS := $(B)/lib/crt0.o $(LIBANT_A)
 MODULES    := $(USER_PROGS) $(B)/testmod.bin
+# What scripts/modules.py makes from BOOT_MODULES: remade when the list
+# changes (the file only changes when its text does).
+$(MODULE_GEN)&: Makefile scripts/modules.py boot/grub.cfg.in boot/grub-test.cfg.in
+	scripts/modules.py $(B) "$(BOOT_MODULES)"
+$(B)/outer_core/init/init.o: $(B)/inc/init_servers.h
 
 HOST_SRC   := $(wildcard tests/host/*.c) mm/frame.c mm/memmap.c boot/cmdline.c kernel/elf.c lib/fmt.c \
               outer_core/pager/clock.c lib/pspace.c lib/crc32.c lib/screen.c outer_core/console/kbd.c
@@ -124,10 +163,10 @@ $(foreach s,$(V2_SERVERS),$(eval $(call v2_prog,$(s))))
 
 # The bootable hybrid image (CD, hard disk, USB stick) and the test image.
 iso: $(B)/ant.iso
-$(B)/ant.iso: $(B)/kernel.elf $(B)/kernel-test.elf boot/grub.cfg $(MODULES)
-	scripts/mkiso.sh $@ boot/grub.cfg $(B)/kernel.elf $(B)/kernel-test.elf $(MODULES)
-$(B)/ant-test.iso: $(B)/kernel.elf $(B)/kernel-test.elf boot/grub-test.cfg $(MODULES)
-	scripts/mkiso.sh $@ boot/grub-test.cfg $(B)/kernel.elf $(B)/kernel-test.elf $(MODULES)
+$(B)/ant.iso: $(B)/kernel.elf $(B)/kernel-test.elf $(B)/grub.cfg $(MODULES)
+	scripts/mkiso.sh $@ $(B)/grub.cfg $(B)/kernel.elf $(B)/kernel-test.elf $(MODULES)
+$(B)/ant-test.iso: $(B)/kernel.elf $(B)/kernel-test.elf $(B)/grub-test.cfg $(MODULES)
+	scripts/mkiso.sh $@ $(B)/grub-test.cfg $(B)/kernel.elf $(B)/kernel-test.elf $(MODULES)
 
 # A module with known contents: word k is k ^ 0xA5A5A5A5 (not a whole page).
 $(B)/testmod.bin:
@@ -161,12 +200,12 @@ host-tests: $(B)/host/test_host
 
 test: deps
 	@$(MAKE) --no-print-directory $(B)/kernel.elf $(B)/kernel-test.elf $(B)/ant.iso $(B)/ant-test.iso \
-	    $(MODULES) $(B)/host/test_host
+	    $(MODULES) $(B)/modules.sh $(B)/host/test_host
 	tests/run.sh
 
 # Figures of the IPC and ICC fast paths, in guest instructions (QEMU -icount).
 bench: deps
-	@$(MAKE) --no-print-directory $(B)/kernel.elf $(USER_PROGS)
+	@$(MAKE) --no-print-directory $(B)/kernel.elf $(USER_PROGS) $(B)/modules.sh
 	scripts/bench.sh
 
 # Write the ISO to a USB stick, after checking it is one (scripts/mkusb.sh).

@@ -26,10 +26,11 @@ REQUIRED="null_syscall ipc_oneway ipc_roundtrip icc_transfer_1p icc_transfer_16p
 # driver polls the drive's status while QEMU works in host time). The
 # others repeat exactly.
 NEAR="page_in disk_"
-MODS="$B/user/init.elf init,$B/user/bench.elf bench,$B/user/names.elf names"
-MODS="$MODS,$B/user/ata.elf ata,$B/user/ahci.elf ahci,$B/user/pager.elf pager"
-DISKMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/ata.elf ata"
-DISKMODS="$DISKMODS,$B/user/ahci.elf ahci,$B/user/disktest.elf disktest"
+# The module lists, from the Makefile's BOOT_MODULES (MODS_bench, MODS_disk).
+[ -f "$B/modules.sh" ] || { echo "bench: $B/modules.sh is missing (run make first)" >&2; exit 1; }
+. "$B/modules.sh"
+MODS=$MODS_bench
+DISKMODS=$MODS_disk
 
 die() {
     echo "bench: FAILED: $*" >&2

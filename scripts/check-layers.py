@@ -22,7 +22,7 @@ import sys
 
 ORDER = ["include", "lib", "boot", "mm", "kernel", "ipc", "tests"]
 PROGRAMS = ["outer_core", "services"]
-BUILD_INCLUDES = {"font.h"}         # generated into build/inc (scripts/mkfont.py)
+BUILD_INCLUDES = {"font.h", "init_servers.h"}  # generated into build/inc (mkfont.py, modules.py)
 
 
 def allowed(folder):

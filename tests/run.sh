@@ -112,9 +112,10 @@ vga_text() {
 }
 
 ISO=$B/ant-test.iso
-MODS="$B/user/init.elf init,$B/user/hello.elf hello,$B/user/utest.elf utest"
-MODS="$MODS,$B/user/victim.elf victim,$B/testmod.bin testmod"
-MODS="$MODS,$B/user/ipctest.elf ipctest,$B/user/ipcpeer.elf ipcpeer"
+# The module lists of the boots, from the Makefile's BOOT_MODULES:
+# MODS_system, MODS_test, MODS_bench, MODS_vm, MODS_disk.
+. "$B/modules.sh"
+MODS=$MODS_test
 # Boots with test= take the kernel with the in-kernel suite in it.
 KERNEL=(-kernel "$B/kernel-test.elf" -initrd "$MODS")
 head -c 3000 "$B/user/init.elf" > "$LOGS/init-truncated.elf"
@@ -202,10 +203,8 @@ group_stops() {
 # after it, every byte that is not a paging slot must be as it was, and the
 # driver's line for each disk must say what it did with it and why.
 DISKS=$LOGS/disks
-VMMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/ahci.elf ahci,$B/user/ata.elf ata"
-VMMODS="$VMMODS,$B/user/pager.elf pager,$B/user/vmtest.elf vmtest"
-DISKMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/ahci.elf ahci"
-DISKMODS="$DISKMODS,$B/user/ata.elf ata,$B/user/disktest.elf disktest"
+VMMODS=$MODS_vm
+DISKMODS=$MODS_disk
 
 expect_of() { grep "^$1 " "$DISKS/expect.txt"; }      # expect_of IMAGE
 
@@ -338,7 +337,7 @@ group_disks() {
     # one finds no ports): said so, and the system runs without paging.
     DISKLIST=()
     TIMEOUT=60 boot vm-nodisk -M q35 -nodefaults -m 24 -kernel "$B/kernel.elf" \
-        -initrd "$B/user/init.elf init,$B/user/names.elf names,$B/user/ata.elf ata,$B/user/pager.elf pager,$B/user/vmtest.elf vmtest" \
+        -initrd "${MODS_vm/,$B\/user\/ahci.elf ahci/}" \
         -append "init=vm,nopaging"
     count_lines "$log" vmtest vm-nodisk
     if [ $rc = $EXIT_PASS ] && grep -q "^vmtest: done" "$log"; then
@@ -376,11 +375,7 @@ group_system() {
     # The running system, driven over its serial line like a user at a terminal
     # (tests/system/drive.py): shell commands, live replacement and restart of
     # the servers, a flood, 10,000 random bytes.
-    SYSMODS="$B/user/init.elf init,$B/user/names.elf names,$B/user/names.v2.elf names.v2"
-    SYSMODS="$SYSMODS,$B/user/console.elf console,$B/user/console.v2.elf console.v2"
-    SYSMODS="$SYSMODS,$B/user/shell.elf shell,$B/user/pipeline.elf pipeline,$B/user/bench.elf bench"
-    SYSMODS="$SYSMODS,$B/user/hello.elf hello,$B/user/victim.elf victim"
-    SYSMODS="$SYSMODS,$B/user/ahci.elf ahci,$B/user/ata.elf ata,$B/user/pager.elf pager"
+    SYSMODS=$MODS_system
     timeout 600 python3 tests/system/drive.py "$B/kernel.elf" "$SYSMODS" "$LOGS" > "$LOGS/system.out" 2>&1
     rc=$?
     count_lines "$LOGS/system.out" system system

@@ -37,15 +37,12 @@ struct server {
 };
 
 #define SERVER(n, m, f, pv, pr, sv, hl) \
-    {.name = n, .module = m, .fallback = f, .priv = pv, .prio = pr, .serves = sv, .headless = hl}
-static struct server servers[] = {
-    SERVER("names", "names", 0, 0, PRIO_SERVER, 1, 1),  /* first: the others register */
-    SERVER("console", "console", 0, ANT_SPAWN_PRIV, PRIO_SERVER, 1, 0),
-    /* The SATA driver if there is an AHCI controller, else the IDE one. */
-    SERVER("disk", "ahci", "ata", ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),
-    SERVER("pager", "pager", 0, ANT_SPAWN_PRIV, PRIO_SERVER, 1, 1),    /* after its disk */
-    SERVER("shell", "shell", 0, 0, PRIO_SERVICE, 0, 0),
-};
+    {.name = n, .module = m, .fallback = f, .priv = pv, .prio = pr, .serves = sv, .headless = hl},
+/* The servers, in the order they start: made from the Makefile's
+ * BOOT_MODULES list (names first: the others register with it; the pager
+ * after its disk). */
+#include "init_servers.h"
+static struct server servers[] = { INIT_SERVERS(SERVER) };
 #define NSERVERS (sizeof servers / sizeof servers[0])
 #define NAMES (&servers[0])
 
