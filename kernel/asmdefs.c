@@ -6,16 +6,12 @@
  * Structure offsets come from offsetof, so the stubs follow the structs.
  */
 #include <stddef.h>
+#include "lib/asmdef.h"
 #include "include/ant/syscall.h"
 #include "kernel/syscall.h"
 #include "kernel/trap.h"
 #include "boot/x86_bits.h"
 #include "mm/layout.h"
-
-#define DEFINE_(str, value) \
-    __asm__ volatile("\n.ascii \"@asmdef " str " %c0\"" : : "i"((int32_t)(value)))
-#define DEFINE(name, value) DEFINE_(#name, value)
-#define SAME(name) DEFINE_(#name, name)
 
 void asmdefs(void);
 void asmdefs(void)

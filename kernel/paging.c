@@ -274,11 +274,7 @@ int32_t SYSCALL_ABI sys_vm_map(struct trap_frame *tf)
         proc_image_fill(p, r, va, w);
         window_unmap(w);
     } else {
-        void *to = window_map(pa);
-        void *from = window_map(icc_phys(src));
-        memcpy(to, from, PAGE_SIZE);
-        window_unmap(from);
-        window_unmap(to);
+        frame_copy(pa, icc_phys(src));
     }
     err = vm_map(&p->vm, va, pa, r->writable ? PTE_W : 0);
     if (err)
@@ -306,13 +302,8 @@ int32_t SYSCALL_ABI sys_vm_unmap(struct trap_frame *tf)
         return -ANT_ENOENT;         /* not resident */
     if (f->flags & FRAME_F_PINNED)
         return -ANT_EBUSY;
-    if (dst) {
-        void *to = window_map(icc_phys(dst));
-        void *from = window_map(pa);
-        memcpy(to, from, PAGE_SIZE);
-        window_unmap(from);
-        window_unmap(to);
-    }
+    if (dst)
+        frame_copy(icc_phys(dst), pa);
     vm_pte_update(&p->vm, va, 0xFFFFFFFFu, slot << SWAP_SLOT_SHIFT);
     f->flags = FRAME_F_LOOSE;
     f->owner = pager->tag;

@@ -3,13 +3,9 @@
  * ABI headers (see kernel/asmdefs.c for how): build/inc/libdefs.inc.
  */
 #include <stddef.h>
+#include "lib/asmdef.h"
 #include "include/ant/syscall.h"
 #include "lib/ant.h"
-
-#define DEFINE_(str, value) \
-    __asm__ volatile("\n.ascii \"@asmdef " str " %c0\"" : : "i"((int32_t)(value)))
-#define DEFINE(name, value) DEFINE_(#name, value)
-#define SAME(name) DEFINE_(#name, name)
 
 void asmdefs(void);
 void asmdefs(void)

@@ -13,7 +13,10 @@ global ant_syscall_sysenter
 global ant_ipc_int80
 global ant_ipc_sysenter
 
-ant_syscall_int80:
+; int32_t NAME(nr, a1, a2, a3, a4): the arguments into eax, ebx, esi, edi,
+; ebp, then the entry (%2).
+%macro SYSCALL_STUB 2
+%1:
     push ebp
     push ebx
     push esi
@@ -23,29 +26,16 @@ ant_syscall_int80:
     mov esi, [esp + 28]
     mov edi, [esp + 32]
     mov ebp, [esp + 36]
-    int ANT_VEC_SYSCALL
+    %2
     pop edi
     pop esi
     pop ebx
     pop ebp
     ret
+%endmacro
 
-ant_syscall_sysenter:
-    push ebp
-    push ebx
-    push esi
-    push edi
-    mov eax, [esp + 20]
-    mov ebx, [esp + 24]
-    mov esi, [esp + 28]
-    mov edi, [esp + 32]
-    mov ebp, [esp + 36]
-    call sysenter_call
-    pop edi
-    pop esi
-    pop ebx
-    pop ebp
-    ret
+SYSCALL_STUB ant_syscall_int80, int ANT_VEC_SYSCALL
+SYSCALL_STUB ant_syscall_sysenter, call sysenter_call
 
 sysenter_call:
     mov ecx, esp

@@ -24,6 +24,14 @@ void frame_zero(uint32_t pa)
     window_unmap(w);
 }
 
+void frame_copy(uint32_t to, uint32_t from)
+{
+    void *t = window_map(to), *f = window_map(from);
+    memcpy(t, f, PAGE_SIZE);
+    window_unmap(f);
+    window_unmap(t);
+}
+
 static int vm_live(const struct vm *vm)
 {
     return read_cr3() == vm->pd;

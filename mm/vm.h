@@ -33,7 +33,8 @@ int vm_map_zeroed(struct vm *vm, uint32_t va, uint32_t len, uint32_t flags);
 void vm_unmap_free(struct vm *vm, uint32_t va, uint32_t len);
 /* Is [va, va+len) wholly unmapped? */
 int vm_range_free(const struct vm *vm, uint32_t va, uint32_t len);
-/* Zero a frame through a window. */
+/* Zero a frame, copy one to another: through windows. */
 void frame_zero(uint32_t pa);
+void frame_copy(uint32_t to, uint32_t from);
 
 #endif
