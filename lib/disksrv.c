@@ -11,6 +11,7 @@
 #include "include/ant/servers.h"
 #include "lib/ant.h"
 #include "lib/fmt.h"
+#include "lib/serve.h"
 #include "lib/string.h"
 #include "lib/svc.h"
 

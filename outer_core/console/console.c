@@ -24,6 +24,7 @@
 #include "lib/fmt.h"
 #include "lib/io.h"
 #include "lib/screen.h"
+#include "lib/serve.h"
 #include "lib/string.h"
 #include "lib/svc.h"
 #include "outer_core/console/kbd.h"

@@ -6,8 +6,9 @@
  * free name for itself. Replaceable like every outer-core server: its
  * table goes to its successor in an ICC page (SVC_HANDOVER).
  */
-#include "lib/svc.h"
+#include "lib/serve.h"
 #include "lib/string.h"
+#include "lib/svc.h"
 
 #ifndef SVC_VERSION
 #define SVC_VERSION 1

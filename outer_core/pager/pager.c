@@ -33,6 +33,7 @@
  */
 #include "lib/ant.h"
 #include "lib/fmt.h"
+#include "lib/serve.h"
 #include "lib/string.h"
 #include "lib/svc.h"
 #include "outer_core/pager/clock.h"
