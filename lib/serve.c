@@ -72,7 +72,9 @@ static size_t base_len(const char *name)
     return n;
 }
 
-int svc_successor_ok(uint32_t from)
+/* May `from` take my state? It must be a child of my parent started from
+ * a build of my program (NAME or NAME.v2). */
+static int successor_ok(uint32_t from)
 {
     struct ant_procinfo me, them;
     uint32_t mine = (uint32_t)ant_getpid();
@@ -89,7 +91,7 @@ int svc_successor_ok(uint32_t from)
 static int hand_over(int32_t from, struct ant_msg *m)
 {
     uint32_t bytes = 0, run;
-    if (!svc_successor_ok((uint32_t)from))
+    if (!successor_ok((uint32_t)from))
         return svc_answer(m, -ANT_EPERM, 0, 0, 0);
     if ((run = hooks->state(&bytes)) != 0) {
         svc_free_run(m->run);           /* a hand-over request carries none */

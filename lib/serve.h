@@ -30,7 +30,7 @@ struct svc_hooks {
      * answer what I hold, let go of what is its now; then I end. */
     void (*handed)(int32_t to);
     /* With no page for my state, carry on instead of ending (the pager:
-     * the inner core lets only one process page, so the two cannot both
+     * the inner core has one pager at a time, so the two cannot both
      * serve; every other server ends, as two must never serve at once). */
     uint8_t stay_without_state;
 };
@@ -51,9 +51,6 @@ void svc_free_run(uint32_t run);
 /* For the state hook: a copy of state (up to a page) in a fresh ICC page;
  * its run, *bytes = size; 0 if there is no page. */
 uint32_t svc_state_page(const void *state, uint32_t size, uint32_t *bytes);
-/* May `from` take my state (SVC_HANDOVER)? It must be a child of my parent
- * started from a build of my program (NAME or NAME.v2). */
-int svc_successor_ok(uint32_t from);
 
 /* The successor's end (README, "Live replacement"). The pid given as the
  * word "takeover=PID" in a server's args (0: a fresh start). */
