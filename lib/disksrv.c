@@ -11,6 +11,7 @@
 #include "include/ant/servers.h"
 #include "lib/ant.h"
 #include "lib/fmt.h"
+#include "lib/serve.h"
 #include "lib/string.h"
 #include "lib/svc.h"
 
@@ -47,6 +48,7 @@ static struct state st;
 static uint32_t refusals;
 static int hold_run;                    /* the failing transfer's pages stay mine */
 static int quiet;                       /* a successor: no line per disk */
+static const struct dsk_driver *serving; /* dsk_serve's */
 
 int32_t dsk_init(const char *name)
 {
@@ -252,15 +254,6 @@ int32_t dsk_wait(uint32_t ticks, int irq_bound, int32_t (*done)(void *ctx, uint3
 
 /* ---- requests ---- */
 
-static int answer(struct ant_msg *m, int32_t status, uint32_t w1, uint32_t w2, uint32_t w3)
-{
-    m->w[0] = (uint32_t)status;
-    m->w[1] = w1;
-    m->w[2] = w2;
-    m->w[3] = w3;
-    return 1;
-}
-
 /* Is from the pager? The inner core knows, and is asked every time: a
  * pid is not reused soon, but it is reused. */
 static int is_pager(uint32_t from)
@@ -278,46 +271,46 @@ static void refused(uint32_t from, const char *what, const struct ant_msg *m)
                    refusals == REFUSALS_LOGGED ? "; further refusals are not logged" : "");
 }
 
-static int op_info(uint32_t from, struct ant_msg *m)
+static int op_info(int32_t from, struct ant_msg *m)
 {
     (void)from;
     uint32_t i = m->w[1];
     if (i >= nspaces)
-        return answer(m, -ANT_ENOENT, 0, 0, 0);
-    return answer(m, 0, spaces[i].ps.slots, id_word(&spaces[i].ps), spaces[i].disk);
+        return svc_answer(m, -ANT_ENOENT, 0, 0, 0);
+    return svc_answer(m, 0, spaces[i].ps.slots, id_word(&spaces[i].ps), spaces[i].disk);
 }
 
 /* w1 = space id, w2 = first slot, w3 = slots: checked against the space
  * and the run, then moved. */
-static int op_io(uint32_t from, struct ant_msg *m, int write, const struct dsk_driver *drv)
+static int op_io(uint32_t from, struct ant_msg *m, int write)
 {
     uint32_t first = m->w[2], n = m->w[3];
     const char *what = write ? "a write" : "a read";
     if (!is_pager(from)) {
         refused(from, write ? "a write (not the pager)" : "a read (not the pager)", m);
-        return answer(m, -ANT_EPERM, 0, 0, 0);
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);
     }
     struct space *sp = space_named(m->w[1]);
     if (sp && verify[sp->disk]) {
-        verify_disk(sp->disk, drv);
+        verify_disk(sp->disk, serving);
         sp = space_named(m->w[1]);
     }
     if (!sp) {
         refused(from, write ? "a write to no paging space of mine" : "a read of no paging space "
                 "of mine", m);
-        return answer(m, -ANT_ENOENT, 0, 0, 0);
+        return svc_answer(m, -ANT_ENOENT, 0, 0, 0);
     }
     const struct ps_space *ps = &sp->ps;
     if (!m->run || !n || n > ANT_ICC_RUN_PAGES(m->run) || first >= ps->slots ||
         n > ps->slots - first) {
         refused(from, write ? "a write out of range" : "a read out of range", m);
-        return answer(m, -ANT_EINVAL, 0, 0, 0);
+        return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
     }
     uint32_t lba = ps->start + PS_FIRST_SECTOR + first * PS_SLOT_SECTORS;
     uint32_t count = n * PS_SLOT_SECTORS;
     hold_run = 0;
-    int32_t r = drv->transfer(&disks[sp->disk], write, lba, count,
-                              (uint8_t *)ANT_ICC_RUN_ADDR(m->run));
+    int32_t r = serving->transfer(&disks[sp->disk], write, lba, count,
+                                  (uint8_t *)ANT_ICC_RUN_ADDR(m->run));
     st.requests++;
     if (r < 0 && hold_run) {
         ant_printf("%s: the controller may still use the pages of that request: kept\n", me);
@@ -330,60 +323,54 @@ static int op_io(uint32_t from, struct ant_msg *m, int write, const struct dsk_d
     } else {
         st.sectors += count;
     }
-    return answer(m, r, 0, 0, 0);
+    return svc_answer(m, r, 0, 0, 0);
 }
 
-static int op_stats(struct ant_msg *m)
+static int op_read(int32_t from, struct ant_msg *m)
 {
-    return answer(m, 0, st.requests, st.sectors, st.errors);
+    return op_io((uint32_t)from, m, 0);
 }
 
-/* Hand my counters to the successor and end: no request is half done (one
- * at a time), the controller is stopped. */
-static void op_handover(uint32_t from, struct ant_msg *m, const struct dsk_driver *drv)
+static int op_write(int32_t from, struct ant_msg *m)
+{
+    return op_io((uint32_t)from, m, 1);
+}
+
+static int op_stats(int32_t from, struct ant_msg *m)
+{
+    (void)from;
+    return svc_answer(m, 0, st.requests, st.sectors, st.errors);
+}
+
+static const struct svc_op ops[] = {
+    {DISK_INFO, op_info}, {DISK_READ, op_read}, {DISK_WRITE, op_write}, {DISK_STATS, op_stats},
+};
+
+/* An interrupt between requests (one during a request is dsk_wait's). */
+static void note(const struct ant_msg *m)
+{
+    if (m->w[0] < 16 && serving->stray_irq)
+        serving->stray_irq(m->w[0]);
+}
+
+/* SVC_HANDOVER: my counters to the successor, and I end. No request is
+ * half done (one at a time); the controller is stopped first. */
+static uint32_t state_page(uint32_t *bytes)
 {
     st.magic = SVC_STATE_MAGIC;
     st.version = SVC_VERSION;
-    if (!svc_successor_ok(from)) {
-        struct ant_msg r = {{(uint32_t)-ANT_EPERM, 0, 0, 0}, m->run};
-        svc_reply((int32_t)from, &r);
-        return;
-    }
-    if (drv->quiesce)
-        drv->quiesce();
-    if (svc_hand_over(from, m, &st, sizeof st))
-        ant_exit(0);
+    if (serving->quiesce)
+        serving->quiesce();
+    return svc_state_page(&st, sizeof st, bytes);
 }
 
-/* One request: 1 when m is to be sent back now. */
-static int request(uint32_t from, struct ant_msg *m, const struct dsk_driver *drv)
-{
-    switch (m->w[0]) {
-    case DISK_INFO: return op_info(from, m);
-    case DISK_READ: return op_io(from, m, 0, drv);
-    case DISK_WRITE: return op_io(from, m, 1, drv);
-    case DISK_STATS: return op_stats(m);
-    case SVC_PING: return answer(m, 0, SVC_VERSION, 0, 0);
-    case SVC_CRASH:
-        if (from != (uint32_t)pm_pid())
-            return answer(m, -ANT_EPERM, 0, 0, 0);
-        *(volatile int *volatile)0 = 1;     /* a demonstration fault */
-        return 0;
-    case SVC_HANDOVER: op_handover(from, m, drv); return 0;
-    default: return answer(m, -ANT_ENOSYS, 0, 0, 0);
-    }
-}
+static const struct svc_hooks hooks = {.version = SVC_VERSION, .note = note,
+                                       .state = state_page};
 
 void dsk_serve(const struct dsk_driver *drv)
 {
-    for (;;) {
-        struct ant_msg m;
-        int32_t from = ant_recv(0, &m);
-        if (from == 0 && m.w[0] < 16 && drv->stray_irq)
-            drv->stray_irq(m.w[0]);
-        else if (from > 0 && request((uint32_t)from, &m, drv))
-            svc_reply(from, &m);
-    }
+    serving = drv;
+    svc_serve(ops, sizeof ops / sizeof ops[0], &hooks);
 }
 
 static int state_sane(const void *state)

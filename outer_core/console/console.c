@@ -24,6 +24,7 @@
 #include "lib/fmt.h"
 #include "lib/io.h"
 #include "lib/screen.h"
+#include "lib/serve.h"
 #include "lib/string.h"
 #include "lib/svc.h"
 #include "outer_core/console/kbd.h"
@@ -166,16 +167,6 @@ static void show_log(void)
 }
 
 /* ---- replies ---- */
-
-/* Fill m as a reply (keeping its run, which goes back); 1: send it now. */
-static int answer(struct ant_msg *m, int32_t status, uint32_t w1, uint32_t w2, uint32_t w3)
-{
-    m->w[0] = (uint32_t)status;
-    m->w[1] = w1;
-    m->w[2] = w2;
-    m->w[3] = w3;
-    return 1;
-}
 
 /* The process table entry of pid, if it is still that process. */
 static int proc_of(int32_t pid, struct ant_procinfo *info)
@@ -338,11 +329,11 @@ static int op_write(int32_t from, struct ant_msg *m)
     (void)from;
     uint32_t n = m->w[1];
     if (n > (m->run ? ANT_ICC_RUN_PAGES(m->run) * 4096 : 0))
-        return answer(m, -ANT_EINVAL, 0, 0, 0);
+        return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
     show_log();                 /* what the inner core said before this came */
     put((const char *)ANT_ICC_RUN_ADDR(m->run), n);
     st.lines_out++;
-    return answer(m, (int32_t)n, n, 0, 0);
+    return svc_answer(m, (int32_t)n, n, 0, 0);
 }
 
 /* Whether the pending reader still waits for my reply; if not, its page
@@ -360,11 +351,11 @@ static int reader_waiting(void)
 static int op_read(int32_t from, struct ant_msg *m)
 {
     if (!m->run)
-        return answer(m, -ANT_EINVAL, 0, 0, 0);
+        return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
     if ((uint32_t)from != st.fg)
-        return answer(m, -ANT_EPERM, 0, 0, 0);
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);
     if (reader.pid && reader_waiting())
-        return answer(m, -ANT_EBUSY, 0, 0, 0);
+        return svc_answer(m, -ANT_EBUSY, 0, 0, 0);
     if (!st.queued) {
         reader.pid = from;      /* answered when a line is complete */
         reader.run = m->run;
@@ -379,81 +370,55 @@ static int op_read(int32_t from, struct ant_msg *m)
 static int op_foreground(int32_t from, struct ant_msg *m)
 {
     if (from != pm_pid() && (uint32_t)from != st.fg && alive((int32_t)st.fg))
-        return answer(m, -ANT_EPERM, 0, 0, 0);
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);
     st.fg = m->w[1];
     if (reader.pid && (uint32_t)reader.pid != st.fg)
         release_reader(-ANT_EPERM);     /* lines are for the foreground only */
-    return answer(m, 0, 0, 0, 0);
+    return svc_answer(m, 0, 0, 0, 0);
 }
 
 static int op_stats(int32_t from, struct ant_msg *m)
 {
     (void)from;
-    return answer(m, 0, st.lines_out, st.lines_in, st.dropped);
+    return svc_answer(m, 0, st.lines_out, st.lines_in, st.dropped);
 }
 
-static int op_ping(int32_t from, struct ant_msg *m)
+static const struct svc_op ops[] = {
+    {CON_WRITE, op_write}, {CON_READ, op_read}, {CON_FOREGROUND, op_foreground},
+    {CON_STATS, op_stats},
+};
+
+/* The inner core's messages: more of its log, or a device's IRQ. */
+static void note(const struct ant_msg *m)
 {
-    (void)from;
-    return answer(m, 0, SVC_VERSION, 0, 0);
+    if (m->w[0] == ANT_NOTE_LOG) {
+        show_log();
+    } else if (m->w[0] < 16 && (devices & 1u << m->w[0])) {
+        held |= 1u << m->w[0];
+        pump();
+    }
 }
 
-static int op_crash(int32_t from, struct ant_msg *m)
-{
-    if (from != pm_pid())
-        return answer(m, -ANT_EPERM, 0, 0, 0);
-    volatile int *volatile nowhere = 0;    /* so the compiler keeps the store */
-    *nowhere = 1;
-    return 0;
-}
-
-/* Hand my state to the successor (without an ICC page for it, only an
- * error: it starts fresh), give the pending reader ERETRY and end. The
- * devices are not touched after the snapshot: what they hold is the
- * successor's. */
-static int op_handover(int32_t from, struct ant_msg *m)
+/* SVC_HANDOVER: my state to the successor (without an ICC page for it,
+ * only an error: it starts fresh); then the pending reader gets ERETRY
+ * and I end. The devices are not touched after the snapshot: what they
+ * hold is the successor's. */
+static uint32_t state_page(uint32_t *bytes)
 {
     st.magic = SVC_STATE_MAGIC;
     st.version = SVC_VERSION;
-    if (!svc_hand_over((uint32_t)from, m, &st, sizeof st))
-        return 0;
+    return svc_state_page(&st, sizeof st, bytes);
+}
+
+static void handed(int32_t to)
+{
+    (void)to;
     if (reader.pid)
         release_reader(-ANT_ERETRY);
-    ant_exit(0);
 }
 
-static const struct {
-    uint32_t op;
-    int (*fn)(int32_t from, struct ant_msg *m);
-} ops[] = {
-    {CON_WRITE, op_write},   {CON_READ, op_read}, {CON_FOREGROUND, op_foreground},
-    {CON_STATS, op_stats},   {SVC_PING, op_ping}, {SVC_CRASH, op_crash},
-    {SVC_HANDOVER, op_handover},
-};
-
-static int dispatch(int32_t from, struct ant_msg *m)
-{
-    for (uint32_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (ops[i].op == m->w[0])
-            return ops[i].fn(from, m);
-    return answer(m, -ANT_ENOSYS, 0, 0, 0);
-}
-
-static __attribute__((noreturn)) void serve(void)
-{
-    for (;;) {
-        struct ant_msg m;
-        int32_t from = ant_recv(0, &m);
-        if (from == 0 && m.w[0] == ANT_NOTE_LOG) {
-            show_log();
-        } else if (from == 0 && m.w[0] < 16 && (devices & 1u << m.w[0])) {
-            held |= 1u << m.w[0];
-            pump();
-        } else if (from > 0 && dispatch(from, &m)) {
-            svc_reply(from, &m);
-        }
-    }
-}
+static const struct svc_hooks hooks = {.version = SVC_VERSION, .note = note,
+                                       .state = state_page, .handed = handed};
 
 /* ---- start-up ---- */
 
@@ -636,5 +601,5 @@ int main(const char *args)
     if (no_kbd)
         ant_printf("console: %s: type on the serial line (a USB keyboard works where the "
                    "firmware emulates PS/2)\n", no_kbd);
-    serve();
+    svc_serve(ops, sizeof ops / sizeof ops[0], &hooks);
 }

@@ -9,9 +9,10 @@
  * With init=test or init=bench on the kernel command line it only runs
  * the test or benchmark programs and ends with their status.
  */
-#include "lib/svc.h"
 #include "lib/fmt.h"
+#include "lib/serve.h"
 #include "lib/string.h"
+#include "lib/svc.h"
 
 #define PRIO_SERVER 3           /* mine: servers are not less urgent than me */
 #define PRIO_SERVICE 4
@@ -120,10 +121,8 @@ static void reply_waiters(uint32_t pid, int32_t status)
 {
     for (uint32_t i = 0; i < WAITERS_MAX; i++) {
         if (waiters[i].waiter && waiters[i].pid == pid) {
-            uint32_t run = waiters[i].run;
-            struct ant_msg m = {{0, (uint32_t)status, 0, 0}, run};
-            if (ant_reply((int32_t)waiters[i].waiter, &m) < 0 && run)
-                ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
+            struct ant_msg m = {{0, (uint32_t)status, 0, 0}, waiters[i].run};
+            svc_reply((int32_t)waiters[i].waiter, &m);
             waiters[i].waiter = 0;
         }
     }
@@ -195,29 +194,35 @@ static void reap(void)
         child_ended((uint32_t)pid, status);
 }
 
+static int op_nameserver(int32_t from, struct ant_msg *m)
+{
+    (void)from;
+    return svc_answer(m, 0, NAMES->pid, 0, 0);
+}
+
 /* PM_RUN: "MODULE ARGS" in the page of the run. */
-static int32_t do_run(struct ant_msg *m)
+static int op_run(int32_t from, struct ant_msg *m)
 {
     char line[ANT_NAME_MAX + ANT_ARGS_MAX], *args;
+    (void)from;
     if (!m->run)
-        return -ANT_EINVAL;
+        return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
     const char *page = (const char *)ANT_ICC_RUN_ADDR(m->run);
     size_t n = 0;
     while (n < sizeof line - 1 && page[n])
         n++;
     if (page[n])
-        return -ANT_EINVAL;         /* longer than a name and its args */
+        return svc_answer(m, -ANT_EINVAL, 0, 0, 0);    /* longer than a name and its args */
     memcpy(line, page, n + 1);
     for (args = line; *args && *args != ' '; args++)
         ;
     if (*args)
         *args++ = 0;
     int32_t pid = ant_spawn(line, args, PRIO_SERVICE);
-    if (pid > 0) {
-        m->w[1] = (uint32_t)pid;
-        ant_printf("init: started %s as pid %d\n", line, pid);
-    }
-    return pid < 0 ? pid : 0;
+    if (pid < 0)
+        return svc_answer(m, pid, 0, 0, 0);
+    ant_printf("init: started %s as pid %d\n", line, pid);
+    return svc_answer(m, 0, (uint32_t)pid, 0, 0);
 }
 
 /* Whether waiter slot i is free: empty, or its caller died (or no longer
@@ -225,57 +230,55 @@ static int32_t do_run(struct ant_msg *m)
 static int waiter_slot_free(uint32_t i)
 {
     struct ant_procinfo info;
-    uint32_t w = waiters[i].waiter, run = waiters[i].run;
+    uint32_t w = waiters[i].waiter;
     if (w && ant_procinfo(w % 64, &info) == 0 && info.pid == w &&
         info.state == ANT_PS_REPLY && info.peer == (uint32_t)ant_getpid())
         return 0;
-    if (w && run)
-        ant_icc_free((void *)ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run));
+    if (w)
+        svc_free_run(waiters[i].run);
     waiters[i].waiter = 0;
     return 1;
 }
 
-/* PM_WAIT: 1 when the reply is deferred until pid ends. */
-static int32_t do_wait(uint32_t from, struct ant_msg *m, int *deferred)
+/* PM_WAIT: answered now if pid has ended, else when it ends. */
+static int op_wait(int32_t from, struct ant_msg *m)
 {
     uint32_t pid = m->w[1];
-    for (uint32_t i = 0; i < ENDED_MAX; i++) {
-        if (ended[i].pid == pid && pid) {
-            m->w[1] = (uint32_t)ended[i].status;
-            return 0;
-        }
-    }
+    for (uint32_t i = 0; i < ENDED_MAX; i++)
+        if (ended[i].pid == pid && pid)
+            return svc_answer(m, 0, (uint32_t)ended[i].status, 0, 0);
     struct ant_procinfo info;
     if (!pid || ant_procinfo(pid % 64, &info) || info.pid != pid ||
         info.ppid != (uint32_t)ant_getpid())
-        return -ANT_ECHILD;
+        return svc_answer(m, -ANT_ECHILD, 0, 0, 0);
     for (uint32_t i = 0; i < WAITERS_MAX; i++) {
         if (waiter_slot_free(i)) {
-            waiters[i].waiter = from;
+            waiters[i].waiter = (uint32_t)from;
             waiters[i].pid = pid;
             waiters[i].run = m->run;    /* goes back with the answer, like every run */
-            *deferred = 1;
             return 0;
         }
     }
-    return -ANT_EAGAIN;
+    return svc_answer(m, -ANT_EAGAIN, 0, 0, 0);
 }
 
-static int32_t do_kill(struct ant_msg *m)
+static int op_kill(int32_t from, struct ant_msg *m)
 {
+    (void)from;
     if (m->w[1] == (uint32_t)ant_getpid())
-        return -ANT_EPERM;          /* the manager stays */
-    return ant_kill((int32_t)m->w[1]);
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);     /* the manager stays */
+    return svc_answer(m, ant_kill((int32_t)m->w[1]), 0, 0, 0);
 }
 
 /* PM_REPLACE: the other build takes over, with the old one's state. */
-static int32_t do_replace(struct ant_msg *m)
+static int op_replace(int32_t from, struct ant_msg *m)
 {
+    (void)from;
     struct server *s = server_named(&m->w[1]);
     if (!s || !s->serves)
-        return -ANT_ENOENT;
+        return svc_answer(m, -ANT_ENOENT, 0, 0, 0);
     if (s->old)
-        return -ANT_EBUSY;          /* one replacement at a time */
+        return svc_answer(m, -ANT_EBUSY, 0, 0, 0);     /* one replacement at a time */
     char prev[ANT_NAME_MAX], base[ANT_NAME_MAX];
     uint32_t old = s->pid;
     strncpy_safe(prev, s->module, sizeof prev);
@@ -291,62 +294,59 @@ static int32_t do_replace(struct ant_msg *m)
     if (pid < 0) {
         strncpy_safe(s->module, prev, sizeof s->module);
         s->pid = old;
-        return pid;
+        return svc_answer(m, pid, 0, 0, 0);
     }
     s->old = old;
-    m->w[1] = (uint32_t)pid;
-    m->w[2] = old;
-    m->w[3] = strcmp(s->module, base) ? 2 : 1;
     ant_printf("init: %s: replacing pid %u by pid %d (%s)\n", s->name, old, pid, s->module);
-    return 0;
+    return svc_answer(m, 0, (uint32_t)pid, old, strcmp(s->module, base) ? 2 : 1);
 }
 
-static int32_t do_crash(struct ant_msg *m)
+static int op_crash(int32_t from, struct ant_msg *m)
 {
+    (void)from;
     struct server *s = server_named(&m->w[1]);
     if (!s || !s->serves)
-        return -ANT_ENOENT;
+        return svc_answer(m, -ANT_ENOENT, 0, 0, 0);
     struct ant_msg c = {{SVC_CRASH, 0, 0, 0}, 0};
     int32_t r = ant_send((int32_t)s->pid, &c);
-    m->w[1] = s->pid;
-    return r < 0 ? r : 0;
+    return svc_answer(m, r < 0 ? r : 0, s->pid, 0, 0);
 }
 
-static int32_t do_check(struct ant_msg *m)
+static int op_check(int32_t from, struct ant_msg *m)
 {
     struct ant_iccinfo info;
+    (void)from;
     int32_t r = ant_icc_info(&info);
-    m->w[1] = (uint32_t)info.check;
-    m->w[2] = info.free;
-    m->w[3] = total_restarts;
-    return r;
+    return svc_answer(m, r, (uint32_t)info.check, info.free, total_restarts);
 }
 
-static int32_t do_servers(struct ant_msg *m)
+static int op_servers(int32_t from, struct ant_msg *m)
 {
-    uint32_t i = m->w[1];
+    uint32_t i = m->w[1], name[2];
+    (void)from;
     if (i >= NSERVERS)
-        return -ANT_ENOENT;
-    svc_name_pack(servers[i].name, &m->w[1]);
-    m->w[3] = servers[i].pid;
-    return 0;
+        return svc_answer(m, -ANT_ENOENT, 0, 0, 0);
+    svc_name_pack(servers[i].name, name);
+    return svc_answer(m, 0, name[0], name[1], servers[i].pid);
 }
 
-static int32_t handle(uint32_t from, struct ant_msg *m, int *deferred)
+static const struct svc_op ops[] = {
+    {PM_NAMESERVER, op_nameserver}, {PM_RUN, op_run}, {PM_WAIT, op_wait}, {PM_KILL, op_kill},
+    {PM_REPLACE, op_replace}, {PM_CRASH, op_crash}, {PM_CHECK, op_check},
+    {PM_SERVERS, op_servers},
+};
+
+/* The inner core's messages: children that ended. */
+static void note(const struct ant_msg *m)
 {
-    switch (m->w[0]) {
-    case PM_NAMESERVER: m->w[1] = NAMES->pid; return 0;
-    case PM_RUN: return do_run(m);
-    case PM_WAIT: return do_wait(from, m, deferred);
-    case PM_KILL: return do_kill(m);
-    case PM_REPLACE: return do_replace(m);
-    case PM_CRASH: return do_crash(m);
-    case PM_CHECK: return do_check(m);
-    case PM_SERVERS: return do_servers(m);
-    case SVC_PING: m->w[1] = 1; return 0;
-    default: return -ANT_ENOSYS;
-    }
+    if (m->w[0] == ANT_NOTE_CHILD)
+        reap();
 }
+
+/* No state hook: the manager is the one server nobody replaces or
+ * restarts (it does that to the others), so SVC_HANDOVER and SVC_CRASH
+ * are ENOSYS here. */
+static const struct svc_hooks hooks = {.version = 1, .note = note};
 
 /* A test boot (init=MODE,OPTION,...): the program it runs, its rights, and
  * which of the headless servers it wants. */
@@ -361,12 +361,10 @@ static const struct test_mode test_modes[] = {
     {"disk", "disktest", ANT_SPAWN_PRIV, 0},    /* the disk driver, no pager */
 };
 
-/* Serve for ever; with a test mode, only the servers it needs, and end
- * with the test program's status (started with test_args). */
-static void serve(const struct test_mode *t, const char *test_args)
+/* Start the servers (with a test mode, only those it needs) and the
+ * test program (with test_args), whose end ends me. */
+static void start_all(const struct test_mode *t, const char *test_args)
 {
-    struct ant_msg m;
-    int32_t from = 0;
     ant_wait_flags(0, 0, ANT_WNOTIFY);
     for (uint32_t i = 0; i < NSERVERS; i++)
         if (!t || (servers[i].headless && (t->pager || strcmp(servers[i].name, "pager"))))
@@ -378,19 +376,6 @@ static void serve(const struct test_mode *t, const char *test_args)
             ant_exit(1);
         }
         test_pid = (uint32_t)pid;
-    }
-    for (;;) {
-        from = ant_recv(0, &m);
-        if (from == 0 && m.w[0] == ANT_NOTE_CHILD)
-            reap();
-        if (from <= 0)
-            continue;
-        int deferred = 0;
-        int32_t status = handle((uint32_t)from, &m, &deferred);
-        if (deferred)
-            continue;
-        m.w[0] = (uint32_t)status;  /* a run (PM_RUN's page) goes back */
-        ant_reply(from, &m);
     }
 }
 
@@ -483,6 +468,6 @@ int main(const char *args)
                    "after commas)\n", args);
         return 2;
     }
-    serve(t, test_args);
-    return 0;
+    start_all(t, test_args);
+    svc_serve(ops, sizeof ops / sizeof ops[0], &hooks);
 }

@@ -6,8 +6,9 @@
  * free name for itself. Replaceable like every outer-core server: its
  * table goes to its successor in an ICC page (SVC_HANDOVER).
  */
-#include "lib/svc.h"
+#include "lib/serve.h"
 #include "lib/string.h"
+#include "lib/svc.h"
 
 #ifndef SVC_VERSION
 #define SVC_VERSION 1
@@ -50,71 +51,79 @@ static int valid_name(const uint32_t name[2])
     return (name[0] & 0xFF) != 0;   /* not empty */
 }
 
-static int32_t do_register(uint32_t from, struct ant_msg *m)
+static int op_register(int32_t from, struct ant_msg *m)
 {
-    uint32_t pid = m->w[3] ? m->w[3] : from;
-    int by_pm = (int32_t)from == pm_pid();
+    uint32_t caller = (uint32_t)from, pid = m->w[3] ? m->w[3] : caller;
+    int by_pm = from == pm_pid();
     if (!valid_name(&m->w[1]))
-        return -ANT_EINVAL;
-    if (!by_pm && pid != from)
-        return -ANT_EPERM;          /* only the manager names others */
+        return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
+    if (!by_pm && pid != caller)
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);     /* only the manager names others */
     struct entry *e = find(&m->w[1]);
-    if (e && !by_pm && e->pid != from && alive(e->pid))
-        return -ANT_EBUSY;
+    if (e && !by_pm && e->pid != caller && alive(e->pid))
+        return svc_answer(m, -ANT_EBUSY, 0, 0, 0);
     if (!e) {
         if (st.n == NAMES_MAX)
-            return -ANT_EAGAIN;
+            return svc_answer(m, -ANT_EAGAIN, 0, 0, 0);
         e = &st.e[st.n++];
         e->name[0] = m->w[1];
         e->name[1] = m->w[2];
     }
     e->pid = pid;
-    return 0;
+    return svc_answer(m, 0, 0, 0, 0);
 }
 
-static int32_t do_lookup(struct ant_msg *m)
+static int op_lookup(int32_t from, struct ant_msg *m)
 {
+    (void)from;
     struct entry *e = find(&m->w[1]);
     if (!e || !alive(e->pid))
-        return -ANT_ENOENT;         /* gone: the client asks again later */
-    m->w[1] = e->pid;
-    return 0;
+        return svc_answer(m, -ANT_ENOENT, 0, 0, 0);    /* gone: the client asks again later */
+    return svc_answer(m, 0, e->pid, 0, 0);
 }
 
-static int32_t do_unregister(uint32_t from, struct ant_msg *m)
+static int op_unregister(int32_t from, struct ant_msg *m)
 {
     struct entry *e = find(&m->w[1]);
     if (!e)
-        return -ANT_ENOENT;
-    if (e->pid != from && (int32_t)from != pm_pid())
-        return -ANT_EPERM;
+        return svc_answer(m, -ANT_ENOENT, 0, 0, 0);
+    if (e->pid != (uint32_t)from && from != pm_pid())
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);
     *e = st.e[--st.n];
-    return 0;
+    return svc_answer(m, 0, 0, 0, 0);
 }
 
-static int32_t do_list(struct ant_msg *m)
+static int op_list(int32_t from, struct ant_msg *m)
 {
+    (void)from;
     uint32_t i = m->w[1];
     if (i >= st.n)
-        return -ANT_ENOENT;
-    m->w[1] = st.e[i].name[0];
-    m->w[2] = st.e[i].name[1];
-    m->w[3] = st.e[i].pid;
-    return 0;
+        return svc_answer(m, -ANT_ENOENT, 0, 0, 0);
+    return svc_answer(m, 0, st.e[i].name[0], st.e[i].name[1], st.e[i].pid);
 }
+
+static const struct svc_op ops[] = {
+    {NS_REGISTER, op_register}, {NS_LOOKUP, op_lookup}, {NS_UNREGISTER, op_unregister},
+    {NS_LIST, op_list},
+};
 
 /* SVC_HANDOVER: the table goes to the successor, and I end (also when
  * there was no page for it: the successor starts empty and the manager
  * names its servers again; two name servers would each answer half the
  * clients). */
-static void hand_over(uint32_t from, struct ant_msg *m)
+static uint32_t state_page(uint32_t *bytes)
 {
-    if (!svc_hand_over(from, m, &st, sizeof st))
-        return;
-    ant_printf("names: build %u (pid %d) handed %u names to pid %u\n", SVC_VERSION,
-               ant_getpid(), st.n, from);
-    ant_exit(0);
+    return svc_state_page(&st, sizeof st, bytes);
 }
+
+static void handed(int32_t to)
+{
+    ant_printf("names: build %u (pid %d) handed %u names to pid %d\n", SVC_VERSION,
+               ant_getpid(), st.n, to);
+}
+
+static const struct svc_hooks hooks = {.version = SVC_VERSION, .state = state_page,
+                                       .handed = handed};
 
 static int state_sane(const void *state)
 {
@@ -137,36 +146,5 @@ int main(const char *args)
     if (old)
         take_over(old);
     ant_printf("names: build %u (pid %d) serving %u names\n", SVC_VERSION, ant_getpid(), st.n);
-    struct ant_msg m;
-    int32_t from = ant_recv(0, &m);
-    for (;;) {
-        int32_t status;
-        if (from <= 0) {            /* no IRQs here; errors: take the next */
-            from = ant_recv(0, &m);
-            continue;
-        }
-        if (m.run) {                /* no operation takes pages */
-            ant_icc_free((void *)ANT_ICC_RUN_ADDR(m.run), ANT_ICC_RUN_PAGES(m.run));
-            m.run = 0;
-        }
-        switch (m.w[0]) {
-        case NS_REGISTER: status = do_register((uint32_t)from, &m); break;
-        case NS_LOOKUP: status = do_lookup(&m); break;
-        case NS_UNREGISTER: status = do_unregister((uint32_t)from, &m); break;
-        case NS_LIST: status = do_list(&m); break;
-        case SVC_PING: m.w[1] = SVC_VERSION; status = 0; break;
-        case SVC_HANDOVER:
-            hand_over((uint32_t)from, &m);
-            from = ant_recv(0, &m);
-            continue;
-        case SVC_CRASH:
-            if (from == pm_pid())
-                *(volatile uint32_t *)0 = 0;    /* a demonstration fault */
-            status = -ANT_EPERM;
-            break;
-        default: status = -ANT_ENOSYS;
-        }
-        m.w[0] = (uint32_t)status;
-        from = ant_replyrecv(from, &m);
-    }
+    svc_serve(ops, sizeof ops / sizeof ops[0], &hooks);
 }

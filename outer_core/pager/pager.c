@@ -33,6 +33,7 @@
  */
 #include "lib/ant.h"
 #include "lib/fmt.h"
+#include "lib/serve.h"
 #include "lib/string.h"
 #include "lib/svc.h"
 #include "outer_core/pager/clock.h"
@@ -93,6 +94,7 @@ static uint32_t elders[PROCS_MAX], nelders;    /* processes paged before I start
 static uint32_t elders_resident;    /* their pages in memory when I started */
 static struct state *prev;          /* my predecessor's state, until adopted */
 static uint32_t prev_pages;
+static uint32_t handed_pages, handed_slots;    /* in the state I packed for a successor */
 /* Where slot numbers lie: slot s is slot s - first of the space with that
  * id (DISK_READ names it so). The layout is kept in the inner core's memo
  * for the pager (SYS_VM_MEMO), so a pager restarted after a crash reads
@@ -481,41 +483,22 @@ static void stats_now(struct pager_stats *s)
     s->slots_used = sl.used;
 }
 
-/* m as a reply with status (its run goes back with it); 1: send it. */
-static int answer(struct ant_msg *m, int32_t status)
-{
-    m->w[0] = (uint32_t)status;
-    return 1;
-}
-
 static int op_stats(int32_t from, struct ant_msg *m)
 {
     (void)from;
     if (!paging)
-        return answer(m, -ANT_ENOSYS);
+        return svc_answer(m, -ANT_ENOSYS, 0, 0, 0);
     if (!m->run)
-        return answer(m, -ANT_EINVAL);
+        return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
     struct pager_stats s;
     stats_now(&s);
     memcpy((void *)ANT_ICC_RUN_ADDR(m->run), &s, sizeof s);
-    return answer(m, 0);
+    return svc_answer(m, 0, 0, 0, 0);
 }
 
-static int op_ping(int32_t from, struct ant_msg *m)
-{
-    (void)from;
-    m->w[1] = SVC_VERSION;
-    return answer(m, 0);
-}
-
-static int op_crash(int32_t from, struct ant_msg *m)
-{
-    if (from != pm_pid())
-        return answer(m, -ANT_EPERM);
-    volatile int *volatile nowhere = 0;    /* a demonstration fault */
-    *nowhere = 1;
-    return 0;
-}
+static const struct svc_op ops[] = {
+    {PAGER_STATS, op_stats},
+};
 
 static uint32_t state_bytes(uint32_t npages, uint32_t nslots)
 {
@@ -539,8 +522,8 @@ static void pack_records(struct state *s)
             sr[s->nslots++] = (struct slot_rec){i, pid, va};
 }
 
-/* My state in a run of ICC pages (*bytes of it): all of it, or the
- * counters alone if the ICC area has no room; 0 if not even that. */
+/* SVC_HANDOVER: my state in a run of ICC pages (*bytes of it): all of it,
+ * or the counters alone if the ICC area has no room; 0 if not even that. */
 static uint32_t pack_state(uint32_t *bytes)
 {
     uint32_t used = 0, pages;
@@ -562,66 +545,34 @@ static uint32_t pack_state(uint32_t *bytes)
     s->npages = s->nslots = 0;
     if (whole)
         pack_records(s);
+    handed_pages = s->npages;           /* the run is not mine once sent */
+    handed_slots = s->nslots;
     *bytes = state_bytes(s->npages, s->nslots);
     return ANT_ICC_RUN(run, pages);
 }
 
-/* My state to the successor, and I end: the inner core gives my free
+/* The successor has my state, and I end: the inner core gives my free
  * frames back to the pool and keeps faults for the next pager. */
-static int op_handover(int32_t from, struct ant_msg *m)
+static void handed(int32_t to)
 {
-    uint32_t bytes;
-    if (!svc_successor_ok((uint32_t)from))
-        return answer(m, -ANT_EPERM);
-    uint32_t run = pack_state(&bytes);
-    if (!run)
-        return answer(m, -ANT_ENOMEM);
-    svc_free_run(m->run);
-    const struct state *s = (const struct state *)ANT_ICC_RUN_ADDR(run);
-    uint32_t npages = s->npages, nslots = s->nslots;   /* the run is not mine after */
-    struct ant_msg r = {{0, bytes, SVC_STATE_MAGIC, 0}, run};
-    if (ant_reply(from, &r) < 0) {
-        svc_free_run(run);
-        return 0;                       /* it went away: I carry on */
-    }
-    ant_printf("pager: handed %u pages and %u slots over to pid %u\n", npages, nslots, from);
-    ant_exit(0);
+    ant_printf("pager: handed %u pages and %u slots over to pid %d\n", handed_pages,
+               handed_slots, to);
 }
 
-static const struct {
-    uint32_t op;
-    int (*fn)(int32_t from, struct ant_msg *m);
-} ops[] = {
-    {PAGER_STATS, op_stats}, {SVC_PING, op_ping}, {SVC_CRASH, op_crash},
-    {SVC_HANDOVER, op_handover},
-};
-
-static void request(int32_t from, struct ant_msg *m)
+/* The inner core's messages: a fault to serve, or processes that ended. */
+static void note(const struct ant_msg *m)
 {
-    for (uint32_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        if (ops[i].op == m->w[0]) {
-            if (ops[i].fn(from, m))
-                svc_reply(from, m);
-            return;
-        }
-    }
-    answer(m, -ANT_ENOSYS);
-    svc_reply(from, m);
+    if (m->w[0] == ANT_NOTE_FAULT)
+        fault(m->w[1], m->w[2], m->w[3]);
+    else if (m->w[0] == ANT_NOTE_VMEXIT)
+        reap();
 }
 
-static __attribute__((noreturn)) void serve(void)
-{
-    for (;;) {
-        struct ant_msg m;
-        int32_t from = ant_recv(0, &m);
-        if (from > 0)
-            request(from, &m);
-        else if (from == 0 && m.w[0] == ANT_NOTE_FAULT)
-            fault(m.w[1], m.w[2], m.w[3]);
-        else if (from == 0 && m.w[0] == ANT_NOTE_VMEXIT)
-            reap();
-    }
-}
+/* Without an ICC page for my state I carry on: the successor cannot
+ * become the pager while I am. */
+static const struct svc_hooks hooks = {.version = SVC_VERSION, .note = note,
+                                       .state = pack_state, .handed = handed,
+                                       .stay_without_state = 1};
 
 /* ---- start-up ---- */
 
@@ -887,5 +838,5 @@ int main(const char *args)
     ant_printf("pager: build %u (pid %d): up to %u frames, low %u, high %u; %u paging slots "
                "(%u MiB)\n", SVC_VERSION, ant_getpid(), max_frames, low, high, sl.n,
                sl.n / 256);
-    serve();
+    svc_serve(ops, sizeof ops / sizeof ops[0], &hooks);
 }
