@@ -7,6 +7,8 @@ LD      := ld
 NASM    := nasm
 QEMU    := qemu-system-i386
 B       := build
+# `make` alone builds everything (the first rule in the file is not `all`).
+.DEFAULT_GOAL := all
 
 CFLAGS  := -m32 -march=i586 -std=c11 -ffreestanding -fno-pic -fno-pie \
            -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \

@@ -9,12 +9,18 @@
 
 /* CR0 */
 #define CR0_PE  (1 << 0)    /* protected mode enable */
+#define CR0_MP  (1 << 1)    /* wait/fwait obeys TS too */
+#define CR0_EM  (1 << 2)    /* no FPU: every x87/MMX/SSE instruction traps */
+#define CR0_TS  (1 << 3)    /* task switched: the next FPU instruction traps (#NM) */
+#define CR0_NE  (1 << 5)    /* x87 errors as #MF, not through the PIC */
 #define CR0_WP  (1 << 16)   /* ring 0 honours read-only pages */
 #define CR0_PG  (1 << 31)   /* paging enable */
 
 /* CR4 */
 #define CR4_PSE (1 << 4)    /* 4MB pages allowed in PDEs */
 #define CR4_PGE (1 << 7)    /* global pages survive CR3 loads */
+#define CR4_OSFXSR (1 << 9)     /* the OS saves SSE state with fxsave: SSE allowed */
+#define CR4_OSXMMEXCPT (1 << 10) /* SSE errors as #XM */
 
 /* EFLAGS */
 #define EFLAGS_TF (1 << 8)   /* single-step trap */
@@ -25,10 +31,15 @@
 #define EFLAGS_RESERVED1 (1 << 1) /* always-one bit */
 
 /* CPUID leaf 1, EDX */
+#define CPUID_EDX_FPU (1 << 0)   /* an x87 on the chip */
 #define CPUID_EDX_PSE (1 << 3)   /* page size extension (4MB pages) */
 #define CPUID_EDX_TSC (1 << 4)   /* rdtsc */
 #define CPUID_EDX_SEP (1 << 11)  /* sysenter/sysexit */
 #define CPUID_EDX_PGE (1 << 13)  /* global pages */
+#define CPUID_EDX_MMX (1 << 23)
+#define CPUID_EDX_FXSR (1 << 24) /* fxsave/fxrstor */
+#define CPUID_EDX_SSE (1 << 25)
+#define CPUID_EDX_SSE2 (1 << 26)
 
 /* Page directory and page table entries */
 #define PTE_P   (1 << 0)    /* present */

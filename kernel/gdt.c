@@ -2,8 +2,10 @@
  * busy bit into it), built at run time. */
 #include "kernel/gdt.h"
 #include "boot/x86.h"
+#include "include/ant/syscall.h"
 #include "lib/string.h"
 
+_Static_assert(SEL_UDATA == ANT_SEL_UDATA, "the ABI names the user data selector");
 
 #define SEG_CODE  0x9A             /* present, ring 0, code, readable */
 #define SEG_DATA  0x92             /* present, ring 0, data, writable */
@@ -48,11 +50,12 @@ void gdt_init(void)
     } __attribute__((packed)) gdtr = { sizeof gdt - 1, (uint32_t)gdt };
     __asm__ volatile("lgdt %0\n\t"
                      "ljmp %1, $1f\n1:\n\t"
-                     "mov %2, %%ax\n\t"
-                     "mov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss\n\t"
+                     "mov %2, %%ax\n\tmov %%ax, %%ss\n\t"
+                     "mov %3, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\t"
                      "xor %%ax, %%ax\n\tmov %%ax, %%fs\n\tmov %%ax, %%gs\n\t"
-                     "mov %3, %%ax\n\tltr %%ax"
-                     : : "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA), "i"(SEL_TSS) : "eax", "memory");
+                     "mov %4, %%ax\n\tltr %%ax"
+                     : : "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA), "i"(SEL_UDATA), "i"(SEL_TSS)
+                     : "eax", "memory");
 }
 
 /* sysenter loads ESP with the address of this slot; the entry code then

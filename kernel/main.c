@@ -2,6 +2,7 @@
 #include "boot/bootinfo.h"
 #include "boot/cmdline.h"
 #include "boot/console.h"
+#include "kernel/fpu.h"
 #include "kernel/gdt.h"
 #include "kernel/ktest.h"
 #include "kernel/module.h"
@@ -82,6 +83,7 @@ void kernel_main(void)
     report_cpu();
     gdt_init();                                /* flat segments and the TSS */
     trap_init();                               /* IDT, exceptions, PICs */
+    fpu_init();                                /* x87/MMX/SSE: per thread, lazily */
     mm_init(&boot_config);                     /* ICC region, frame table, pool */
     icc_init(timer_ticks);                     /* ICC pages: all free */
     proc_init();                               /* the process table */

@@ -48,9 +48,11 @@ static const struct vm_range *range_of(const struct proc *p, uint32_t va)
 
 int paging_overlaps(const struct proc *p, uint32_t addr, uint32_t len)
 {
-    for (int i = 0; i < ANT_VM_RANGES; i++)
-        if (p->ranges[i].end && addr < p->ranges[i].end && p->ranges[i].start - addr < len)
-            return 1;
+    for (int i = 0; i < ANT_VM_RANGES; i++) {
+        const struct vm_range *r = &p->ranges[i];
+        if (r->end && len && addr < r->end && (addr >= r->start || r->start - addr < len))
+            return 1;               /* [addr, addr+len) meets [start, end) */
+    }
     return 0;
 }
 

@@ -105,6 +105,7 @@ static struct thread *thread_alloc(int prio)
     if (!t)
         return 0;
     uint16_t tid = t->tid;
+    fpu_forget(t);
     memset(t, 0, sizeof *t);
     t->tid = tid;
     for (int i = 0; i < KSTACK_PAGES; i++) {
@@ -132,8 +133,8 @@ static void push_switch_frame(struct thread *t, uint32_t sp, void (*entry)(void)
 {
     uint32_t *s = (uint32_t *)sp;
     *--s = (uint32_t)entry;                /* return address */
-    for (int i = 0; i < 4; i++)
-        *--s = 0;                          /* ebp, ebx, esi, edi */
+    for (int i = 0; i < 6; i++)
+        *--s = 0;                          /* ebp, ebx, esi, edi, fs, gs (null) */
     t->esp = (uint32_t)s;
 }
 

@@ -2,6 +2,7 @@
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 #include <stdint.h>
+#include "kernel/fpu.h"
 #include "kernel/gdt.h"
 #include "kernel/proc.h"
 #include "boot/x86.h"
@@ -49,6 +50,8 @@ struct thread {
     struct thread *sendq_next;
     struct thread *fault_next;  /* the queue of faults for the pager */
     uint32_t fault;             /* page address | VM_F_* | FAULT_SENT */
+    uint8_t fpu_used;           /* fpu holds its state (else it starts clean) */
+    struct fpu_state fpu;       /* x87/MMX/SSE, while another thread has the FPU */
 };
 
 /* A user thread's saved user registers: both kernel entries (int 0x80 and
@@ -85,6 +88,7 @@ static inline __attribute__((always_inline)) void sched_switch_threads(struct th
         write_cr3(np->vm.pd);
     if (np->io_on | pp->io_on)
         tss_set_iomap(np->io_on ? &np->iomap : 0);
+    fpu_switch();
     current = next;
     switch_context(&prev->esp, next->esp);
     if (sched_reap_pending)

@@ -1,6 +1,9 @@
 ; switch_context(uint32_t *save_esp, uint32_t new_esp): save the callee-saved
-; registers on this kernel stack, store its pointer, load the other thread's
-; stack and return on it. A new thread's stack is built to return into
+; registers and FS, GS on this kernel stack, store its pointer, load the
+; other thread's stack and return on it. FS and GS are the program's own
+; (the kernel never loads them): saved here, they go back to the right
+; program on the sysexit path too, which does not save them. DS and ES need
+; no saving: the kernel runs with the user selector in them. A new thread's stack is built to return into
 ; thread_start_user / thread_kernel_run (sched.c).
 ; EFLAGS is not saved: every switch happens inside the kernel with
 ; interrupts off and NT, TF and DF clear, which both kernel entries
@@ -17,8 +20,12 @@ switch_context:
     push ebx
     push esi
     push edi
+    push fs
+    push gs
     mov [eax], esp
     mov esp, edx
+    pop gs
+    pop fs
     pop edi
     pop esi
     pop ebx

@@ -171,7 +171,10 @@ static void user_exception(struct trap_frame *tf)
     uint32_t addr = tf->vector == VEC_PAGE ? read_cr2() : 0;
     if (tf->vector == VEC_PAGE && paging_fault(tf, addr))
         return;                     /* the pager mapped it: run it again */
-    proc_fault(tf->vector, trap_name(tf->vector), tf->eip, addr);
+    if (tf->vector == VEC_NO_FPU && fpu_trap())
+        return;                     /* its FPU state is in: run it again */
+    proc_fault(tf->vector, tf->vector == VEC_NO_FPU ? "FPU instruction, and there is no FPU"
+                                                   : trap_name(tf->vector), tf->eip, addr);
 }
 
 /* A program that sets TF and then executes sysenter single-steps into the

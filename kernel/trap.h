@@ -20,6 +20,7 @@ _Static_assert(sizeof(struct trap_frame) == 76, "the frame the CPU and trapstubs
 #define VEC_NMI     2
 #define VEC_BREAKPOINT 3
 #define VEC_INVALID_OP 6
+#define VEC_NO_FPU  7              /* #NM: CR0.TS or CR0.EM (kernel/fpu.c) */
 #define VEC_DOUBLE  8
 #define VEC_GP      13
 #define VEC_MACHINE_CHECK 18

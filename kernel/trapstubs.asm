@@ -24,9 +24,9 @@ trap_common:
     push fs
     push gs
     pushad
-    mov ax, SEL_KDATA
-    mov ds, ax
-    mov es, ax
+    mov ax, SEL_UDATA           ; the kernel's DS and ES are the flat user
+    mov ds, ax                  ; selector (DPL 3 serves ring 0 as well): a
+    mov es, ax                  ; thread that leaves by sysexit has its own
     push esp                    ; struct trap_frame *
     cld
     call trap_dispatch
@@ -70,7 +70,11 @@ trap_stubs:
 ; its ESP in ECX, with the return address on top of that stack (the stub
 ; got there by a call). Build the same frame as int 0x80 (struct
 ; trap_frame), except that the segment slots are not filled: DS and ES are
-; reset to the flat user selector, FS and GS are left alone. Dispatch
+; reset to the flat user selector, which is what the kernel always runs
+; with (trap_common, gdt_init), so sysexit gives them back to the program
+; whatever thread ran in between; FS and GS are the program's own
+; throughout (the kernel never loads them, switch_context keeps them per
+; thread). Dispatch
 ; straight through the table (struct syscall, kernel/syscall.h), and leave
 ; by sysexit, or by iret for the calls whose slot says SYSCALL_IRET: they
 ; return a message, whose run is in EDX, and sysexit takes EDX for the EIP.

@@ -15,8 +15,10 @@
 #define CMD_READ_CONFIG  0x20
 #define CMD_WRITE_CONFIG 0x60
 #define CMD_DISABLE_AUX  0xA7
-#define CMD_SELF_TEST    0xAA   /* answer 0x55 */
-#define CMD_TEST_PORT1   0xAB   /* answer 0x00 */
+#define CMD_SELF_TEST    0xAA   /* answer SELF_TEST_OK */
+#define CMD_TEST_PORT1   0xAB   /* answer PORT_TEST_OK */
+#define SELF_TEST_OK     0x55
+#define PORT_TEST_OK     0x00
 #define CMD_DISABLE_KBD  0xAD
 #define CMD_ENABLE_KBD   0xAE
 #define CMD_PULSE_RESET  0xFE   /* pulse the CPU's reset line */
@@ -28,7 +30,8 @@
 
 #define KEYB_LEDS   0xED
 #define KEYB_ACK    0xFA
-#define KEYB_RESET  0xFF        /* answer ACK, then 0xAA */
+#define KEYB_RESET  0xFF        /* answer ACK, then KEYB_RESET_OK */
+#define KEYB_RESET_OK 0xAA
 
 #define PORT_ABSENT 0xFF        /* what a port without a device reads */
 

@@ -57,6 +57,18 @@ int32_t pm_call(struct ant_msg *m)
     return r < 0 ? r : (int32_t)m->w[0];
 }
 
+int32_t pm_server_pid(const char *name)
+{
+    uint32_t want[2];
+    int32_t r = svc_name_pack(name, want);
+    for (uint32_t i = 0; r == 0; i++) {
+        struct ant_msg m = {{PM_SERVERS, i, 0, 0}, 0};
+        if ((r = pm_call(&m)) == 0 && m.w[1] == want[0] && m.w[2] == want[1])
+            return (int32_t)m.w[3];
+    }
+    return r;
+}
+
 /* The name server's pid, from the process manager; 0 if none yet. */
 static int32_t names_pid(int fresh)
 {

@@ -17,6 +17,12 @@ int32_t pm_pid(void);
 /* Call the process manager; returns the reply status (w0). */
 int32_t pm_call(struct ant_msg *m);
 
+/* The pid the process manager keeps for its server `name` (PM_SERVERS):
+ * 0 when it runs without it (a driver that found no device), -ENOENT when
+ * it has no such server. Unlike the name server's answer, this does not
+ * lapse while a server restarts or its fallback driver starts. */
+int32_t pm_server_pid(const char *name);
+
 /* The pid behind a name, asked of the name server; -ENOENT. */
 int32_t ns_lookup(const char *name);
 /* Register name for pid (0: me). */

@@ -153,6 +153,9 @@ group_suite() {
         -device usb-ehci,id=ehci -device usb-storage,bus=ehci.0,drive=stick
     suite_boot pentium -m 32 -cpu pentium "${KERNEL[@]}" -append "test=all"
     expect_line pentium/pge-warning "$log" "WARNING: no global pages"
+    expect_line pentium/fpu-fnsave "$log" "fpu: x87, MMX; state per thread by fnsave"
+    suite_boot no-fpu -m 32 -cpu pentium,-fpu "${KERNEL[@]}" -append "test=all"
+    expect_line no-fpu/said "$log" "fpu: this CPU has no FPU"
     suite_boot cmdline -m 128 "${KERNEL[@]}" -append "test=all icc_size=8M bogus=1 icc_size=zz noequals"
     expect_line cmdline/unknown-reported "$log" "unknown option: 'bogus=1' ignored"
     expect_line cmdline/malformed-reported "$log" "malformed value: 'icc_size=zz' ignored"

@@ -24,6 +24,9 @@
 #define ANT_SYSCALL_H
 
 #define ANT_VEC_SYSCALL 0x80        /* int ANT_VEC_SYSCALL: the entry every CPU has */
+/* What a program's DS, ES and SS hold after every return to it, whichever
+ * entry it took; FS and GS stay as it loaded them (null at start). */
+#define ANT_SEL_UDATA 0x23
 
 /*
  * The calls, in one list: everything else is made from it. The inner core's

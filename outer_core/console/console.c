@@ -22,62 +22,29 @@
  */
 #include "lib/ant.h"
 #include "lib/fmt.h"
+#include "lib/i8042.h"
 #include "lib/io.h"
 #include "lib/screen.h"
 #include "lib/serve.h"
 #include "lib/string.h"
 #include "lib/svc.h"
+#include "lib/uart.h"
+#include "lib/vga.h"
 #include "outer_core/console/kbd.h"
 
 #ifndef SVC_VERSION
 #define SVC_VERSION 1
 #endif
 
-#define COM1        0x3F8       /* data; COM1 + n below */
-#define UART_IER    (COM1 + 1)
-#define UART_FCR    (COM1 + 2)
-#define UART_MCR    (COM1 + 4)
-#define UART_LSR    (COM1 + 5)
-#define IER_RX      0x01        /* interrupt when a byte has come in */
-#define FCR_FIFO_ON 0xC1        /* FIFO on, IRQ at 14 bytes or a pause (as the
-                                   inner core set it), not cleared: bytes may
-                                   be waiting */
-#define MCR_DTR_RTS_OUT2 0x0B   /* OUT2 gates the UART's IRQ line on a PC */
-#define LSR_DR      0x01        /* a received byte is waiting */
-#define LSR_THRE    0x20        /* room to send */
-#define PORT_ABSENT 0xFF        /* what a port without a device reads */
-#define THRE_SPINS  100000      /* a stuck UART costs time, never the server */
-
-#define KBD_DATA    0x60
-#define KBD_STATUS  0x64        /* read: status; write: a command to the 8042 */
-#define KBD_OBF     0x01        /* a byte to read at KBD_DATA */
-#define KBD_IBF     0x02        /* the 8042 has not taken the last byte yet */
-#define KBD_AUX     0x20        /* ... from the mouse, not the keyboard */
-#define CMD_READ_CONFIG  0x20
-#define CMD_WRITE_CONFIG 0x60
-#define CMD_SELF_TEST    0xAA   /* answer 0x55 */
-#define CMD_TEST_PORT1   0xAB   /* answer 0x00 */
-#define CMD_DISABLE_AUX  0xA7
-#define CMD_DISABLE_KBD  0xAD
-#define CMD_ENABLE_KBD   0xAE
-#define CONFIG_IRQ1      0x01
-#define CONFIG_IRQ12     0x02
-#define CONFIG_KBD_OFF   0x10   /* the keyboard port's clock stopped */
-#define CONFIG_TRANSLATE 0x40   /* the keyboard's set 2 as set 1 */
-#define KEYB_RESET  0xFF        /* answer ACK, then 0xAA */
-#define KEYB_LEDS   0xED
-#define KEYB_ACK    0xFA
+#define COM1        UART_COM1
+#define MCR_DTR_RTS_OUT2 (MCR_DTR_RTS | MCR_OUT2)
+/* The FIFO as the inner core set it (FCR_FIFO_ON), never cleared here:
+ * bytes may be waiting. */
 #define KBD_TICKS   50          /* the 8042 and the keyboard answer in 0.5 s */
-
-#define CRTC        0x3D4       /* index; data at CRTC + 1 */
-#define CRTC_CURSOR_HI 14
-#define CRTC_CURSOR_LO 15
 
 #define SCREEN_VIRT 0x40000000u /* where I map the screen */
 #define CELLS_VIRT  0x50000000u /* a framebuffer's text, kept for redraws */
 
-#define IRQ_KBD     1
-#define IRQ_COM1    4
 #define BIND_TRIES  500         /* 5 s of ticks for a predecessor to let go */
 #define QUEUE_MAX   4
 #define CTRL_U      0x15
@@ -120,9 +87,7 @@ static int32_t self;
 
 static void serial_putc(char c)
 {
-    for (int i = 0; i < THRE_SPINS && !(inb(UART_LSR) & LSR_THRE); i++)
-        ;
-    outb(COM1, (uint8_t)c);
+    uart_putc(COM1, c);
 }
 
 static void cursor_sync(void)
@@ -130,11 +95,7 @@ static void cursor_sync(void)
     if (!have_screen)
         return;
     if (scr.m.kind == SCREEN_TEXT) {
-        uint32_t pos = scr.row * scr.cols + scr.col;
-        outb(CRTC, CRTC_CURSOR_HI);
-        outb(CRTC + 1, (uint8_t)(pos >> 8));
-        outb(CRTC, CRTC_CURSOR_LO);
-        outb(CRTC + 1, (uint8_t)pos);
+        vga_cursor_put(scr.row * scr.cols + scr.col);
     } else {
         screen_show_cursor(&scr, 1);
     }
@@ -261,10 +222,10 @@ static void edit(int key)
  * to go; 1 when the device is empty (its IRQ may be acknowledged). */
 static int drain_uart(void)
 {
-    while (inb(UART_LSR) & LSR_DR) {
+    while (inb(COM1 + UART_LSR) & LSR_DR) {
         if (!room())
             return 0;
-        edit(ansi_key(&term, inb(COM1)));
+        edit(ansi_key(&term, inb(COM1 + UART_DATA)));
     }
     return 1;
 }
@@ -312,13 +273,13 @@ static int drain_kbd(void)
  * another edge). */
 static void pump(void)
 {
-    if ((held & 1u << IRQ_COM1) && drain_uart()) {
-        held &= ~(1u << IRQ_COM1);
-        ant_irq_ack(IRQ_COM1);
+    if ((held & 1u << UART_IRQ_COM1) && drain_uart()) {
+        held &= ~(1u << UART_IRQ_COM1);
+        ant_irq_ack(UART_IRQ_COM1);
     }
-    if ((held & 1u << IRQ_KBD) && drain_kbd()) {
-        held &= ~(1u << IRQ_KBD);
-        ant_irq_ack(IRQ_KBD);
+    if ((held & 1u << KBD_IRQ) && drain_kbd()) {
+        held &= ~(1u << KBD_IRQ);
+        ant_irq_ack(KBD_IRQ);
     }
 }
 
@@ -534,15 +495,15 @@ static const char *kbd_init(void)
     config = (config & ~(CONFIG_IRQ1 | CONFIG_IRQ12)) | CONFIG_TRANSLATE;
     kbd_send(KBD_STATUS, CMD_WRITE_CONFIG);
     kbd_send(KBD_DATA, (uint8_t)config);
-    if (!kbd_send(KBD_STATUS, CMD_SELF_TEST) || kbd_recv() != 0x55)
+    if (!kbd_send(KBD_STATUS, CMD_SELF_TEST) || kbd_recv() != SELF_TEST_OK)
         return "the PS/2 controller fails its self-test";
     kbd_send(KBD_STATUS, CMD_WRITE_CONFIG);     /* a self-test may reset it */
     kbd_send(KBD_DATA, (uint8_t)config);
-    if (!kbd_send(KBD_STATUS, CMD_TEST_PORT1) || kbd_recv() != 0x00)
+    if (!kbd_send(KBD_STATUS, CMD_TEST_PORT1) || kbd_recv() != PORT_TEST_OK)
         return "the PS/2 keyboard port fails its test";
     kbd_send(KBD_STATUS, CMD_ENABLE_KBD);
     kbd_flush();
-    if (!kbd_send(KBD_DATA, KEYB_RESET) || kbd_recv() != KEYB_ACK || kbd_recv() != 0xAA)
+    if (!kbd_send(KBD_DATA, KEYB_RESET) || kbd_recv() != KEYB_ACK || kbd_recv() != KEYB_RESET_OK)
         return "no keyboard answers on the PS/2 port";
     kbd_send(KBD_STATUS, CMD_WRITE_CONFIG);    /* its port on (as 0xAE left it), IRQ 1 */
     kbd_send(KBD_DATA, (uint8_t)((config & ~CONFIG_KBD_OFF) | CONFIG_IRQ1));
@@ -551,11 +512,11 @@ static const char *kbd_init(void)
 
 /* Receive interrupts from the UART; the baud rate stays as the inner core
  * set it (115200 8N1). */
-static void uart_init(void)
+static void uart_irq_on(void)
 {
-    outb(UART_IER, IER_RX);
-    outb(UART_MCR, MCR_DTR_RTS_OUT2);
-    outb(UART_FCR, FCR_FIFO_ON);
+    outb(COM1 + UART_IER, IER_RX);
+    outb(COM1 + UART_MCR, MCR_DTR_RTS_OUT2);
+    outb(COM1 + UART_FCR, FCR_FIFO_ON);
 }
 
 /* Bind a device's IRQ, waiting for a predecessor to let it go. */
@@ -572,8 +533,8 @@ static void bind(int irq, int present)
 
 static int grant_io(void)
 {
-    return ant_ioperm(COM1, 8) || ant_ioperm(CRTC, 2) || ant_ioperm(KBD_DATA, 1) ||
-           ant_ioperm(KBD_STATUS, 1);
+    return ant_ioperm(COM1, UART_PORTS) || ant_ioperm(VGA_CRTC, VGA_CRTC_PORTS) ||
+           ant_ioperm(KBD_DATA, 1) || ant_ioperm(KBD_STATUS, 1);
 }
 
 int main(const char *args)
@@ -587,9 +548,9 @@ int main(const char *args)
     int fresh = start(args, note, sizeof note);
     const char *no_screen = screen_start(fresh);
     const char *no_kbd = fresh ? kbd_init() : 0;
-    uart_init();
-    bind(IRQ_COM1, inb(UART_LSR) != PORT_ABSENT);
-    bind(IRQ_KBD, !no_kbd && inb(KBD_STATUS) != PORT_ABSENT);
+    uart_irq_on();
+    bind(UART_IRQ_COM1, inb(COM1 + UART_LSR) != PORT_ABSENT);
+    bind(KBD_IRQ, !no_kbd && inb(KBD_STATUS) != PORT_ABSENT);
     held = devices;             /* bytes may wait already: no edge announces them */
     show_log();
     pump();

@@ -717,6 +717,20 @@ static void say_space(uint32_t i, uint32_t disk, uint32_t offered, const char *h
                offered > lay.s[i].slots ? " (as many as my tables hold)" : "", how);
 }
 
+/* Whether there is a disk driver. The process manager knows (0: it runs
+ * without one); its name may be missing for a moment while one driver
+ * gives way to the next (ahci, then ata), and I wait that out. */
+static int disk_driver(void)
+{
+    for (uint32_t t0 = ant_uptime(); ant_uptime() - t0 <= SVC_RETRY_TICKS; ant_sleep(1)) {
+        if (pm_server_pid("disk") <= 0)
+            return 0;
+        if (ns_lookup("disk") > 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* The paging spaces the disk driver serves now, laid out as my
  * predecessor laid them (the memo), new ones after; the slots in all, gone
  * spaces' ranges included (0 without a disk driver or a paging space). */
@@ -735,11 +749,12 @@ static uint32_t disk_slots(void)
         if (lay.s[i].first + lay.s[i].slots > total)
             total = lay.s[i].first + lay.s[i].slots;
     }
-    if (ns_lookup("disk") < 0)
+    int disk = disk_driver();
+    if (!disk)
         ant_printf("pager: no disk driver\n");
-    for (uint32_t k = 0; k < SPACES_MAX; k++) {
+    for (uint32_t k = 0; disk && k < SPACES_MAX; k++) {
         struct ant_msg m = {{DISK_INFO, k, 0, 0}, 0};
-        if (ns_lookup("disk") < 0 || svc_call_priv("disk", &m) < 0 || !m.w[1])
+        if (svc_call_priv("disk", &m) < 0 || !m.w[1])
             break;
         uint32_t i = 0;
         while (i < lay.n && lay.s[i].id != m.w[2])

@@ -221,6 +221,49 @@ static void t_isolation_same_address(void)
     CHECK(sa == 0 && sb == 0);
 }
 
+static int has_fpu(void)
+{
+    uint32_t a = 1, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    return d & 1;
+}
+
+/* x87, MMX and SSE registers are each program's own: three children hold
+ * values across 200 switches each while I hold mine across waiting for
+ * them, and a new program finds them clean. Without an FPU, a program's
+ * FPU instruction ends it with #NM. */
+static void t_fpu_state_per_process(void)
+{
+    int32_t mine[2] = {-7001, 123456789}, back[2] = {0, 0}, st[3] = {-1, -1, -1}, pid[3];
+    if (!has_fpu()) {
+        CHECK(victim("x87 1") == ANT_KILLED_BASE + 7);
+        CHECK(victim("fpu_clean") == ANT_KILLED_BASE + 7);
+        return;
+    }
+    __asm__ volatile("fninit; fildl %0; fildl %1" : : "m"(mine[0]), "m"(mine[1]));
+    pid[0] = ant_spawn("victim", "x87 1", 4);
+    pid[1] = ant_spawn("victim", "x87 2", 4);
+    pid[2] = ant_spawn("victim", "mmx 3", 4);
+    for (int i = 0; i < 3; i++)
+        CHECK(pid[i] > 0 && ant_wait(pid[i], &st[i]) == pid[i]);
+    __asm__ volatile("fistpl %0; fistpl %1" : "=m"(back[1]), "=m"(back[0]));
+    CHECK(st[0] == 0 && st[1] == 0 && st[2] == 0);
+    CHECK(back[0] == mine[0] && back[1] == mine[1]);
+    CHECK(victim("fpu_clean") == 0);
+}
+
+/* DS and ES hold the user selector, FS and GS the program's own values,
+ * after blocking calls through both entries, with another program running
+ * in between that holds other values. */
+static void t_segments_after_blocking_calls(void)
+{
+    int32_t a = ant_spawn("victim", "segs 35 0", 4), b = ant_spawn("victim", "segs 0 35", 4);
+    int32_t sa = -1, sb = -1;
+    CHECK(a > 0 && b > 0);
+    CHECK(ant_wait(a, &sa) == a && ant_wait(b, &sb) == b);
+    CHECK(sa == 0 && sb == 0);
+}
+
 static void t_create_exit_1000(void)
 {
     uint32_t before = pool_free();
@@ -384,6 +427,8 @@ int main(const char *args)
     run("faults_kill_only_the_offender", t_faults_kill_only_the_offender);
     run("sysenter_flag_attacks", t_sysenter_flag_attacks);
     run("isolation_same_address", t_isolation_same_address);
+    run("fpu_state_per_process", t_fpu_state_per_process);
+    run("segments_after_blocking_calls", t_segments_after_blocking_calls);
     run("create_exit_1000", t_create_exit_1000);
     run("preemption_of_busy_loop", t_preemption_of_busy_loop);
     run("procinfo_and_uptime", t_procinfo_and_uptime);

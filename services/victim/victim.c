@@ -46,6 +46,146 @@ static inline __attribute__((always_inline)) int sysenter_with_flags(const uint3
     return r;
 }
 
+/* ---- CPU state that must be mine alone (the switch tests) ---- */
+
+#define SWITCH_ROUNDS 200
+#define FCW_TRUNCATE 0x0F7F         /* fninit's 0x037F with rounding toward zero */
+
+static int has_sse(void)
+{
+    uint32_t a = 1, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    return (d >> 25) & 1;
+}
+
+static uint32_t number(const char *s)
+{
+    uint32_t n = 0;
+    while (*s >= '0' && *s <= '9')
+        n = n * 10 + (uint32_t)(*s++ - '0');
+    return n;
+}
+
+/* Between switches: four x87 values, a control word of my own and, with
+ * SSE, all eight XMM registers hold what I put there. */
+static int hold_x87(uint32_t k)
+{
+    int32_t v[4], out[4];
+    uint32_t xin[32], xout[32];
+    uint16_t cw = FCW_TRUNCATE, cw_out;
+    int sse = has_sse();
+    for (int i = 0; i < 4; i++)
+        v[i] = (int32_t)(k * 1000 + (uint32_t)i + 1);
+    for (int i = 0; i < 32; i++)
+        xin[i] = k << 24 | (uint32_t)i;
+    __asm__ volatile("fninit; fldcw %0" : : "m"(cw));
+    if (sse)
+        __asm__ volatile("movups 0(%0), %%xmm0; movups 16(%0), %%xmm1; movups 32(%0), %%xmm2;"
+                         "movups 48(%0), %%xmm3; movups 64(%0), %%xmm4; movups 80(%0), %%xmm5;"
+                         "movups 96(%0), %%xmm6; movups 112(%0), %%xmm7" : : "r"(xin) : "memory");
+    for (int round = 0; round < SWITCH_ROUNDS; round++) {
+        __asm__ volatile("fildl %0; fildl %1; fildl %2; fildl %3"
+                         : : "m"(v[0]), "m"(v[1]), "m"(v[2]), "m"(v[3]));
+        if (round & 1)
+            ant_sleep(1);                   /* someone else runs meanwhile */
+        else
+            ant_yield();
+        __asm__ volatile("fistpl %0; fistpl %1; fistpl %2; fistpl %3; fnstcw %4"
+                         : "=m"(out[3]), "=m"(out[2]), "=m"(out[1]), "=m"(out[0]), "=m"(cw_out));
+        if (cw_out != FCW_TRUNCATE)
+            return 2;
+        for (int i = 0; i < 4; i++)
+            if (out[i] != v[i])
+                return 3;
+        if (sse) {
+            __asm__ volatile("movups %%xmm0, 0(%0); movups %%xmm1, 16(%0); movups %%xmm2, 32(%0);"
+                             "movups %%xmm3, 48(%0); movups %%xmm4, 64(%0); movups %%xmm5, 80(%0);"
+                             "movups %%xmm6, 96(%0); movups %%xmm7, 112(%0)" : : "r"(xout) : "memory");
+            if (memcmp(xin, xout, sizeof xin))
+                return 4;
+        }
+    }
+    return 0;
+}
+
+/* The same for the eight MMX registers (which are the x87 registers). */
+static int hold_mmx(uint32_t k)
+{
+    uint32_t in[16], out[16];
+    for (int i = 0; i < 16; i++)
+        in[i] = k << 20 | (uint32_t)i << 8 | 0x5A;
+    __asm__ volatile("movq 0(%0), %%mm0; movq 8(%0), %%mm1; movq 16(%0), %%mm2; movq 24(%0), %%mm3;"
+                     "movq 32(%0), %%mm4; movq 40(%0), %%mm5; movq 48(%0), %%mm6; movq 56(%0), %%mm7"
+                     : : "r"(in) : "memory");
+    for (int round = 0; round < SWITCH_ROUNDS; round++) {
+        if (round & 1)
+            ant_sleep(1);
+        else
+            ant_yield();
+        __asm__ volatile("movq %%mm0, 0(%0); movq %%mm1, 8(%0); movq %%mm2, 16(%0); movq %%mm3, 24(%0);"
+                         "movq %%mm4, 32(%0); movq %%mm5, 40(%0); movq %%mm6, 48(%0); movq %%mm7, 56(%0)"
+                         : : "r"(out) : "memory");
+        if (memcmp(in, out, sizeof in))
+            return 5;
+    }
+    __asm__ volatile("emms");
+    return 0;
+}
+
+/* A new process's FPU is as after fninit, every register zero: nothing of
+ * another program's values shows. */
+static int fpu_clean(void)
+{
+    uint16_t cw, sw;
+    uint32_t mm[16], x[32], mxcsr = 0;
+    __asm__ volatile("fnstcw %0; fnstsw %1" : "=m"(cw), "=m"(sw));
+    __asm__ volatile("movq %%mm0, 0(%0); movq %%mm1, 8(%0); movq %%mm2, 16(%0); movq %%mm3, 24(%0);"
+                     "movq %%mm4, 32(%0); movq %%mm5, 40(%0); movq %%mm6, 48(%0); movq %%mm7, 56(%0);"
+                     "emms" : : "r"(mm) : "memory");
+    if (cw != 0x037F || sw != 0)
+        return 6;
+    for (int i = 0; i < 16; i++)
+        if (mm[i])
+            return 7;
+    if (has_sse()) {
+        __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+        __asm__ volatile("movups %%xmm0, 0(%0); movups %%xmm1, 16(%0); movups %%xmm2, 32(%0);"
+                         "movups %%xmm3, 48(%0); movups %%xmm4, 64(%0); movups %%xmm5, 80(%0);"
+                         "movups %%xmm6, 96(%0); movups %%xmm7, 112(%0)" : : "r"(x) : "memory");
+        if (mxcsr != 0x1F80)
+            return 8;
+        for (int i = 0; i < 32; i++)
+            if (x[i])
+                return 9;
+    }
+    return 0;
+}
+
+/* After blocking calls through either entry (sysenter and int 0x80), DS
+ * and ES hold the user selector and FS, GS what I loaded: "segs A B" loads
+ * selector A into FS and B into GS. */
+static int hold_segments(uint32_t fs, uint32_t gs)
+{
+    __asm__ volatile("movl %0, %%fs; movl %1, %%gs" : : "r"(fs), "r"(gs));
+    for (int round = 0; round < SWITCH_ROUNDS; round++) {
+        uint32_t ds, es, fs_now, gs_now;
+        if (round & 1)
+            ant_syscall_int80(SYS_SLEEP, 1, 0, 0, 0);
+        else if (ant_has_sysenter())
+            ant_syscall_sysenter(SYS_SLEEP, 1, 0, 0, 0);
+        else
+            ant_sleep(1);
+        __asm__ volatile("movl %%ds, %0; movl %%es, %1; movl %%fs, %2; movl %%gs, %3"
+                         : "=r"(ds), "=r"(es), "=r"(fs_now), "=r"(gs_now));
+        if ((ds & 0xFFFF) != ANT_SEL_UDATA || (es & 0xFFFF) != ANT_SEL_UDATA)
+            return 10;
+        if ((fs_now & 0xFFFF) != fs || (gs_now & 0xFFFF) != gs)
+            return 11;
+        __asm__ volatile("movl %0, %%es" : : "r"(ds));  /* the reload that used to fault */
+    }
+    return 0;
+}
+
 static int recurse(volatile int *depth)
 {
     volatile char pad[512];
@@ -70,6 +210,18 @@ int main(const char *args)
     }
     if (!strcmp(args, "memtag"))
         return memtag();
+    if (!strncmp(args, "x87 ", 4))
+        return hold_x87(number(args + 4));
+    if (!strncmp(args, "mmx ", 4))
+        return hold_mmx(number(args + 4));
+    if (!strcmp(args, "fpu_clean"))
+        return fpu_clean();
+    if (!strncmp(args, "segs ", 5)) {
+        const char *gs = args + 5;
+        while (*gs && *gs != ' ')
+            gs++;
+        return hold_segments(number(args + 5), number(gs + (*gs == ' ')));
+    }
     if (!strcmp(args, "tf_sysenter"))
         return sysenter_with_flags(1 << 8, SYS_GETPID) == ant_getpid() ? 0 : 1;
     if (!strcmp(args, "nt_sysenter")) {

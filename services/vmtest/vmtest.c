@@ -68,11 +68,18 @@ static void t_deferred_allocation(void)
     CHECK(a[1] == 0);               /* demand-zero */
     CHECK(get_stats() == 0 && stats.slots_used == slots && stats.page_outs == outs);
     CHECK(ant_munmap(DEFER_BASE, PAGE) == -ANT_EBUSY);     /* lazy ranges stay */
+    /* ... wherever the range given starts: inside, at the end, across it */
+    CHECK(ant_munmap(DEFER_BASE + DEFER_LEN / 2, PAGE) == -ANT_EBUSY);
+    CHECK(ant_munmap(DEFER_BASE + DEFER_LEN - PAGE, 4 * PAGE) == -ANT_EBUSY);
+    CHECK(ant_munmap(DEFER_BASE - PAGE, DEFER_LEN + 2 * PAGE) == -ANT_EBUSY);
+    CHECK(a[0] == 1 && a[(DEFER_LEN / 2) / 4] == 2 && a[(DEFER_LEN - PAGE) / 4] == 3);
 }
 
 static void t_lazy_refusals(void)
 {
     CHECK(ant_mmap(DEFER_BASE, PAGE, ANT_PROT_LAZY) == -ANT_EBUSY);     /* overlaps */
+    CHECK(ant_mmap(DEFER_BASE + PAGE, PAGE, ANT_PROT_WRITE) == -ANT_EBUSY);   /* inside */
+    CHECK(ant_mmap(DEFER_BASE + 2 * PAGE, PAGE, ANT_PROT_WRITE | ANT_PROT_LAZY) == -ANT_EBUSY);
     CHECK(ant_mmap(DEFER_BASE + DEFER_LEN - PAGE, 2 * PAGE, ANT_PROT_WRITE) == -ANT_EBUSY);
     CHECK(ant_mmap(0x3000, PAGE, 0x80 | ANT_PROT_LAZY) == -ANT_EINVAL);
     CHECK(ant_syscall(SYS_VM_PAGER, 0, 0, 0, 0) == -ANT_EPERM);          /* not privileged */
@@ -158,7 +165,10 @@ static void t_page_classes(void)
     fmt_snprintf(args, sizeof args, "work %u", 2 * mi.pool_total);   /* more than there is */
     int32_t pid = ant_spawn("vmtest", args, 4 | ANT_SPAWN_PAGED);
     CHECK(pid > 0);
-    CHECK(ant_wait(pid, &status) == pid && status == 0);
+    CHECK(ant_wait(pid, &status) == pid);
+    if (status != 0)
+        ant_printf("vmtest: classes: the child ended with status 0x%x\n", (unsigned)status);
+    CHECK(status == 0);
     CHECK(get_stats() == 0);
     ant_printf("vmtest: classes: %u file pages stolen, %u working pages stolen, %u file fills\n",
                stats.steals_file - before.steals_file, stats.steals_work - before.steals_work,
