@@ -43,8 +43,9 @@ USER_PROGS := $(foreach d,$(USER_DIRS),$(B)/user/$(notdir $(d:/=)).elf)
 # SERVER, for a program init starts and keeps running, is the name it
 # serves under, then flags: priv (I/O rights), serves (takes requests: may
 # be replaced and crashed on request), headless (started for the test boots
-# too), service (a service's priority), or=PROGRAM (the driver to try when
-# this one finds no device). Init starts them in this order. GRUB's menus,
+# too), service (a service's priority), manage and console (the rights
+# ANT_RIGHT_MANAGE, ANT_RIGHT_CONSOLE: docs/DESIGN.md §6), or=PROGRAM (the
+# driver to try when this one finds no device). Init starts them in this order. GRUB's menus,
 # the test and benchmark boots' lists and init's table are made from it
 # (scripts/modules.py): adding a server is its folder and a line here.
 BOOT_MODULES := \
@@ -56,7 +57,7 @@ BOOT_MODULES := \
     ahci:sbvd:disk,priv,serves,headless,or=ata \
     ata:sbvd \
     pager:sbv:pager,priv,serves,headless \
-    shell:s:shell,service \
+    shell:s:shell,service,manage,console \
     pipeline:s \
     bench:sb \
     hello:st \
@@ -66,6 +67,8 @@ BOOT_MODULES := \
     ipcpeer:t \
     testmod.bin:t \
     vmtest:v \
+    hostile:v \
+    fuzz:v \
     disktest:d
 V2_SERVERS := $(patsubst %.v2,%,$(filter %.v2,$(foreach m,$(BOOT_MODULES),$(firstword $(subst :, ,$(m))))))
 USER_PROGS += $(foreach s,$(V2_SERVERS),$(B)/user/$(s).v2.elf)
@@ -90,7 +93,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -I$(B)/inc -fsanitize=a
 QEMU_RUN_MEM ?= 128
 
 .SECONDARY: $(INCS)
-.PHONY: all iso run debug test bench clean deps host-tests usb
+.PHONY: all iso run debug test bench clean deps host-tests usb fuzz soak
 all: $(B)/kernel.elf $(B)/kernel-test.elf $(USER_PROGS) $(B)/ant.iso
 
 deps:
@@ -209,6 +212,13 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory $(B)/kernel.elf $(USER_PROGS) $(B)/modules.sh
 	scripts/bench.sh
+
+# The hostile-program suite's long runs (scripts/hostile.sh): FUZZ_CALLS
+# random system calls (default 5,000,000); servers crashed and replaced for
+# SOAK_SECONDS (default 300) while clients check every reply.
+fuzz soak: deps
+	@$(MAKE) --no-print-directory $(B)/kernel.elf $(USER_PROGS) $(B)/modules.sh
+	scripts/hostile.sh $@
 
 # Write the ISO to a USB stick, after checking it is one (scripts/mkusb.sh).
 usb:

@@ -56,7 +56,8 @@ static const char *init_args(void)
 static int32_t run_init(void)
 {
     int32_t status = -1;
-    int32_t pid = proc_spawn(INIT_NAME, init_args(), PRIO_DEFAULT - 1, &kernel_proc, 1);
+    int32_t pid = proc_spawn(INIT_NAME, init_args(), PRIO_DEFAULT - 1, &kernel_proc,
+                             PROC_PRIV | PROC_MANAGER);
     if (pid == -ANT_ENOENT)
         kprintf("boot: no '%s' module: GRUB must load the process manager as "
                 "'module /boot/init.elf %s'\n", INIT_NAME, INIT_NAME);

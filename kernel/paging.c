@@ -220,6 +220,11 @@ int32_t SYSCALL_ABI sys_vm_frame(struct trap_frame *tf)
     if (!is_pager())
         return -ANT_EPERM;
     if (op == VM_GRAB) {
+        /* Not the reserve, though the pager holds ANT_RIGHT_RESERVE: it
+         * can steal pages, the eager allocations the reserve is for
+         * cannot (kernel/proc.h). */
+        if (pool_free_count() <= proc_frame_reserve())
+            return -ANT_ENOMEM;
         pa = pool_alloc(FRAME_USER, pager->tag);
         if (!pa)
             return -ANT_ENOMEM;

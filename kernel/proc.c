@@ -21,13 +21,18 @@
 #include "mm/pool.h"
 
 struct proc kernel_proc;
+struct proc *proc_manager;
 struct proc proc_table[MAX_PROCS];
 #define procs proc_table
 static uint32_t last_pid;          /* pids count up, slot = pid % MAX_PROCS */
 static struct proc *screen_owner;  /* the console driver, or NULL */
 
+static uint32_t frame_reserve;      /* set once, from the pool at start */
+
 void proc_init(void)
 {
+    uint32_t pool = pool_free_count();
+    frame_reserve = pool / 8 < FRAME_RESERVE_MAX ? pool / 8 : FRAME_RESERVE_MAX;
     kernel_proc.state = P_ALIVE;
     kernel_proc.vm.pd = read_cr3();
     strncpy_safe(kernel_proc.name, "kernel", sizeof kernel_proc.name);
@@ -49,6 +54,19 @@ static uint32_t next_pid(uint32_t i)
     if (pid > PID_MAX)
         pid = i ? i : MAX_PROCS;
     return last_pid = pid;
+}
+
+uint32_t proc_frame_reserve(void)
+{
+    return frame_reserve;
+}
+
+uint32_t proc_free_slots(void)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < MAX_PROCS; i++)
+        n += procs[i].state == P_FREE;
+    return n;
 }
 
 uint32_t proc_count(void)
@@ -160,6 +178,9 @@ int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *pa
     p->pid = next_pid((uint32_t)(p - procs));
     p->state = P_ALIVE;
     p->priv = (uint8_t)((flags & PROC_PRIV) != 0);
+    p->rights = (uint8_t)((flags & PROC_MANAGER) ? ANT_RIGHTS_ALL : (flags >> 8) & ANT_RIGHTS_ALL);
+    if (flags & PROC_MANAGER)
+        proc_manager = p;
     iomap_init(&p->iomap);
     p->parent = parent;
     strncpy_safe(p->name, name, sizeof p->name);
@@ -168,17 +189,58 @@ int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *pa
     return (int32_t)p->pid;
 }
 
-/* Children of a dying process are orphaned: nobody will wait for them. */
-static void orphan_children(struct proc *p)
+/* The children of a process that ends: the live ones become the process
+ * manager's, which reaps them and may kill them (nothing runs out of
+ * everyone's reach); its zombies go, nobody will wait for them. When the
+ * manager itself ends, nobody is left to adopt them. */
+static void adopt_children(struct proc *p)
+{
+    struct proc *heir = p == proc_manager ? 0 : proc_manager;
+    int adopted = 0;
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *c = &procs[i];
+        if (c->state == P_FREE || c->parent != p)
+            continue;
+        c->waiter = 0;
+        if (c->state == P_ZOMBIE) {
+            c->parent = 0;
+            c->state = P_FREE;
+        } else {
+            c->parent = heir;
+            adopted = 1;
+        }
+    }
+    if (adopted && heir && heir->child_notify && heir->state == P_ALIVE)
+        note_post(heir, ANT_NOTE_CHILD);
+}
+
+/* A live process with p above it and no live child of its own; NULL when
+ * p has no live descendant left. */
+static struct proc *deepest_below(const struct proc *p)
 {
     for (int i = 0; i < MAX_PROCS; i++) {
-        if (procs[i].state == P_FREE || procs[i].parent != p)
+        struct proc *c = &procs[i];
+        if (c->state != P_ALIVE || c == p)
             continue;
-        procs[i].parent = 0;
-        procs[i].waiter = 0;
-        if (procs[i].state == P_ZOMBIE)
-            procs[i].state = P_FREE;
+        const struct proc *a = c->parent;
+        while (a && a != p)
+            a = a->parent;
+        if (!a)
+            continue;
+        int leaf = 1;
+        for (int j = 0; j < MAX_PROCS && leaf; j++)
+            leaf = !(procs[j].state == P_ALIVE && procs[j].parent == c);
+        if (leaf)
+            return c;
     }
+    return 0;
+}
+
+void proc_kill_tree(struct proc *p, int32_t status)
+{
+    for (struct proc *c; (c = deepest_below(p)) != 0;)
+        proc_exit(c, status);
+    proc_exit(p, status);
 }
 
 static void wake_screen_owner(void)
@@ -226,7 +288,9 @@ void proc_exit(struct proc *p, int32_t status)
     vm_destroy(&p->vm);
     tss_iomap_changed(&p->iomap);
     p->io_on = 0;
-    orphan_children(p);
+    adopt_children(p);
+    if (p == proc_manager)
+        proc_manager = 0;
     p->exit_status = status;
     p->thread = 0;
     p->state = p->parent ? P_ZOMBIE : P_FREE;
@@ -338,7 +402,9 @@ int proc_info(uint32_t i, struct ant_procinfo *info)
     }
     info->priv = p->priv;
     info->pages = p->state == P_ALIVE ? p->vm.pages : 0;
-    info->flags = p->state == P_ALIVE && paging_is_pager(p) ? ANT_PI_PAGER : 0;
+    info->flags = (p->state == P_ALIVE && paging_is_pager(p) ? ANT_PI_PAGER : 0) |
+                  (p == proc_manager ? ANT_PI_MANAGER : 0);
+    info->rights = p->rights;
     info->icc_pages = p->vm.icc_pages;
     irq_restore(fl);
     return 0;

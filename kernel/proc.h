@@ -36,6 +36,7 @@ struct proc {
                                    have started DMA (its ICC pages are kept in
                                    quarantine when it ends) */
     uint8_t child_notify;       /* a child's end sends it ANT_NOTE_CHILD */
+    uint8_t rights;             /* ANT_RIGHT_*: given by the parent, never more than its own */
     struct iomap iomap;         /* its I/O permission bitmap */
     struct vm_range {           /* pager-managed (kernel/paging.c) */
         uint32_t start, end;    /* page aligned; end 0: slot unused */
@@ -51,18 +52,39 @@ struct proc {
 extern struct proc proc_table[MAX_PROCS];
 
 extern struct proc kernel_proc;     /* pid 0: the inner core's own threads */
+/* The process manager (init): every right, and the children of a process
+ * that ends are its children then. NULL until it starts, and after. */
+extern struct proc *proc_manager;
 
 void proc_init(void);
 /* Start program `name` (a boot module) with args; returns its pid or -error.
  * flags: PROC_PRIV (I/O rights), PROC_PAGED (read-only pages on demand). */
 #define PROC_PRIV  0x1
 #define PROC_PAGED 0x2
+#define PROC_MANAGER 0x4            /* it is the process manager (every right) */
+#define PROC_RIGHTS(r) ((int)(r) << 8)  /* ANT_RIGHT_* it has */
 int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent, int flags);
 /* Fill page w (at user address va) from p's program image. */
 void proc_image_fill(const struct proc *p, const struct vm_range *r, uint32_t va, uint8_t *w);
 /* End process p with status; frees everything it holds. Does not return
  * when p is the caller's own process. */
 void proc_exit(struct proc *p, int32_t status);
+/* The reserves: what a process without ANT_RIGHT_RESERVE may not take, so
+ * that one program exhausting slots, frames or ICC pages never starves
+ * the servers and the shell (docs/DESIGN.md §4). */
+#define PROC_RESERVE_SLOTS 8
+#define FRAME_RESERVE_MAX 256       /* frames, or 1/8 of the pool if less */
+#define ICC_RESERVE_MAX 64          /* ICC pages, or 1/8 of the area if less */
+/* May p take n more of a resource of which `left` remain, keeping
+ * `reserve` back? Always, with ANT_RIGHT_RESERVE. */
+static inline int proc_may_take(const struct proc *p, uint32_t n, uint32_t left, uint32_t reserve)
+{
+    return (p->rights & ANT_RIGHT_RESERVE) || (n <= left && left - n >= reserve);
+}
+uint32_t proc_free_slots(void);
+uint32_t proc_frame_reserve(void);
+/* Kill p and every process below it, the deepest first (SYS_KILL). */
+void proc_kill_tree(struct proc *p, int32_t status);
 /* Kill the current process for a fault, with a one-line report; its exit
  * status is ANT_KILLED_BASE + vector. */
 void proc_fault(uint32_t vector, const char *what, uint32_t eip, uint32_t addr)

@@ -49,6 +49,22 @@ static void rq_push(struct thread *t)
     q->tail = t;
 }
 
+/* A thread that was blocked goes ahead of the ones its level has queued,
+ * if it has quantum left: the bounded boost on wake-up (docs/DESIGN.md
+ * §4). Its quantum is not renewed by blocking, so it runs at most a
+ * quantum before it goes to the back like everyone: a program that blocks
+ * often (the shell, the console) answers at once among CPU hogs of its
+ * priority, and one that calls servers without pause cannot keep the head
+ * of its level for ever. */
+static void rq_push_head(struct thread *t)
+{
+    struct runqueue *q = &rq[t->prio];
+    t->rq_next = q->head;
+    q->head = t;
+    if (!q->tail)
+        q->tail = t;
+}
+
 static struct thread *rq_pop(void)
 {
     for (int p = 0; p < NPRIO; p++) {
@@ -198,7 +214,8 @@ static void schedule(void)
     if (!next)
         next = prev->state == T_RUNNING ? prev : idle_thread;
     sched_need_resched = 0;
-    next->quantum = QUANTUM_TICKS;
+    if (!next->quantum)
+        next->quantum = QUANTUM_TICKS;      /* a thread keeps what is left across blocking */
     if (next == prev) {
         prev->state = prev == idle_thread ? T_READY : T_RUNNING;
         return;
@@ -222,9 +239,15 @@ void sched_wake(struct thread *t, int32_t result)
         t->state = T_READY;
         t->wait_result = result;
         t->wake_tick = 0;
-        rq_push(t);
-        if (t->prio < current->prio)
-            sched_need_resched = 1;
+        if (t->quantum) {
+            rq_push_head(t);
+            if (t->prio <= current->prio && current != t)
+                sched_need_resched = 1;
+        } else {
+            rq_push(t);
+            if (t->prio < current->prio)
+                sched_need_resched = 1;
+        }
     }
     irq_restore(fl);
 }

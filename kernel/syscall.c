@@ -77,7 +77,7 @@ int32_t SYSCALL_ABI sys_mmap(struct trap_frame *tf)
         return -ANT_EBUSY;
     if (!vm_range_free(&me()->vm, addr, len))
         return -ANT_EBUSY;
-    if (len / PAGE_SIZE > pool_free_count())
+    if (!proc_may_take(me(), len / PAGE_SIZE, pool_free_count(), proc_frame_reserve()))
         return -ANT_ENOMEM;
     return vm_map_zeroed(&me()->vm, addr, len, (prot & ANT_PROT_WRITE) ? PTE_W : 0);
 }
@@ -127,12 +127,18 @@ int32_t SYSCALL_ABI sys_spawn(struct trap_frame *tf)
     if (!uargs)
         args[0] = 0;
     uint32_t priv = prio & ANT_SPAWN_PRIV, paged = prio & ANT_SPAWN_PAGED;
-    prio &= ~(uint32_t)(ANT_SPAWN_PRIV | ANT_SPAWN_PAGED);
+    uint32_t rights = (prio >> 16) & 0xFF;
+    prio &= ~(uint32_t)(ANT_SPAWN_PRIV | ANT_SPAWN_PAGED | ANT_SPAWN_RIGHTS(0xFF));
     if (prio >= NPRIO || prio < current->prio)   /* no child more urgent than me */
         return -ANT_EINVAL;
-    if (priv && !me()->priv)
+    if ((priv && !me()->priv) || (rights & ~(uint32_t)me()->rights))
         return -ANT_EPERM;                      /* rights only come from above */
-    return proc_spawn(name, args, (int)prio, me(), (priv ? PROC_PRIV : 0) | (paged ? PROC_PAGED : 0));
+    if (!proc_may_take(me(), 1, proc_free_slots(), PROC_RESERVE_SLOTS))
+        return -ANT_EAGAIN;                     /* the last slots are the servers' */
+    if (!proc_may_take(me(), 0, pool_free_count(), proc_frame_reserve()))
+        return -ANT_ENOMEM;
+    return proc_spawn(name, args, (int)prio, me(),
+                      (priv ? PROC_PRIV : 0) | (paged ? PROC_PAGED : 0) | PROC_RIGHTS(rights));
 }
 
 int32_t SYSCALL_ABI sys_wait(struct trap_frame *tf)
@@ -178,7 +184,7 @@ int32_t SYSCALL_ABI sys_kill(struct trap_frame *tf)
         a = a->parent;
     if (!a)
         return -ANT_ECHILD;
-    proc_exit(p, ANT_KILLED_BY_KILL);
+    proc_kill_tree(p, ANT_KILLED_BY_KILL);
     return 0;
 }
 
@@ -190,6 +196,7 @@ int32_t SYSCALL_ABI sys_meminfo(struct trap_frame *tf)
     info.pool_total = pool_total;
     info.my_pages = me()->vm.pages;
     info.procs = proc_count();
+    info.reserve = proc_frame_reserve();
     return copy_to_user(uinfo, &info, sizeof info);
 }
 
@@ -206,7 +213,10 @@ int32_t SYSCALL_ABI sys_getargs(struct trap_frame *tf)
 
 int32_t SYSCALL_ABI sys_icc_alloc(struct trap_frame *tf)
 {
-    uint32_t va;
+    uint32_t va, reserve = icc_total() / 8 < ICC_RESERVE_MAX ? icc_total() / 8 : ICC_RESERVE_MAX;
+    if (tf->ebx && tf->ebx <= ANT_ICC_RUN_MAX &&
+        !proc_may_take(me(), tf->ebx, icc_free_count(), reserve))
+        return -ANT_ENOMEM;                     /* the rest is for the servers */
     int err = icc_alloc(&me()->vm, tf->ebx, &va);
     return err ? err : (int32_t)va;         /* 2GB-3GB: negative as int32_t */
 }

@@ -343,7 +343,8 @@ static int op_stats(int32_t from, struct ant_msg *m)
 }
 
 static const struct svc_op ops[] = {
-    {DISK_INFO, op_info}, {DISK_READ, op_read}, {DISK_WRITE, op_write}, {DISK_STATS, op_stats},
+    {DISK_INFO, op_info, 0}, {DISK_READ, op_read, 0}, {DISK_WRITE, op_write, 0},
+    {DISK_STATS, op_stats, 0},
 };
 
 /* An interrupt between requests (one during a request is dsk_wait's). */

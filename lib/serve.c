@@ -7,7 +7,8 @@
  * - SVC_CRASH faults on purpose, for the process manager alone (it is a
  *   demonstration of restart, not a way for anyone to stop a server).
  * - SVC_HANDOVER gives the state to the successor and ends, for that
- *   successor alone: a sibling started from a build of the same program.
+ *   successor alone: the process the manager started to replace me (it
+ *   says so: PM_SUCCESSOR), never one that merely claims it.
  *   Single-threaded, the server has no request half done when it is asked,
  *   so the state is whole; requests it holds are answered by the handed
  *   hook (ERETRY: the client sends them again, to the successor).
@@ -63,26 +64,18 @@ static int crash(int32_t from, struct ant_msg *m)
     return 0;
 }
 
-/* A module name without its ".v2"-style build suffix. */
-static size_t base_len(const char *name)
-{
-    size_t n = 0;
-    while (name[n] && name[n] != '.')
-        n++;
-    return n;
-}
-
-/* May `from` take my state? It must be a child of my parent started from
- * a build of my program (NAME or NAME.v2). */
+/* May `from` take my state? Only the process the manager started to
+ * replace me, and only if the manager is my parent: the manager's word,
+ * not anything in a program's arguments. */
 static int successor_ok(uint32_t from)
 {
-    struct ant_procinfo me, them;
+    struct ant_procinfo me;
     uint32_t mine = (uint32_t)ant_getpid();
-    if (ant_procinfo(mine % 64, &me) || ant_procinfo(from % 64, &them) || them.pid != from)
+    int32_t pm = pm_pid();
+    if (pm < 0 || ant_procinfo(mine % 64, &me) || me.ppid != (uint32_t)pm || from == mine)
         return 0;
-    size_t n = base_len(me.name);
-    return them.ppid == me.ppid && from != mine && base_len(them.name) == n &&
-           !memcmp(them.name, me.name, n);
+    struct ant_msg m = {{PM_SUCCESSOR, mine, 0, 0}, 0};
+    return pm_call(&m) == 0 && m.w[1] == from;
 }
 
 /* My state to the successor, and I end; also without a page for it (the
@@ -109,7 +102,7 @@ static int hand_over(int32_t from, struct ant_msg *m)
 /* SVC_PING is every server's; the other two only a replaceable one's (it
  * has a state hook): they come last. */
 static const struct svc_op builtin[] = {
-    {SVC_PING, ping}, {SVC_CRASH, crash}, {SVC_HANDOVER, hand_over},
+    {SVC_PING, ping, 0}, {SVC_CRASH, crash, 0}, {SVC_HANDOVER, hand_over, 0},
 };
 #define NBUILTIN (sizeof builtin / sizeof builtin[0])
 
@@ -127,7 +120,11 @@ static int request(const struct svc_op *ops, uint32_t n, int32_t from, struct an
     const struct svc_op *o = find(ops, n, m->w[0]);
     if (!o)
         o = find(builtin, hooks->state ? NBUILTIN : 1, m->w[0]);
-    return o ? o->fn(from, m) : svc_answer(m, -ANT_ENOSYS, 0, 0, 0);
+    if (!o)
+        return svc_answer(m, -ANT_ENOSYS, 0, 0, 0);
+    if (o->right && (svc_rights_of(from) & o->right) != o->right)
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);     /* a lent run goes back */
+    return o->fn(from, m);
 }
 
 void svc_serve(const struct svc_op *ops, uint32_t n, const struct svc_hooks *h)

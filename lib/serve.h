@@ -9,10 +9,13 @@
 
 /* A request with w0 = op goes to fn, which returns svc_answer(m, ...) (1:
  * m goes back now, with the run it came with) or 0: no reply now (the
- * caller waits for a later svc_reply, or fn has answered it itself). */
+ * caller waits for a later svc_reply, or fn has answered it itself).
+ * right: the ANT_RIGHT_* the caller must have, as the inner core attests
+ * (0: anyone); without it the answer is EPERM and fn is not called. */
 struct svc_op {
     uint32_t op;
     int (*fn)(int32_t from, struct ant_msg *m);
+    uint32_t right;
 };
 
 /* What a server has besides its operations (a hook may be 0). */

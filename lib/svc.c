@@ -39,13 +39,23 @@ void svc_name_unpack(const uint32_t w[2], char *buf)
 int32_t pm_pid(void)
 {
     struct ant_procinfo info;
-    if (pm && ant_procinfo((uint32_t)pm % 64, &info) == 0 && info.pid == (uint32_t)pm)
+    if (pm && ant_procinfo((uint32_t)pm % 64, &info) == 0 && info.pid == (uint32_t)pm &&
+        (info.flags & ANT_PI_MANAGER))
         return pm;
     pm = 0;
     for (uint32_t i = 0; ant_procinfo(i, &info) != -ANT_EINVAL; i++)
-        if (info.ppid == 0 && info.state != ANT_PS_ZOMBIE && !strcmp(info.name, "init"))
-            return pm = (int32_t)info.pid;
+        if ((info.flags & ANT_PI_MANAGER) && info.state != ANT_PS_ZOMBIE)
+            return pm = (int32_t)info.pid;      /* the inner core says which */
     return -ANT_ESRCH;
+}
+
+uint32_t svc_rights_of(int32_t pid)
+{
+    struct ant_procinfo info;
+    if (pid <= 0 || ant_procinfo((uint32_t)pid % 64, &info) || info.pid != (uint32_t)pid ||
+        info.state == ANT_PS_ZOMBIE)
+        return 0;
+    return info.rights;
 }
 
 int32_t pm_call(struct ant_msg *m)
@@ -82,6 +92,27 @@ static int32_t names_pid(int fresh)
 
 /* One request to the name server, asking the process manager again where
  * it is when it has gone (it may be restarting). */
+static int32_t ns_call(struct ant_msg *m);
+
+/* The names I registered for myself, told again to a name server I have
+ * not talked to before: one restarted after a crash starts with only the
+ * servers' names (the manager's), and mine would be lost. */
+#define OWN_NAMES 4
+static uint32_t own[OWN_NAMES][2], nown;
+static int32_t names_seen;
+
+static void names_now(int32_t pid)
+{
+    if (pid == names_seen)
+        return;
+    int again = names_seen != 0;
+    names_seen = pid;
+    for (uint32_t i = 0; again && i < nown; i++) {
+        struct ant_msg m = {{NS_REGISTER, own[i][0], own[i][1], 0}, 0};
+        ns_call(&m);
+    }
+}
+
 static int32_t ns_call(struct ant_msg *m)
 {
     struct ant_msg req = *m;
@@ -89,6 +120,8 @@ static int32_t ns_call(struct ant_msg *m)
         int32_t pid = names_pid((int)fresh), r = -ANT_ESRCH;
         if (!pid && pm_pid() > 0)
             return -ANT_ENOENT;     /* the manager runs no name server */
+        if (pid > 0)
+            names_now(pid);         /* a new one: my names first */
         *m = req;
         if (pid > 0 && (r = ant_call(pid, m)) >= 0 && (int32_t)m->w[0] != -ANT_ERETRY)
             return (int32_t)m->w[0];
@@ -114,7 +147,18 @@ int32_t ns_register(const char *name, uint32_t pid)
 {
     struct ant_msg m = {{NS_REGISTER, 0, 0, pid}, 0};
     int err = svc_name_pack(name, &m.w[1]);
-    return err ? err : ns_call(&m);
+    if (err)
+        return err;
+    uint32_t w[2] = {m.w[1], m.w[2]};
+    int32_t r = ns_call(&m);
+    int mine = pid == 0 || pid == (uint32_t)ant_getpid(), known = 0;
+    for (uint32_t i = 0; i < nown; i++)
+        known |= own[i][0] == w[0] && own[i][1] == w[1];
+    if (r == 0 && mine && !known && nown < OWN_NAMES) {
+        own[nown][0] = w[0];
+        own[nown++][1] = w[1];
+    }
+    return r;
 }
 
 static int32_t *cached(const uint32_t w[2])

@@ -12,8 +12,13 @@ int svc_name_pack(const char *name, uint32_t w[2]);
 /* The name in two words as a string (buf: ANT_SVC_NAME_MAX + 1 bytes). */
 void svc_name_unpack(const uint32_t w[2], char *buf);
 
-/* The process manager's pid (found once through SYS_PROCINFO); -ESRCH. */
+/* The process manager's pid (found once through SYS_PROCINFO, whose
+ * ANT_PI_MANAGER the inner core alone sets); -ESRCH. */
 int32_t pm_pid(void);
+/* The rights (ANT_RIGHT_*) the inner core says process pid has; 0 when
+ * it has gone (a pid is never reused soon, so a new process in its slot
+ * does not pass for it). */
+uint32_t svc_rights_of(int32_t pid);
 /* Call the process manager; returns the reply status (w0). */
 int32_t pm_call(struct ant_msg *m);
 
@@ -25,7 +30,9 @@ int32_t pm_server_pid(const char *name);
 
 /* The pid behind a name, asked of the name server; -ENOENT. */
 int32_t ns_lookup(const char *name);
-/* Register name for pid (0: me). */
+/* Register name for pid (0: me). My own names (up to 4) are registered
+ * again, by the runtime, with a name server I have not talked to before
+ * (one restarted after a crash), the first time I talk to it. */
 int32_t ns_register(const char *name, uint32_t pid);
 
 /* Call the server known by name with m; returns the reply status (w0),

@@ -14,7 +14,8 @@ import os
 import sys
 
 BOOTS = {"s": "system", "t": "test", "b": "bench", "v": "vm", "d": "disk"}
-FLAGS = {"priv", "serves", "headless", "service"}
+FLAGS = {"priv", "serves", "headless", "service", "manage", "console"}
+RIGHTS = {"manage": "ANT_RIGHT_MANAGE", "console": "ANT_RIGHT_CONSOLE"}
 
 
 def parse(words):
@@ -69,7 +70,11 @@ def init_servers(mods):
             continue
         f = s["flags"]
         fb = f'"{s["fallback"]}"' if s["fallback"] else "0"
-        rows.append(f'    SERVER("{s["name"]}", "{m["prog"]}", {fb}, {"ANT_SPAWN_PRIV" if "priv" in f else "0"}, '
+        rights = ["ANT_SPAWN_PRIV"] if "priv" in f else []
+        given = [RIGHTS[r] for r in sorted(RIGHTS) if r in f]
+        if given:
+            rights.append("ANT_SPAWN_RIGHTS(" + " | ".join(given) + ")")
+        rows.append(f'    SERVER("{s["name"]}", "{m["prog"]}", {fb}, {" | ".join(rights) or "0"}, '
                     f'{"PRIO_SERVICE" if "service" in f else "PRIO_SERVER"}, {int("serves" in f)}, '
                     f'{int("headless" in f)}) \\\n')
     return ("/* generated from the Makefile's BOOT_MODULES by scripts/modules.py: do not edit.\n"

@@ -296,6 +296,21 @@ paging_boot() {
     fi
 }
 
+# hostile_boot NAME MACHINE IMAGE...: the hostile-program suite (hostile),
+# with the name server, a disk driver and the pager.
+hostile_boot() {
+    local name=$1 machine=$2
+    shift 2
+    DISKLIST=("$@")
+    TIMEOUT=120 disk_boot "$name" "$machine" 64 "$VMMODS" hostile
+    count_lines "$log" hostile "$name"
+    if [ $rc = $EXIT_PASS ] && grep -q "^hostile: done" "$log"; then
+        result "$name/boot" 1
+    else
+        result "$name/boot" 0 "$(why_exit)"
+    fi
+}
+
 # disktest_boot NAME MACHINE ARGS IMAGE...: the disk driver alone (disktest).
 disktest_boot() {
     local name=$1 machine=$2 args=$3
@@ -318,6 +333,9 @@ group_disks() {
     # whole-disk paging space made by the tool; the whole suite.
     paging_boot vm-ide pc "" iso fat gpt whole
     letter_intact vm-ide fat
+    # A hostile program's probes: rights, forgery, theft, trees, crash storms.
+    hostile_boot hostile pc whole
+    expect_line hostile/backed-off "$log" "init: names (pid [0-9]*) ended .* again, [0-9]* times in 10 s: restarting it in"
     expect_line vm-ide/dma "$log" "ata: build 1 .*: DMA, completion by interrupt"
     # AHCI (-M q35): a paging partition of a GPT disk with two other
     # partitions, a zeroed disk, broken paging spaces, the FAT disk; the suite.

@@ -60,6 +60,9 @@
                                w2 = free ICC pages, w3 = restarts so far */
 #define PM_SERVERS 8        /* w1 = index -> w1, w2 = name, w3 = pid
                                (ENOENT past the last): the servers it keeps */
+#define PM_SUCCESSOR 9      /* w1 = a server's pid -> w1 = the pid the manager
+                               started to replace it; ENOENT: none (a server
+                               hands its state to that process alone) */
 
 /* Name server (outer_core/names). */
 #define NS_REGISTER 1       /* w1, w2 = name, w3 = pid (0: the caller). Allowed

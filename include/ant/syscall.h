@@ -147,6 +147,18 @@ ANT_SYSCALLS(ANT_SYSCALL_DENSE_)
  * (text, constants) brought in by the pager when first touched, and
  * dropped by it under memory pressure (class: file); needs a pager. */
 #define ANT_SPAWN_PAGED 0x200
+/* SYS_SPAWN: or ANT_SPAWN_RIGHTS(r) into prio to give the child rights r
+ * (ANT_RIGHT_*), which must be rights of mine (else EPERM): rights are
+ * only ever narrowed on the way down. Without it the child has none. The
+ * inner core attests them (SYS_PROCINFO); servers check them per
+ * operation (docs/DESIGN.md §6). */
+#define ANT_SPAWN_RIGHTS(r) (((unsigned)(r) & 0xFFu) << 16)
+#define ANT_RIGHT_MANAGE  0x01  /* the process manager's PM_KILL, PM_CRASH, PM_REPLACE */
+#define ANT_RIGHT_CONSOLE 0x02  /* CON_FOREGROUND: who reads the console's lines */
+#define ANT_RIGHT_RESERVE 0x04  /* the last process slots, frames and ICC pages,
+                                   kept for the servers and the shell: without
+                                   it, EAGAIN / ENOMEM come first */
+#define ANT_RIGHTS_ALL    0x07
 
 /* SYS_RECV from ANT_PID_NOTES: only what the inner core sends (IRQs,
  * notes, alarms), never a process's message: a driver waiting for its
@@ -254,6 +266,7 @@ struct ant_meminfo {
     unsigned pool_total;        /* frames the pool started with */
     unsigned my_pages;          /* frames held by the caller (pages and tables) */
     unsigned procs;             /* live processes */
+    unsigned reserve;           /* frames kept for ANT_RIGHT_RESERVE (not the pager's) */
 };
 
 /* SYS_PROCINFO: what `ps` shows. */
@@ -279,8 +292,11 @@ struct ant_procinfo {
     unsigned icc_pages;         /* ICC pages it owns */
     unsigned cpu_ticks;         /* ticks it has run */
     unsigned flags;             /* ANT_PI_* */
+    unsigned rights;            /* ANT_RIGHT_*, as given at spawn */
 };
 #define ANT_PI_PAGER 0x1            /* the pager (SYS_VM_PAGER): the inner core says so */
+#define ANT_PI_MANAGER 0x2          /* the process manager: the process the inner core
+                                       started, parent of every orphan */
 
 /* SYS_CPUINFO: what one CPU has done. Cycles are the TSC's (0 without one;
  * under QEMU -icount shift=0 the TSC counts instructions). */

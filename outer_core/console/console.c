@@ -135,12 +135,6 @@ static int proc_of(int32_t pid, struct ant_procinfo *info)
     return pid > 0 && ant_procinfo((uint32_t)pid % 64, info) == 0 && info->pid == (uint32_t)pid;
 }
 
-static int alive(int32_t pid)
-{
-    struct ant_procinfo info;
-    return proc_of(pid, &info) && info.state != ANT_PS_ZOMBIE;
-}
-
 /* The line into the reader's page, and the reply with it. */
 static int32_t give_line(int32_t pid, uint32_t run, const struct line *l)
 {
@@ -330,7 +324,11 @@ static int op_read(int32_t from, struct ant_msg *m)
 
 static int op_foreground(int32_t from, struct ant_msg *m)
 {
-    if (from != pm_pid() && (uint32_t)from != st.fg && alive((int32_t)st.fg))
+    /* The manager, a holder of ANT_RIGHT_CONSOLE (the shell), or the
+     * foreground passing it on; never anyone else, even with the
+     * foreground gone (a program would take the user's next line). */
+    if (from != pm_pid() && (uint32_t)from != st.fg &&
+        !(svc_rights_of(from) & ANT_RIGHT_CONSOLE))
         return svc_answer(m, -ANT_EPERM, 0, 0, 0);
     st.fg = m->w[1];
     if (reader.pid && (uint32_t)reader.pid != st.fg)
@@ -345,8 +343,8 @@ static int op_stats(int32_t from, struct ant_msg *m)
 }
 
 static const struct svc_op ops[] = {
-    {CON_WRITE, op_write}, {CON_READ, op_read}, {CON_FOREGROUND, op_foreground},
-    {CON_STATS, op_stats},
+    {CON_WRITE, op_write, 0}, {CON_READ, op_read, 0}, {CON_FOREGROUND, op_foreground, 0},
+    {CON_STATS, op_stats, 0},
 };
 
 /* The inner core's messages: more of its log, or a device's IRQ. */

@@ -18,8 +18,10 @@
 #define PRIO_SERVICE 4
 #define ENDED_MAX 16            /* ends remembered for PM_WAIT */
 #define WAITERS_MAX 8
-#define RESTART_BURST 5         /* restarts within RESTART_WINDOW ticks: give up */
-#define RESTART_WINDOW 1000
+#define RESTART_BURST 5         /* restarts within RESTART_WINDOW ticks at once; */
+#define RESTART_WINDOW 1000     /* after that each waits twice as long as the last */
+#define BACKOFF_FIRST 10        /* ticks: 0.1 s, 0.2 s, 0.4 s ... */
+#define BACKOFF_MAX 1000        /* ... up to 10 s, for ever: never given up */
 
 struct server {
     const char *name;           /* in the name server */
@@ -27,7 +29,8 @@ struct server {
     const char *fallback;       /* a driver to try when this one finds no
                                    device (SVC_EXIT_NO_DEVICE); 0: none */
     const char *args;           /* for every start; 0: none */
-    uint32_t priv;              /* ANT_SPAWN_PRIV for drivers */
+    uint32_t priv;              /* started with: ANT_SPAWN_PRIV (drivers),
+                                   ANT_SPAWN_RIGHTS(...) (the shell) */
     uint32_t prio;
     uint8_t serves;             /* takes requests: can be replaced, crashed */
     uint8_t headless;           /* started for a test program too (init=vm) */
@@ -35,6 +38,7 @@ struct server {
     uint32_t old;               /* the instance being replaced, until it ends */
     uint32_t restarts;
     uint32_t burst, burst_start;    /* restarts in the last RESTART_WINDOW */
+    uint32_t restart_at;        /* backing off: start it again at this tick (0: no) */
 };
 
 #define SERVER(n, m, f, pv, pr, sv, hl) \
@@ -89,6 +93,14 @@ static void register_name(struct server *s)
                    ant_strerror(r < 0 ? r : (int32_t)m.w[0]));
 }
 
+/* Every server's name to the name server (a successor may also have found
+ * no state to take). */
+static void register_names(void)
+{
+    for (uint32_t i = 1; i < NSERVERS; i++)
+        register_name(&servers[i]);
+}
+
 /* Start s from its module; takeover: the pid whose state it takes. */
 static int32_t start(struct server *s, uint32_t takeover)
 {
@@ -96,7 +108,9 @@ static int32_t start(struct server *s, uint32_t takeover)
     fmt_snprintf(args, sizeof args, "%s%s", s->args ? s->args : "", s->args && takeover ? " " : "");
     if (takeover)
         fmt_snprintf(args + strlen(args), sizeof args - strlen(args), "takeover=%u", takeover);
-    int32_t pid = ant_spawn(s->module, args, s->prio | s->priv);
+    /* Every server may use the reserves (ANT_RIGHT_RESERVE): no program
+     * exhausting slots, frames or ICC pages keeps it from starting. */
+    int32_t pid = ant_spawn(s->module, args, s->prio | s->priv | ANT_SPAWN_RIGHTS(ANT_RIGHT_RESERVE));
     if (pid == -ANT_ENOENT && s->fallback && strcmp(s->module, s->fallback)) {
         ant_printf("init: %s: no module %s; trying %s\n", s->name, s->module, s->fallback);
         strncpy_safe(s->module, s->fallback, sizeof s->module);
@@ -107,13 +121,17 @@ static int32_t start(struct server *s, uint32_t takeover)
         return pid;
     }
     s->pid = (uint32_t)pid;
-    if (s == NAMES) {               /* a fresh name server knows nobody, and a
-                                       successor may have found no state to take */
-        for (uint32_t i = 1; i < NSERVERS; i++)
-            register_name(&servers[i]);
-    } else {
+    s->restart_at = 0;              /* started: no restart pending any more */
+    if (s == NAMES && !takeover) {  /* a fresh name server knows nobody */
+        register_names();
+    } else if (s != NAMES) {
         register_name(s);
     }
+    /* A successor to the name server is told the names once its
+     * predecessor has ended (child_ended), never now: it is asking the
+     * predecessor for its table, and the predecessor is asking me whether
+     * it is the successor (PM_SUCCESSOR), so a call from me would wait
+     * for ever. */
     return pid;
 }
 
@@ -128,15 +146,54 @@ static void reply_waiters(uint32_t pid, int32_t status)
     }
 }
 
-/* A server that fails at once every time is not restarted for ever. */
-static int give_up(struct server *s)
+/* How long to wait before restarting s (0: now). A server that fails
+ * again and again is restarted later and later, as MINIX's reincarnation
+ * server does, but never given up: what made it fail may be another
+ * program (a client crashing it on purpose, memory pressure) that goes
+ * away. A quiet RESTART_WINDOW starts the count afresh. */
+static uint32_t backoff(struct server *s)
 {
     uint32_t now = ant_uptime();
     if (now - s->burst_start > RESTART_WINDOW) {
         s->burst_start = now;
         s->burst = 0;
     }
-    return ++s->burst > RESTART_BURST;
+    if (++s->burst <= RESTART_BURST)
+        return 0;
+    uint32_t shift = s->burst - RESTART_BURST - 1, wait = BACKOFF_MAX;
+    if (shift < 7 && (BACKOFF_FIRST << shift) < BACKOFF_MAX)
+        wait = BACKOFF_FIRST << shift;
+    return wait;
+}
+
+/* The next backed-off restart, as an alarm (ANT_NOTE_ALARM). */
+static void arm_restarts(void)
+{
+    uint32_t now = ant_uptime(), next = 0;
+    for (uint32_t i = 0; i < NSERVERS; i++) {
+        uint32_t at = servers[i].restart_at;
+        if (at && (!next || (int32_t)(at - next) < 0))
+            next = at;
+    }
+    if (next)
+        ant_alarm((int32_t)(next - now) > 0 ? next - now : 1);
+}
+
+/* The alarm: restart the servers whose wait is over. */
+static void restart_due(void)
+{
+    uint32_t now = ant_uptime();
+    for (uint32_t i = 0; i < NSERVERS; i++) {
+        struct server *s = &servers[i];
+        if (s->restart_at && (int32_t)(now - s->restart_at) >= 0) {
+            s->restart_at = 0;
+            s->restarts++;
+            total_restarts++;
+            int32_t r = start(s, s->old);
+            ant_printf("init: %s restarted as pid %d after backing off\n", s->name, r);
+        }
+    }
+    arm_restarts();
 }
 
 /* s ended saying it found no device: its fallback, or nothing (1). */
@@ -157,6 +214,7 @@ static int no_device(struct server *s, uint32_t pid)
 
 static void child_ended(uint32_t pid, int32_t status)
 {
+    uint32_t wait;
     if (pid == test_pid) {
         ant_printf("init: test program ended with status %d\n", status);
         ant_exit(status == 0 ? 0 : 1);
@@ -169,12 +227,17 @@ static void child_ended(uint32_t pid, int32_t status)
         if (s->old == pid) {
             s->old = 0;
             ant_printf("init: %s: pid %u handed over to pid %u and ended\n", s->name, pid, s->pid);
+            if (s == NAMES)
+                register_names();
         } else if (s->pid == pid && status == SVC_EXIT_NO_DEVICE) {
             no_device(s, pid);
-        } else if (s->pid == pid && give_up(s)) {
+        } else if (s->pid == pid && (wait = backoff(s)) != 0) {
             s->pid = 0;
-            ant_printf("init: %s (pid %u) ended with status 0x%x again: %u times in 10 s, "
-                       "not restarted\n", s->name, pid, (unsigned)status, RESTART_BURST);
+            s->restart_at = ant_uptime() + wait;
+            ant_printf("init: %s (pid %u) ended with status 0x%x again, %u times in 10 s: "
+                       "restarting it in %u ms\n", s->name, pid, (unsigned)status, s->burst,
+                       wait * 10);
+            arm_restarts();
         } else if (s->pid == pid) {
             s->restarts++;
             total_restarts++;
@@ -200,11 +263,30 @@ static int op_nameserver(int32_t from, struct ant_msg *m)
     return svc_answer(m, 0, NAMES->pid, 0, 0);
 }
 
-/* PM_RUN: "MODULE ARGS" in the page of the run. */
+/* Whether module is one of a server's builds (NAME, NAME.v2): a second
+ * copy started by hand would claim the server's place. */
+static int server_module(const char *module)
+{
+    size_t n = 0;
+    while (module[n] && module[n] != '.')
+        n++;
+    for (uint32_t i = 0; i < NSERVERS; i++) {
+        const char *own = servers[i].module, *fb = servers[i].fallback;
+        if ((!strncmp(own, module, n) && (own[n] == 0 || own[n] == '.')) ||
+            (fb && !strncmp(fb, module, n) && fb[n] == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* PM_RUN: "MODULE ARGS" in the page of the run; w1: the rights to give
+ * it, which the caller must have itself. */
 static int op_run(int32_t from, struct ant_msg *m)
 {
     char line[ANT_NAME_MAX + ANT_ARGS_MAX], *args;
-    (void)from;
+    uint32_t rights = m->w[1];
+    if (rights & ~svc_rights_of(from))
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);
     if (!m->run)
         return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
     const char *page = (const char *)ANT_ICC_RUN_ADDR(m->run);
@@ -218,7 +300,9 @@ static int op_run(int32_t from, struct ant_msg *m)
         ;
     if (*args)
         *args++ = 0;
-    int32_t pid = ant_spawn(line, args, PRIO_SERVICE);
+    if (server_module(line))
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);     /* servers are mine to start */
+    int32_t pid = ant_spawn(line, args, PRIO_SERVICE | ANT_SPAWN_RIGHTS(rights));
     if (pid < 0)
         return svc_answer(m, pid, 0, 0, 0);
     ant_printf("init: started %s as pid %d\n", line, pid);
@@ -307,6 +391,10 @@ static int op_crash(int32_t from, struct ant_msg *m)
     struct server *s = server_named(&m->w[1]);
     if (!s || !s->serves)
         return svc_answer(m, -ANT_ENOENT, 0, 0, 0);
+    if (s->old)                     /* it may be asking me about its successor */
+        return svc_answer(m, -ANT_EBUSY, 0, 0, 0);
+    if (!s->pid)
+        return svc_answer(m, -ANT_ESRCH, 0, 0, 0);     /* not running now */
     struct ant_msg c = {{SVC_CRASH, 0, 0, 0}, 0};
     int32_t r = ant_send((int32_t)s->pid, &c);
     return svc_answer(m, r < 0 ? r : 0, s->pid, 0, 0);
@@ -330,10 +418,22 @@ static int op_servers(int32_t from, struct ant_msg *m)
     return svc_answer(m, 0, name[0], name[1], servers[i].pid);
 }
 
+/* PM_SUCCESSOR: the one process a server may hand its state to. */
+static int op_successor(int32_t from, struct ant_msg *m)
+{
+    (void)from;
+    for (uint32_t i = 0; i < NSERVERS; i++)
+        if (servers[i].old && servers[i].old == m->w[1])
+            return svc_answer(m, 0, servers[i].pid, 0, 0);
+    return svc_answer(m, -ANT_ENOENT, 0, 0, 0);
+}
+
+/* The rights each operation needs: docs/DESIGN.md §6. */
 static const struct svc_op ops[] = {
-    {PM_NAMESERVER, op_nameserver}, {PM_RUN, op_run}, {PM_WAIT, op_wait}, {PM_KILL, op_kill},
-    {PM_REPLACE, op_replace}, {PM_CRASH, op_crash}, {PM_CHECK, op_check},
-    {PM_SERVERS, op_servers},
+    {PM_NAMESERVER, op_nameserver, 0}, {PM_RUN, op_run, 0}, {PM_WAIT, op_wait, 0},
+    {PM_KILL, op_kill, ANT_RIGHT_MANAGE}, {PM_REPLACE, op_replace, ANT_RIGHT_MANAGE},
+    {PM_CRASH, op_crash, ANT_RIGHT_MANAGE}, {PM_CHECK, op_check, 0},
+    {PM_SERVERS, op_servers, 0}, {PM_SUCCESSOR, op_successor, 0},
 };
 
 /* The inner core's messages: children that ended. */
@@ -341,6 +441,8 @@ static void note(const struct ant_msg *m)
 {
     if (m->w[0] == ANT_NOTE_CHILD)
         reap();
+    else if (m->w[0] == ANT_NOTE_ALARM)
+        restart_due();
 }
 
 /* No state hook: the manager is the one server nobody replaces or
@@ -352,13 +454,15 @@ static const struct svc_hooks hooks = {.version = 1, .note = note};
  * which of the headless servers it wants. */
 struct test_mode {
     const char *mode, *prog;
-    uint32_t priv;              /* ANT_SPAWN_PRIV: the test becomes the pager itself */
+    uint32_t priv;              /* ANT_SPAWN_PRIV: the test becomes the pager itself;
+                                   ANT_SPAWN_RIGHTS: rights it holds */
     int pager;                  /* start the pager */
 };
 static const struct test_mode test_modes[] = {
     {"vm", "vmtest", 0, 1},     /* the paging suite */
     {"bench", "bench", 0, 1},   /* make bench */
     {"disk", "disktest", ANT_SPAWN_PRIV, 0},    /* the disk driver, no pager */
+    {"hostile", "hostile", ANT_SPAWN_RIGHTS(ANT_RIGHT_MANAGE | ANT_RIGHT_RESERVE), 1},
 };
 
 /* Start the servers (with a test mode, only those it needs) and the
@@ -449,7 +553,9 @@ static int test_boot(const char *args)
             failed = failed * 10 + (uint32_t)(*k - '0');
     }
     run_suite("utest", 0, &passed, &failed);
-    run_suite("ipctest", ANT_SPAWN_PRIV, &passed, &failed);
+    /* ipctest drains the ICC area and the pool on purpose: the reserves
+     * are the inner core's to prove, not to get in its way. */
+    run_suite("ipctest", ANT_SPAWN_PRIV | ANT_SPAWN_RIGHTS(ANT_RIGHT_RESERVE), &passed, &failed);
     ant_printf("test suite: %u passed, %u failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -2,8 +2,10 @@
  * names: the name server. Servers are known by name (up to 8 bytes), not
  * by pid, so a server that is replaced or restarted keeps its name and its
  * clients keep working (lib/svc.c looks the name up again). The process
- * manager registers the servers it starts; any program may register a
- * free name for itself. Replaceable like every outer-core server: its
+ * manager registers the servers it starts, and those names are reserved:
+ * nobody else may take one, not even while its server is down. Any other
+ * program may register up to NAMES_PER_PROC free names for itself; a
+ * name whose holder has ended is free again. Replaceable like every outer-core server: its
  * table goes to its successor in an ICC page (SVC_HANDOVER).
  */
 #include "lib/serve.h"
@@ -15,10 +17,12 @@
 #endif
 
 #define NAMES_MAX 32
+#define NAMES_PER_PROC 4        /* a program's own names: the table stays for everyone */
 
 struct entry {
     uint32_t name[2];           /* packed, see svc_name_pack */
     uint32_t pid;
+    uint32_t reserved;          /* registered by the manager: its to change */
 };
 
 /* Everything the server knows: what a successor takes over. */
@@ -51,6 +55,26 @@ static int valid_name(const uint32_t name[2])
     return (name[0] & 0xFF) != 0;   /* not empty */
 }
 
+/* Names held by pid (not reserved ones). */
+static uint32_t held_by(uint32_t pid)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < st.n; i++)
+        n += !st.e[i].reserved && st.e[i].pid == pid;
+    return n;
+}
+
+/* A free entry: a new one, or one whose holder has ended (not reserved). */
+static struct entry *free_entry(void)
+{
+    if (st.n < NAMES_MAX)
+        return &st.e[st.n++];
+    for (uint32_t i = 0; i < st.n; i++)
+        if (!st.e[i].reserved && !alive(st.e[i].pid))
+            return &st.e[i];
+    return 0;
+}
+
 static int op_register(int32_t from, struct ant_msg *m)
 {
     uint32_t caller = (uint32_t)from, pid = m->w[3] ? m->w[3] : caller;
@@ -60,16 +84,20 @@ static int op_register(int32_t from, struct ant_msg *m)
     if (!by_pm && pid != caller)
         return svc_answer(m, -ANT_EPERM, 0, 0, 0);     /* only the manager names others */
     struct entry *e = find(&m->w[1]);
+    if (e && !by_pm && e->reserved)
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);     /* a server's name, even while it is down */
     if (e && !by_pm && e->pid != caller && alive(e->pid))
         return svc_answer(m, -ANT_EBUSY, 0, 0, 0);
+    if (!by_pm && (!e || e->pid != caller) && held_by(caller) >= NAMES_PER_PROC)
+        return svc_answer(m, -ANT_EAGAIN, 0, 0, 0);    /* its quota */
     if (!e) {
-        if (st.n == NAMES_MAX)
+        if (!(e = free_entry()))
             return svc_answer(m, -ANT_EAGAIN, 0, 0, 0);
-        e = &st.e[st.n++];
         e->name[0] = m->w[1];
         e->name[1] = m->w[2];
     }
     e->pid = pid;
+    e->reserved = (uint32_t)by_pm;
     return svc_answer(m, 0, 0, 0, 0);
 }
 
@@ -87,7 +115,7 @@ static int op_unregister(int32_t from, struct ant_msg *m)
     struct entry *e = find(&m->w[1]);
     if (!e)
         return svc_answer(m, -ANT_ENOENT, 0, 0, 0);
-    if (e->pid != (uint32_t)from && from != pm_pid())
+    if (from != pm_pid() && (e->pid != (uint32_t)from || e->reserved))
         return svc_answer(m, -ANT_EPERM, 0, 0, 0);
     *e = st.e[--st.n];
     return svc_answer(m, 0, 0, 0, 0);
@@ -103,8 +131,8 @@ static int op_list(int32_t from, struct ant_msg *m)
 }
 
 static const struct svc_op ops[] = {
-    {NS_REGISTER, op_register}, {NS_LOOKUP, op_lookup}, {NS_UNREGISTER, op_unregister},
-    {NS_LIST, op_list},
+    {NS_REGISTER, op_register, 0}, {NS_LOOKUP, op_lookup, 0}, {NS_UNREGISTER, op_unregister, 0},
+    {NS_LIST, op_list, 0},
 };
 
 /* SVC_HANDOVER: the table goes to the successor, and I end (also when

@@ -48,7 +48,8 @@
 #define DISK_TRIES  3           /* a request lost with a dying disk driver is sent again */
 #define LOW_DEFAULT 16
 #define HIGH_DEFAULT 48
-#define RESERVE     256         /* pool frames left to everyone else */
+#define RESERVE     256         /* pool frames left to everyone else, over
+                                   the inner core's reserve for the servers */
 #define MAX_MIN     64
 #define TABLES_VIRT 0x10000000u /* where my tables are mapped */
 #define PROCS_MAX   64          /* the inner core's process table */
@@ -497,7 +498,7 @@ static int op_stats(int32_t from, struct ant_msg *m)
 }
 
 static const struct svc_op ops[] = {
-    {PAGER_STATS, op_stats},
+    {PAGER_STATS, op_stats, 0},
 };
 
 static uint32_t state_bytes(uint32_t npages, uint32_t nslots)
@@ -614,8 +615,8 @@ static void settle_marks(void)
     if (!low)
         low = LOW_DEFAULT;
     if (!max_frames && ant_meminfo(&mi) == 0) {
-        uint32_t pool = mi.pool_free + elders_resident;
-        max_frames = pool > RESERVE + MAX_MIN ? pool - RESERVE : MAX_MIN;
+        uint32_t pool = mi.pool_free + elders_resident, keep = RESERVE + mi.reserve;
+        max_frames = pool > keep + MAX_MIN ? pool - keep : MAX_MIN;
     }
     if (max_frames < MAX_MIN)
         max_frames = MAX_MIN;

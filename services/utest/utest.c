@@ -264,6 +264,30 @@ static void t_segments_after_blocking_calls(void)
     CHECK(sa == 0 && sb == 0);
 }
 
+/* A program that blocks often answers at once among 40 CPU hogs of its
+ * own priority (the boost on wake-up): each of 20 one-tick sleeps ends
+ * within 50 ms. */
+#define SPINNERS 40
+static void t_wakeup_among_40_spinners(void)
+{
+    int32_t pid[SPINNERS], st;
+    uint32_t before = pool_free(), worst = 0;
+    for (int i = 0; i < SPINNERS; i++)
+        CHECK((pid[i] = ant_spawn("victim", "spin_later", 4)) > 0);
+    ant_sleep(60);                      /* they all spin now */
+    for (int i = 0; i < 20; i++) {
+        uint32_t t0 = ant_uptime();
+        ant_sleep(1);
+        uint32_t dt = ant_uptime() - t0;
+        worst = dt > worst ? dt : worst;
+    }
+    ant_printf("utest: 1-tick sleep among %d spinners: worst %u ticks\n", SPINNERS, worst);
+    CHECK(worst <= 5);
+    for (int i = 0; i < SPINNERS; i++)
+        CHECK(pid[i] > 0 && ant_kill(pid[i]) == 0 && ant_wait(pid[i], &st) == pid[i]);
+    CHECK(pool_free() == before);
+}
+
 static void t_create_exit_1000(void)
 {
     uint32_t before = pool_free();
@@ -429,6 +453,7 @@ int main(const char *args)
     run("isolation_same_address", t_isolation_same_address);
     run("fpu_state_per_process", t_fpu_state_per_process);
     run("segments_after_blocking_calls", t_segments_after_blocking_calls);
+    run("wakeup_among_40_spinners", t_wakeup_among_40_spinners);
     run("create_exit_1000", t_create_exit_1000);
     run("preemption_of_busy_loop", t_preemption_of_busy_loop);
     run("procinfo_and_uptime", t_procinfo_and_uptime);

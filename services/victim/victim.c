@@ -210,6 +210,14 @@ int main(const char *args)
     }
     if (!strcmp(args, "memtag"))
         return memtag();
+    if (!strcmp(args, "steal_console")) {  /* the user's next line, the shell */
+        int32_t r = con_foreground(0);
+        struct ant_msg m = {{PM_KILL, (uint32_t)ns_lookup("shell"), 0, 0}, 0};
+        int32_t k = pm_call(&m);
+        con_printf("victim: foreground: %s; kill the shell: %s\n", ant_strerror(r),
+                   ant_strerror(k));
+        return r == -ANT_EPERM && k == -ANT_EPERM ? 0 : 1;
+    }
     if (!strncmp(args, "x87 ", 4))
         return hold_x87(number(args + 4));
     if (!strncmp(args, "mmx ", 4))
@@ -228,7 +236,9 @@ int main(const char *args)
         sysenter_with_flags(1 << 14, SYS_YIELD);
         return ant_spawn("victim", "exit0", 4) > 0 ? 0 : 1;  /* a new thread irets */
     }
-    if (!strcmp(args, "spin"))
+    if (!strcmp(args, "spin_later"))      /* start spinning once all are started */
+        ant_sleep(50);
+    if (!strcmp(args, "spin") || !strcmp(args, "spin_later"))
         for (;;)
             sink++;
     if (!strcmp(args, "icc_hog")) {        /* every free ICC page, held until killed */
