@@ -318,6 +318,18 @@ static void t_exhaust_icc(void)
     CHECK(icc().free == before.free);
 }
 
+/* Wait (up to 2 s) until pid is blocked in state (ANT_PS_*): a peer
+ * started has done its part by then, however busy the machine is. */
+static int blocked_in(int32_t pid, uint32_t state)
+{
+    struct ant_procinfo info;
+    for (uint32_t t0 = ant_uptime(); ant_uptime() - t0 < 200; ant_sleep(1))
+        if (ant_procinfo((uint32_t)pid % 64, &info) == 0 && info.pid == (uint32_t)pid &&
+            info.state == state)
+            return 1;
+    return 0;
+}
+
 /* Death of the sender (blocked, its message never received), of the
  * receiver (holding pages), of a middle man (holding pages in a blocked
  * send): no page is lost, and callers blocked on the dead get ESRCH. */
@@ -331,8 +343,7 @@ static void t_deaths(void)
     struct ant_msg m = { { 0 }, 0 };
     CHECK(ant_send(holder, &m) == 0);               /* now it only sleeps */
     s = peer_arg("touch", holder);                  /* allocates, blocks in send */
-    CHECK(s > 0);
-    CHECK(ant_sleep(2) == 0);
+    CHECK(s > 0 && blocked_in(s, ANT_PS_SEND));
     CHECK(icc().free == base.free - 1 && icc().check == 0);
     CHECK(stop(s));
     CHECK(icc().free == base.free && icc().check == 0);
@@ -358,7 +369,7 @@ static void t_deaths(void)
     CHECK(ant_icc_alloc(3, &p) == 0);
     m.run = ANT_ICC_RUN(p, 3);
     CHECK(ant_send(mid, &m) == 0);                  /* mid now blocks sending on */
-    CHECK(ant_sleep(1) == 0);
+    CHECK(blocked_in(mid, ANT_PS_SEND));
     CHECK(icc().free == base.free - 3 && icc().check == 0);
     CHECK(stop(mid));
     CHECK(icc().free == base.free && icc().check == 0);
@@ -378,16 +389,14 @@ static void t_call_to_dying_server(void)
     int32_t holder = peer("hold");
     CHECK(holder > 0);
     int32_t c = peer_arg("caller", holder);
-    CHECK(c > 0);
-    CHECK(ant_sleep(2) == 0);
+    CHECK(c > 0 && blocked_in(c, ANT_PS_REPLY));    /* taken, never answered */
     CHECK(stop(holder));
     CHECK(status_of(c) == ANT_ESRCH);               /* its call returned -ESRCH */
     /* the same with a page: after ESRCH the run is 0, as the page is gone */
     holder = peer("hold");
     CHECK(holder > 0);
     c = peer_arg("callrun", holder);
-    CHECK(c > 0);
-    CHECK(ant_sleep(2) == 0);
+    CHECK(c > 0 && blocked_in(c, ANT_PS_REPLY));
     CHECK(stop(holder));
     CHECK(status_of(c) == 0);
     struct ant_msg m = { { 0 }, 0 };

@@ -420,9 +420,13 @@ static void t_kill_descendants(void)
     uint32_t before = pool_free();
     int32_t st, mid = ant_spawn("victim", "parent", 4);
     CHECK(mid > 0);
-    CHECK(ant_sleep(3) == 0);
-    struct ant_procinfo spin = child_of((uint32_t)mid, ANT_PS_RUN);
-    struct ant_procinfo zombie = child_of((uint32_t)mid, ANT_PS_ZOMBIE);
+    struct ant_procinfo spin = {0}, zombie = {0};
+    for (uint32_t t0 = ant_uptime(); ant_uptime() - t0 < 200; ant_sleep(1)) {
+        spin = child_of((uint32_t)mid, ANT_PS_RUN);     /* both there, however busy */
+        zombie = child_of((uint32_t)mid, ANT_PS_ZOMBIE);
+        if (spin.pid && zombie.pid)
+            break;
+    }
     CHECK(spin.pid && zombie.pid);
     CHECK(zombie.pages == 0 && zombie.ppid == (uint32_t)mid);
     CHECK(ant_kill((int32_t)zombie.pid) == -ANT_ESRCH);   /* already ended */
