@@ -47,8 +47,26 @@ static int set_init(struct kconfig *cfg, const char *val, size_t len)
     return 0;
 }
 
+/* cpus=N: 1 to 255. */
+static int set_cpus(struct kconfig *cfg, const char *val, size_t len)
+{
+    uint32_t n = 0;
+    if (len == 0 || len > 3)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (val[i] < '0' || val[i] > '9')
+            return -1;
+        n = n * 10 + (uint32_t)(val[i] - '0');
+    }
+    if (n == 0 || n > 255)
+        return -1;
+    cfg->cpus = n;
+    return 0;
+}
+
 static const struct option options[] = {
     { "icc_size", set_icc_size },
+    { "cpus", set_cpus },
     { "test", set_test },
     { "init", set_init },
 };

@@ -13,6 +13,7 @@ struct kconfig {
     uint64_t icc_size;              /* bytes; 0 means "choose from RAM size" */
     char test[CMDLINE_TEST_MAX];    /* test selector; empty: normal boot */
     char init[CMDLINE_INIT_MAX];    /* init's argument string; empty: the default */
+    uint32_t cpus;                  /* at most this many CPUs (cpus=N); 0: all */
 };
 
 /* The options this boot was started with (kernel/main.c). */

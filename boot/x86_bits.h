@@ -34,6 +34,7 @@
 #define CPUID_EDX_FPU (1 << 0)   /* an x87 on the chip */
 #define CPUID_EDX_PSE (1 << 3)   /* page size extension (4MB pages) */
 #define CPUID_EDX_TSC (1 << 4)   /* rdtsc */
+#define CPUID_EDX_APIC (1 << 9)  /* an on-chip local APIC */
 #define CPUID_EDX_SEP (1 << 11)  /* sysenter/sysexit */
 #define CPUID_EDX_PGE (1 << 13)  /* global pages */
 #define CPUID_EDX_MMX (1 << 23)
@@ -56,6 +57,8 @@
 #define PDE_4MB_MASK 0xFFC00000 /* frame address in a 4MB PDE */
 
 /* Model-specific registers */
+#define MSR_APIC_BASE    0x1B  /* the local APIC's physical base, bit 11: enabled */
+#define APIC_BASE_ENABLE (1 << 11)
 #define MSR_SYSENTER_CS  0x174 /* the kernel's code selector for sysenter */
 #define MSR_SYSENTER_ESP 0x175 /* its stack pointer */
 #define MSR_SYSENTER_EIP 0x176 /* its entry point */

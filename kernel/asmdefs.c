@@ -9,6 +9,7 @@
 #include "lib/asmdef.h"
 #include "include/ant/syscall.h"
 #include "kernel/syscall.h"
+#include "kernel/smp.h"
 #include "kernel/trap.h"
 #include "boot/x86_bits.h"
 #include "mm/layout.h"
@@ -47,4 +48,15 @@ void asmdefs(void)
     DEFINE(SYSCALL_FN, offsetof(struct syscall, fn));
     DEFINE(SYSCALL_FLAGS, offsetof(struct syscall, flags));
     SAME(SYSCALL_IRET);
+
+    /* kernel/trampoline.asm */
+    SAME(AP_TRAMP_PHYS);
+    SAME(CR0_PE);
+    DEFINE(AP_P_CR0, offsetof(struct ap_params, cr0));
+    DEFINE(AP_P_CR3, offsetof(struct ap_params, cr3));
+    DEFINE(AP_P_CR4, offsetof(struct ap_params, cr4));
+    DEFINE(AP_P_STACK, offsetof(struct ap_params, stack));
+    DEFINE(AP_P_ENTRY, offsetof(struct ap_params, entry));
+    DEFINE(AP_P_CPU, offsetof(struct ap_params, cpu));
+    DEFINE(AP_P_SIZE, sizeof(struct ap_params));
 }

@@ -44,6 +44,12 @@ void gdt_init(void)
     memset(tss_io.iomap, 0xFF, sizeof tss_io.iomap);     /* and none once a map is in */
     tss_io.end = 0xFF;
     gdt[SEL_TSS >> 3] = descriptor((uint32_t)&tss_io, sizeof tss_io - 1, SEG_TSS, 0);
+    gdt_load();
+    __asm__ volatile("ltr %w0" : : "r"(SEL_TSS) : "memory");
+}
+
+void gdt_load(void)
+{
     struct {
         uint16_t limit;
         uint32_t base;
@@ -52,9 +58,8 @@ void gdt_init(void)
                      "ljmp %1, $1f\n1:\n\t"
                      "mov %2, %%ax\n\tmov %%ax, %%ss\n\t"
                      "mov %3, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\t"
-                     "xor %%ax, %%ax\n\tmov %%ax, %%fs\n\tmov %%ax, %%gs\n\t"
-                     "mov %4, %%ax\n\tltr %%ax"
-                     : : "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA), "i"(SEL_UDATA), "i"(SEL_TSS)
+                     "xor %%ax, %%ax\n\tmov %%ax, %%fs\n\tmov %%ax, %%gs"
+                     : : "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA), "i"(SEL_UDATA)
                      : "eax", "memory");
 }
 

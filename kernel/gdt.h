@@ -4,6 +4,9 @@
 #include <stdint.h>
 
 void gdt_init(void);
+/* Load the GDT and the flat selectors on this CPU (no TSS: another CPU
+ * started parked has none yet). */
+void gdt_load(void);
 /* I/O permission bitmaps cover every port (0 to 0xFFFF); a set bit denies.
  * A map is kept in chunks: `chunks` has bit k set when chunk k (ports
  * k * IOMAP_CHUNK_PORTS onwards) grants any port, so loading a map into

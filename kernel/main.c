@@ -8,6 +8,7 @@
 #include "kernel/module.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/syscall.h"
 #include "boot/panic.h"
 #include "kernel/timer.h"
@@ -93,6 +94,7 @@ void kernel_main(void)
     syscall_init();                            /* int 0x80 and sysenter */
     timer_init();                              /* the PIT tick drives preemption */
     sti();
+    smp_init(boot_config.cpus);                /* the other CPUs: found, started, parked */
     int passed = 0, failed = 0;
     int ok = test_boot ? ktest_run(boot_config.test, &passed, &failed) : 1;
     fmt_snprintf(test_args, sizeof test_args, "test ktest=%d/%d", passed, failed);

@@ -6,6 +6,7 @@
 #include "boot/panic.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/syscall.h"
 #include "boot/x86.h"
 
@@ -103,16 +104,21 @@ int irq_in_use(int irq)
     return irq_handlers[irq] != 0;
 }
 
-void trap_init(void)
+void trap_load_idt(void)
 {
     struct {
         uint16_t limit;
         uint32_t base;
     } __attribute__((packed)) idtr = { sizeof idt - 1, (uint32_t)idt };
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void trap_init(void)
+{
     for (int v = 0; v < 256; v++)
         set_gate(v, trap_stubs[v], GATE_INT32);
     set_gate(VEC_SYSCALL, trap_stubs[VEC_SYSCALL], GATE_INT32 | GATE_DPL3);
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    trap_load_idt();
     pic_init();
 }
 
@@ -190,6 +196,8 @@ static int sysenter_single_step(struct trap_frame *tf)
 void trap_dispatch(struct trap_frame *tf)
 {
     int from_user = (tf->cs & 3) == 3;
+    if (tf->vector == VEC_APIC_SPURIOUS)
+        return;                     /* the local APIC's: no EOI, nothing to do */
     if (tf->vector == VEC_NMI) {
         kprintf("trap: NMI (hardware error reported by the chipset) ignored\n");
     } else if (tf->vector == VEC_MACHINE_CHECK) {

@@ -31,6 +31,8 @@ _Static_assert(sizeof(struct trap_frame) == 76, "the frame the CPU and trapstubs
 typedef void (*irq_handler)(struct trap_frame *tf);
 
 void trap_init(void);
+/* Load the IDT on this CPU (another one, once started). */
+void trap_load_idt(void);
 /* Route IRQ line irq (0-15) to handler and unmask it at the PIC; a NULL
  * handler masks the line. */
 void irq_set_handler(int irq, irq_handler handler);

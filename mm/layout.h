@@ -51,6 +51,7 @@
 #define FB_SIZE         0x04000000
 #define KDYN_VIRT       0xF4000000  /* other dynamic kernel pages */
 #define KDYN_SIZE       0x04000000
+#define LAPIC_VIRT      (KDYN_VIRT + KDYN_SIZE - PAGE_SIZE) /* the local APIC's registers */
 #define ICC_PT_VIRT     0xF8000000  /* each process's ICC page tables, 1MB a slot */
 #define ICC_PT_SLOT     0x00100000
 #define ICC_PT_SLOTS    64          /* processes: the area holds 64 slots */

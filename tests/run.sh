@@ -156,6 +156,18 @@ group_suite() {
     expect_line pentium/fpu-fnsave "$log" "fpu: x87, MMX; state per thread by fnsave"
     suite_boot no-fpu -m 32 -cpu pentium,-fpu "${KERNEL[@]}" -append "test=all"
     expect_line no-fpu/said "$log" "fpu: this CPU has no FPU"
+    # Several CPUs: found through the ACPI MADT, started, parked (the whole
+    # suite at -smp 4 under multi-threaded TCG); what the boot log says
+    # with 2 and 8, with cpus=, with only an MP table, without an APIC.
+    suite_boot smp-4 -m 64 -smp 4 -accel tcg,thread=multi "${KERNEL[@]}" -append "test=all"
+    expect_line smp-4/cpus-online "$log" "cpu: 4 CPUs (ACPI MADT, APIC ids 0 1 2 3): 0 1 2 3 online"
+    local quick=(-m 32 -kernel "$B/kernel.elf" -initrd "$MODS")
+    message_boot smp-2 $EXIT_FAIL "cpu: 2 CPUs (ACPI MADT, APIC ids 0 1): 0 1 online" -smp 2 "${quick[@]}" -append "init=nosuch"
+    message_boot smp-8 $EXIT_FAIL "cpu: 8 CPUs (ACPI MADT, APIC ids 0 1 2 3 4 5 6 7): 0 1 2 3 4 5 6 7 online" -smp 8 "${quick[@]}" -append "init=nosuch"
+    message_boot smp-cpus-option $EXIT_FAIL "cpu: 4 CPUs found, cpus=2: using 2" -smp 4 "${quick[@]}" -append "init=nosuch cpus=2"
+    expect_line smp-cpus-option/two-online "$log" "cpu: 2 CPUs (ACPI MADT, APIC ids 0 1): 0 1 online"
+    message_boot smp-mp-table $EXIT_FAIL "cpu: 1 CPU (MP table, APIC ids 0): 0 online" -smp 2 -no-acpi "${quick[@]}" -append "init=nosuch"
+    message_boot smp-no-apic $EXIT_FAIL "cpu: no local APIC: one CPU, with the PIC" -smp 2 -cpu pentium,-apic "${quick[@]}" -append "init=nosuch"
     suite_boot cmdline -m 128 "${KERNEL[@]}" -append "test=all icc_size=8M bogus=1 icc_size=zz noequals"
     expect_line cmdline/unknown-reported "$log" "unknown option: 'bogus=1' ignored"
     expect_line cmdline/malformed-reported "$log" "malformed value: 'icc_size=zz' ignored"

@@ -63,6 +63,15 @@ HTEST(cmdline_path_then_options)
     CHECK_STR(cfg.test, "ipc");
 }
 
+HTEST(cmdline_cpus)
+{
+    CHECK_EQ_U(parse("cpus=2"), 0);
+    CHECK_EQ_U(cfg.cpus, 2);
+    CHECK_EQ_U(parse("cpus=255"), 0);
+    CHECK_EQ_U(cfg.cpus, 255);
+    CHECK_EQ_U(parse("cpus=0 cpus=256 cpus=x cpus= cpus=1000"), 5);   /* each reported */
+}
+
 HTEST(cmdline_first_word_with_eq_is_an_option)
 {
     CHECK_EQ_U(parse("icc_size=2M"), 0);

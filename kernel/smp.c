@@ -1,0 +1,384 @@
+/*
+ * The other CPUs (docs/DESIGN.md §4), step one: find them, start them,
+ * say so. The ACPI MADT names them (the RSDP in the EBDA or the BIOS area,
+ * then the RSDT or XSDT); without it the Intel MP tables do; every table is
+ * checked (signature, length, checksum) before a byte of it is believed,
+ * and a table that fails is named in the log and passed over. Each CPU
+ * other than this one is started with INIT, then two start-up IPIs to a
+ * trampoline in low memory (kernel/trampoline.asm), and waited for a
+ * bounded time: one that does not answer is reported and left out, never
+ * waited for for ever. A CPU started comes up on the same global kernel
+ * pages, CR0, CR4, kernel page directory, GDT and IDT, reports itself
+ * online and is parked (interrupts off, halted): the scheduler, its locks
+ * and the per-CPU state it needs are the next step.
+ */
+#include "kernel/smp.h"
+#include "boot/bootinfo.h"
+#include "boot/console.h"
+#include "boot/x86.h"
+#include "kernel/gdt.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "mm/kspace.h"
+#include "mm/layout.h"
+
+/* Local APIC registers (offsets), IA-32 SDM vol. 3 §10.4 */
+#define LAPIC_ID      0x020
+#define LAPIC_SVR     0x0F0         /* bit 8: software enable */
+#define LAPIC_ESR     0x280
+#define LAPIC_ICR_LO  0x300
+#define LAPIC_ICR_HI  0x310         /* destination APIC id in bits 24-31 */
+#define SVR_ENABLE    0x100
+#define ICR_INIT      0x500
+#define ICR_STARTUP   0x600
+#define ICR_LEVEL     0x8000
+#define ICR_ASSERT    0x4000
+#define ICR_PENDING   0x1000        /* delivery status: not yet accepted */
+
+#define ACPI_HDR      36            /* a table's header */
+#define MADT_ENTRIES  44
+#define MADT_LAPIC    0             /* entry: processor local APIC */
+#define MADT_ENABLED  0x1
+#define MADT_ONLINE_CAPABLE 0x2
+#define MP_PROC       0             /* MP config entry: processor (20 bytes) */
+#define MP_PROC_EN    0x1
+#define TABLE_MAX     8192
+#define START_TICKS   20            /* 200 ms for a CPU to come online */
+
+struct cpu_info cpus[MAX_CPUS];
+uint32_t cpu_count;
+
+extern const uint8_t ap_tramp_start[], ap_tramp_end[], ap_tramp_params[];
+
+static volatile uint32_t *lapic;
+static uint8_t table[TABLE_MAX];   /* one ACPI or MP table being read */
+static uint8_t ap_stacks[MAX_CPUS][4096] __attribute__((aligned(16)));
+static const char *source;         /* which table named the CPUs */
+
+static uint32_t lapic_read(uint32_t reg)
+{
+    return lapic[reg / 4];
+}
+
+static void lapic_write(uint32_t reg, uint32_t v)
+{
+    lapic[reg / 4] = v;
+    (void)lapic[LAPIC_ID / 4];      /* the write is done before the next step */
+}
+
+/* len bytes of physical memory at pa into dst, through temporary windows. */
+static void phys_read(void *dst, uint32_t pa, uint32_t len)
+{
+    uint8_t *d = dst;
+    while (len) {
+        uint32_t off = pa & (PAGE_SIZE - 1), n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+        uint8_t *w = window_map(pa - off);
+        memcpy(d, w + off, n);
+        window_unmap(w);
+        d += n, pa += n, len -= n;
+    }
+}
+
+static uint8_t checksum(const uint8_t *p, uint32_t n)
+{
+    uint8_t s = 0;
+    while (n--)
+        s += *p++;
+    return s;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A 16-byte aligned structure starting with sig (of siglen bytes) whose
+ * first len bytes sum to 0, in [from, to); its physical address or 0. */
+static uint32_t scan(uint32_t from, uint32_t to, const char *sig, uint32_t siglen, uint32_t len)
+{
+    uint8_t chunk[1024 + 64];
+    for (uint32_t a = from & ~15u; a < to; a += 1024) {
+        uint32_t n = to - a < 1024 ? to - a : 1024;
+        phys_read(chunk, a, n + 64);        /* len <= 64: a structure at the end is whole */
+        for (uint32_t o = 0; o < n; o += 16)
+            if (!memcmp(chunk + o, sig, siglen) && checksum(chunk + o, len) == 0)
+                return a + o;
+    }
+    return 0;
+}
+
+/* The EBDA's address (BIOS data area word 0x40E), if it looks like one. */
+static uint32_t ebda(void)
+{
+    uint16_t seg;
+    phys_read(&seg, 0x40E, 2);
+    uint32_t a = (uint32_t)seg << 4;
+    return a >= 0x80000 && a < 0xA0000 ? a : 0;
+}
+
+/* The ACPI table at pa into `table`, checked: its length, 0 if bad. */
+static uint32_t acpi_table(uint32_t pa, const char *sig)
+{
+    phys_read(table, pa, ACPI_HDR);
+    uint32_t len = get32(table + 4);
+    if (sig && memcmp(table, sig, 4))
+        return 0;
+    if (len < ACPI_HDR || len > TABLE_MAX) {
+        kprintf("cpu: ACPI table %.4s at %08x has a bad length (%u): ignored\n", table, pa, len);
+        return 0;
+    }
+    phys_read(table, pa, len);
+    if (checksum(table, len)) {
+        kprintf("cpu: ACPI table %.4s at %08x fails its checksum: ignored\n", table, pa);
+        return 0;
+    }
+    return len;
+}
+
+static void add_cpu(uint32_t apic_id)
+{
+    for (uint32_t i = 0; i < cpu_count; i++)
+        if (cpus[i].apic_id == apic_id)
+            return;                 /* named twice */
+    if (cpu_count == MAX_CPUS) {
+        kprintf("cpu: APIC id %u: more than %u CPUs, left out\n", apic_id, MAX_CPUS);
+        return;
+    }
+    cpus[cpu_count++].apic_id = (uint8_t)apic_id;
+}
+
+/* The CPUs the MADT names; 0 if there is no usable MADT. */
+static int from_madt(void)
+{
+    uint32_t e = ebda(), rsdp = e ? scan(e, e + 1024, "RSD PTR ", 8, 20) : 0;
+    uint8_t r[36];
+    if (!rsdp)
+        rsdp = scan(0xE0000, 0x100000, "RSD PTR ", 8, 20);
+    if (!rsdp)
+        return 0;
+    phys_read(r, rsdp, sizeof r);
+    uint32_t root = get32(r + 16), step = 4;
+    if (r[15] >= 2 && get32(r + 20) >= 36 && checksum(r, 36) == 0 && get32(r + 28) == 0 &&
+        get32(r + 24)) {
+        root = get32(r + 24);       /* the XSDT, below 4GB */
+        step = 8;
+    }
+    uint32_t len = acpi_table(root, step == 8 ? "XSDT" : "RSDT"), madt = 0;
+    if (!len) {
+        kprintf("cpu: no valid ACPI %s at %08x\n", step == 8 ? "XSDT" : "RSDT", root);
+        return 0;
+    }
+    uint32_t entries[64], n = 0;
+    for (uint32_t o = ACPI_HDR; o + step <= len && n < 64; o += step) {
+        if (step == 8 && get32(table + o + 4))
+            continue;               /* above 4GB */
+        entries[n++] = get32(table + o);
+    }
+    for (uint32_t i = 0; i < n && !madt; i++) {
+        uint8_t sig[4];
+        phys_read(sig, entries[i], 4);
+        if (!memcmp(sig, "APIC", 4))
+            madt = entries[i];
+    }
+    if (!madt || !(len = acpi_table(madt, "APIC")) || len < MADT_ENTRIES)
+        return 0;
+    for (uint32_t o = MADT_ENTRIES; o + 2 <= len;) {
+        uint8_t type = table[o], elen = table[o + 1];
+        if (elen < 2 || o + elen > len) {
+            kprintf("cpu: ACPI MADT entry at offset %u is malformed: the rest is ignored\n", o);
+            break;
+        }
+        if (type == MADT_LAPIC && elen >= 8 && (get32(table + o + 4) & MADT_ENABLED))
+            add_cpu(table[o + 3]);
+        o += elen;
+    }
+    source = "ACPI MADT";
+    return cpu_count > 0;
+}
+
+/* The CPUs the Intel MP configuration table names; 0 without one. */
+static int from_mp(void)
+{
+    uint16_t base_kb;
+    phys_read(&base_kb, 0x413, 2);
+    uint32_t e = ebda(), fp = e ? scan(e, e + 1024, "_MP_", 4, 16) : 0;
+    if (!fp && base_kb >= 512 && base_kb <= 640)
+        fp = scan((uint32_t)base_kb * 1024 - 1024, (uint32_t)base_kb * 1024, "_MP_", 4, 16);
+    if (!fp)
+        fp = scan(0xF0000, 0x100000, "_MP_", 4, 16);
+    if (!fp)
+        return 0;
+    uint8_t f[16];
+    phys_read(f, fp, 16);
+    uint32_t cfg = get32(f + 4);
+    if (!cfg)
+        return 0;                   /* a default configuration: not supported */
+    phys_read(table, cfg, 44);
+    uint32_t len = (uint32_t)table[4] | (uint32_t)table[5] << 8, count = table[34] | table[35] << 8;
+    if (memcmp(table, "PCMP", 4) || len < 44 || len > TABLE_MAX) {
+        kprintf("cpu: MP configuration table at %08x is malformed: ignored\n", cfg);
+        return 0;
+    }
+    phys_read(table, cfg, len);
+    if (checksum(table, len)) {
+        kprintf("cpu: MP configuration table at %08x fails its checksum: ignored\n", cfg);
+        return 0;
+    }
+    for (uint32_t o = 44, i = 0; i < count && o < len; i++) {
+        if (table[o] == MP_PROC) {
+            if (o + 20 > len)
+                break;
+            if (table[o + 3] & MP_PROC_EN)
+                add_cpu(table[o + 1]);
+            o += 20;
+        } else if (table[o] <= 4) {
+            o += 8;
+        } else {
+            kprintf("cpu: MP table entry type %u is unknown: the rest is ignored\n", table[o]);
+            break;
+        }
+    }
+    source = "MP table";
+    return cpu_count > 0;
+}
+
+static void wait_ticks(uint32_t n)
+{
+    uint32_t t0 = timer_ticks();
+    while (timer_ticks() - t0 < n)
+        __asm__ volatile("pause");
+}
+
+/* Send an IPI; 0 once the local APIC took it, -1 if it never did. */
+static int ipi(uint32_t apic_id, uint32_t cmd)
+{
+    lapic_write(LAPIC_ESR, 0);
+    lapic_write(LAPIC_ICR_HI, apic_id << 24);
+    lapic_write(LAPIC_ICR_LO, cmd);
+    for (uint32_t t0 = timer_ticks(); lapic_read(LAPIC_ICR_LO) & ICR_PENDING;)
+        if (timer_ticks() - t0 > 2)
+            return -1;
+    return 0;
+}
+
+/* The first C code of another CPU (from the trampoline). */
+__attribute__((noreturn, used)) static void ap_main(uint32_t cpu)
+{
+    gdt_load();
+    trap_load_idt();
+    __atomic_store_n(&cpus[cpu].online, 1, __ATOMIC_RELEASE);
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+/* Is [pa, pa + 4KB) RAM the memory map says is free? */
+static int low_page_free(uint32_t pa)
+{
+    for (uint32_t i = 0; i < boot_info.mmap_count; i++) {
+        const struct boot_mmap_entry *m = &boot_info.mmap[i];
+        if (m->type == MMAP_AVAILABLE && m->base <= pa && m->base + m->len >= pa + PAGE_SIZE)
+            return 1;
+    }
+    return 0;
+}
+
+/* Start CPU i; 1 when it came online. */
+static int start_cpu(uint32_t i)
+{
+    struct ap_params p = {
+        .cr0 = read_cr0(), .cr3 = read_cr3(), .cr4 = read_cr4(),
+        .stack = (uint32_t)ap_stacks[i] + sizeof ap_stacks[i],
+        .entry = (uint32_t)ap_main, .cpu = i,
+    };
+    uint8_t *w = window_map(AP_TRAMP_PHYS);
+    memcpy(w, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
+    memcpy(w + (ap_tramp_params - ap_tramp_start), &p, sizeof p);
+    window_unmap(w);
+    cpus[i].started = 1;
+    uint32_t id = cpus[i].apic_id;
+    if (ipi(id, ICR_INIT | ICR_LEVEL | ICR_ASSERT) < 0)
+        return 0;
+    wait_ticks(1);                  /* 10 ms */
+    ipi(id, ICR_INIT | ICR_LEVEL);  /* deassert */
+    for (int k = 0; k < 2 && !__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE); k++) {
+        if (ipi(id, ICR_STARTUP | (AP_TRAMP_PHYS >> 12)) < 0)
+            return 0;
+        wait_ticks(1);
+    }
+    for (uint32_t t0 = timer_ticks(); timer_ticks() - t0 < START_TICKS;)
+        if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+            return 1;
+    return 0;
+}
+
+void smp_init(uint32_t limit)
+{
+    uint32_t a, b, c, d;
+    cpuid(1, &a, &b, &c, &d);
+    if (!(d & CPUID_EDX_APIC) || !(rdmsr(MSR_APIC_BASE) & APIC_BASE_ENABLE)) {
+        kprintf("cpu: no local APIC: one CPU, with the PIC\n");
+        return;
+    }
+    uint32_t base = (uint32_t)rdmsr(MSR_APIC_BASE) & 0xFFFFF000u;
+    kspace_map(LAPIC_VIRT, base);
+    *kspace_pte(LAPIC_VIRT) |= PTE_PCD | PTE_PWT;       /* registers: uncached */
+    invlpg(LAPIC_VIRT);
+    lapic = (volatile uint32_t *)LAPIC_VIRT;
+    uint32_t me = lapic_read(LAPIC_ID) >> 24;
+    if (!from_madt() && !from_mp()) {
+        kprintf("cpu: no ACPI MADT or MP table names the CPUs: one CPU\n");
+        return;
+    }
+    /* This CPU first, then the others in the order the table gives. */
+    for (uint32_t i = 0; i < cpu_count; i++) {
+        if (cpus[i].apic_id == me) {
+            struct cpu_info t = cpus[0];
+            cpus[0] = cpus[i];
+            cpus[i] = t;
+        }
+    }
+    if (cpus[0].apic_id != me) {
+        kprintf("cpu: the %s does not name this CPU (APIC id %u): one CPU\n", source, me);
+        cpu_count = 1;
+        cpus[0].apic_id = (uint8_t)me;
+    }
+    cpus[0].online = cpus[0].started = 1;
+    if (limit && cpu_count > limit) {
+        kprintf("cpu: %u CPUs found, cpus=%u: using %u\n", cpu_count, limit, limit);
+        cpu_count = limit;
+    }
+    if (cpu_count > 1 && !low_page_free(AP_TRAMP_PHYS)) {
+        kprintf("cpu: low page %08x is not free RAM: the other CPUs are not started\n",
+                AP_TRAMP_PHYS);
+        cpu_count = 1;
+    }
+    lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | SVR_ENABLE | VEC_APIC_SPURIOUS);
+    ktables.pd[0] = PTE_P | PTE_W | PDE_PS;              /* the trampoline, where it is */
+    for (uint32_t i = 1; i < cpu_count; i++)
+        if (!start_cpu(i))
+            kprintf("cpu: CPU %u (APIC id %u) did not start: left out\n", i, cpus[i].apic_id);
+    ktables.pd[0] = 0;
+    write_cr3(read_cr3());          /* the low mapping leaves this TLB; the others'
+                                       go at their first CR3 load */
+    char list[MAX_CPUS * 4 + 1] = "";
+    for (uint32_t i = 0, n = 0; i < cpu_count; i++)
+        if (cpus[i].online)
+            n += (uint32_t)fmt_snprintf(list + n, sizeof list - n, " %u", i);
+    kprintf("cpu: %u CPU%s (%s, APIC ids", cpu_count, cpu_count == 1 ? "" : "s", source);
+    for (uint32_t i = 0; i < cpu_count; i++)
+        kprintf(" %u", cpus[i].apic_id);
+    kprintf("):%s online\n", list);
+    if (smp_online() > 1)
+        kprintf("cpu: the other CPU%s parked: the inner core schedules on CPU 0 for now\n",
+                smp_online() > 2 ? "s are" : " is");
+}
+
+uint32_t smp_online(void)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < MAX_CPUS; i++)
+        n += __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE);
+    return n ? n : 1;
+}
