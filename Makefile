@@ -185,16 +185,12 @@ $(B)/paging.img: scripts/mkpaging.py
 	rm -f $@
 	scripts/mkpaging.py disk $@ --size 64M --label "make run"
 
-run: deps
-	@$(MAKE) --no-print-directory $(B)/ant.iso $(B)/paging.img
-	$(QEMU) -m $(QEMU_RUN_MEM) -cdrom $(B)/ant.iso -serial mon:stdio -display none -no-reboot \
-	    -drive file=$(B)/paging.img,format=raw,if=ide,index=0
-
-debug: deps
-	@$(MAKE) --no-print-directory $(B)/ant.iso $(B)/paging.img
-	@echo "QEMU waits for gdb on :1234: gdb $(B)/kernel.elf -ex 'target remote :1234'"
-	$(QEMU) -m $(QEMU_RUN_MEM) -cdrom $(B)/ant.iso -serial mon:stdio -display none -no-reboot -s -S \
-	    -drive file=$(B)/paging.img,format=raw,if=ide,index=0
+# make run / make debug settings (scripts/run.sh): MEM=, CPUS=, CPU=,
+# CMDLINE= (straight -kernel boot, no GRUB menu), DISK=, GUI=1, UEFI=1,
+# QEMU_EXTRA=, GDBPORT=.
+run debug: deps
+	@$(MAKE) --no-print-directory $(B)/ant.iso $(B)/paging.img $(B)/kernel.elf $(USER_PROGS) $(B)/modules.sh
+	@MEM="$(or $(MEM),$(QEMU_RUN_MEM))" scripts/run.sh $@
 
 $(B)/host/test_host: $(HOST_SRC) $(wildcard tests/host/*.h) $(FONT_H)
 	@mkdir -p $(@D)

@@ -49,9 +49,13 @@ void module_init(void)
         modules[nmodules].data = (const uint8_t *)va;
         modules[nmodules].size = size;
         nmodules++;
-        kprintf("module: %-12s %7u bytes at %08x\n", name, size, b->start);
         va += span;
     }
+    /* One line for all (a screen of 37 rows keeps the start of the log). */
+    kprintf("modules: %u in %u KiB:", nmodules, (va - MODULES_VIRT) / 1024);
+    for (uint32_t i = 0; i < nmodules; i++)
+        kprintf(" %s", modules[i].name);
+    kprintf("\n");
 }
 
 const struct module *module_find(const char *name)

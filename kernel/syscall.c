@@ -8,6 +8,7 @@
 #include "kernel/module.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "boot/panic.h"
@@ -434,9 +435,17 @@ int32_t SYSCALL_ABI sys_cpuinfo(struct trap_frame *tf)
     uint32_t cpu = tf->ebx;
     struct ant_cpuinfo info;
     uint64_t idle, now = (boot_info.flags & BOOT_CPU_TSC) ? rdtsc() : 0;
-    if (cpu != 0)
+    if (cpu >= (cpu_count ? cpu_count : 1))
         return -ANT_EINVAL;
     memset(&info, 0, sizeof info);
+    info.cpu = cpu;
+    info.apic_id = cpus[cpu].apic_id;
+    if (cpu != 0) {                     /* parked: it has done nothing yet */
+        info.state = cpus[cpu].online ? ANT_CPU_PARKED : ANT_CPU_OFF;
+        info.ticks = timer_ticks();
+        info.idle_ticks = info.ticks;
+        return copy_to_user(tf->esi, &info, sizeof info);
+    }
     sched_cpu_stats(&idle, &info.idle_ticks);
     info.ticks = timer_ticks();
     info.tsc_lo = (uint32_t)now;

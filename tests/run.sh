@@ -120,6 +120,39 @@ MODS=$MODS_test
 KERNEL=(-kernel "$B/kernel-test.elf" -initrd "$MODS")
 head -c 3000 "$B/user/init.elf" > "$LOGS/init-truncated.elf"
 
+# make run's settings (scripts/run.sh --print): each reaches QEMU's command.
+run_settings() {
+    local out
+    check_setting() {            # check_setting NAME PATTERN ENV...
+        local name=$1 pattern=$2
+        shift 2
+        out=$(env "$@" scripts/run.sh --print 2>&1)
+        if grep -qE -- "$pattern" <<< "$out"; then
+            result "make-run/$name" 1
+        else
+            result "make-run/$name" 0 "scripts/run.sh --print with $*: '$out'"
+        fi
+    }
+    check_setting default "^qemu-system-i386 -m 128 .*-cdrom build/ant.iso -drive file=build/paging.img"
+    check_setting mem " -m 24 " MEM=24
+    check_setting old-mem-name " -m 16 " QEMU_RUN_MEM=16
+    check_setting cpus " -smp 4 " CPUS=4
+    check_setting cpu " -cpu pentium " CPU=pentium
+    check_setting cmdline "-kernel build/kernel.elf -initrd .*init.elf.* -append init=vm" CMDLINE=init=vm
+    check_setting disk "-drive file=/tmp/mine.img" DISK=/tmp/mine.img
+    check_setting gui " -display gtk " GUI=1
+    check_setting uefi "^qemu-system-x86_64 .*OVMF_CODE" UEFI=1
+    check_setting extra " -M q35 \$" "QEMU_EXTRA=-M q35"
+    check_setting bad-mem "MEM=lots is not a number" MEM=lots
+    out=$(GDBPORT=4999 scripts/run.sh debug --print 2>&1)
+    if grep -q -- "-gdb tcp::4999 -S" <<< "$out" && grep -q "target remote :4999" .gdbinit; then
+        result make-run/debug-port 1
+    else
+        result make-run/debug-port 0 "make debug's GDBPORT did not reach QEMU or .gdbinit: '$out'"
+    fi
+    rm -f .gdbinit "$B/ovmf-vars.fd"
+}
+
 group_host() {
     host_tests
     if scripts/check-layers.py > "$LOGS/layers.out" 2>&1; then
@@ -137,6 +170,7 @@ group_host() {
     else
         result structure/citations-inside-the-repository 0 "$(head -5 "$LOGS/docs.out")"
     fi
+    run_settings
     tests/usb/test_mkusb.sh > "$LOGS/usb.out" 2>&1
     count_lines "$LOGS/usb.out" usb usb
     grep -q "^usb: " "$LOGS/usb.out" || result usb/script 0 "see $LOGS/usb.out"

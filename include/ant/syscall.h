@@ -306,7 +306,12 @@ struct ant_cpuinfo {
     unsigned idle_ticks;        /* ticks that found it idle */
     unsigned tsc_lo, tsc_hi;    /* TSC now */
     unsigned idle_lo, idle_hi;  /* TSC cycles spent halted, waiting for an interrupt */
+    unsigned apic_id;           /* its local APIC's id (0 without one) */
+    unsigned state;             /* ANT_CPU_* */
 };
+#define ANT_CPU_RUNNING 0           /* it runs the scheduler */
+#define ANT_CPU_PARKED  1           /* started, halted until SMP scheduling comes */
+#define ANT_CPU_OFF     2           /* named by the firmware, did not start */
 
 /* SYS_SCREEN: what the boot loader set up (kind 0: nothing to draw on;
  * 1: text cells, VGA-style, at phys; 2: a linear framebuffer at phys),

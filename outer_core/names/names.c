@@ -18,6 +18,7 @@
 
 #define NAMES_MAX 32
 #define NAMES_PER_PROC 4        /* a program's own names: the table stays for everyone */
+#define NAMES_FOR_PM 12         /* entries only the manager may fill (its servers) */
 
 struct entry {
     uint32_t name[2];           /* packed, see svc_name_pack */
@@ -64,10 +65,11 @@ static uint32_t held_by(uint32_t pid)
     return n;
 }
 
-/* A free entry: a new one, or one whose holder has ended (not reserved). */
-static struct entry *free_entry(void)
+/* A free entry: a new one, or one whose holder has ended (not reserved);
+ * programs leave the last NAMES_FOR_PM to the manager. */
+static struct entry *free_entry(int by_pm)
 {
-    if (st.n < NAMES_MAX)
+    if (st.n < NAMES_MAX - (by_pm ? 0 : NAMES_FOR_PM))
         return &st.e[st.n++];
     for (uint32_t i = 0; i < st.n; i++)
         if (!st.e[i].reserved && !alive(st.e[i].pid))
@@ -91,7 +93,7 @@ static int op_register(int32_t from, struct ant_msg *m)
     if (!by_pm && (!e || e->pid != caller) && held_by(caller) >= NAMES_PER_PROC)
         return svc_answer(m, -ANT_EAGAIN, 0, 0, 0);    /* its quota */
     if (!e) {
-        if (!(e = free_entry()))
+        if (!(e = free_entry(by_pm)))
             return svc_answer(m, -ANT_EAGAIN, 0, 0, 0);
         e->name[0] = m->w[1];
         e->name[1] = m->w[2];

@@ -204,6 +204,20 @@ static void cmd_vmstat(int argc, char **argv)
                ps.kills);
 }
 
+/* cpus: each CPU, what it does, how much of the time it has been idle. */
+static void cmd_cpus(int argc, char **argv)
+{
+    static const char *const what[] = {[ANT_CPU_RUNNING] = "running", [ANT_CPU_PARKED] = "parked",
+                                       [ANT_CPU_OFF] = "did not start"};
+    struct ant_cpuinfo c;
+    (void)argc, (void)argv;
+    for (uint32_t i = 0; ant_cpuinfo(i, &c) == 0; i++) {
+        uint32_t pct = c.ticks ? (uint32_t)((uint64_t)c.idle_ticks * 100 / c.ticks) : 0;
+        con_printf("cpus: cpu %u: APIC id %u, %s, idle %u%% of %u ticks\n", i, c.apic_id,
+                   c.state <= ANT_CPU_OFF ? what[c.state] : "?", pct, c.ticks);
+    }
+}
+
 static void cmd_run(int argc, char **argv)
 {
     char line[CON_LINE_MAX + 1];
@@ -278,6 +292,7 @@ static const struct command commands[] = {
     {"ps", "ps", "the processes", 0, 0, cmd_ps},
     {"mem", "mem", "memory use, and the inner core's checks", 0, 0, cmd_mem},
     {"vmstat", "vmstat", "the pager: frames, faults, paging, steals, slots", 0, 0, cmd_vmstat},
+    {"cpus", "cpus", "the CPUs: running or parked, idle time", 0, 0, cmd_cpus},
     {"run", "run NAME [ARGS]", "start a program", 1, -1, cmd_run},
     {"kill", "kill ID", "end a process", 1, 1, cmd_kill},
     {"replace", "replace SERVER", "swap a server for its other build, live", 1, 1, cmd_replace},

@@ -374,7 +374,11 @@ static void t_alarm_and_notes(void)
 static void t_cpuinfo(void)
 {
     struct ant_cpuinfo a, b;
-    CHECK(ant_cpuinfo(1, &a) == -ANT_EINVAL);
+    uint32_t n = 0;                             /* each CPU, then EINVAL past the last */
+    for (; n < 64 && ant_cpuinfo(n, &a) == 0; n++)
+        CHECK(a.cpu == n && (n ? a.state == ANT_CPU_PARKED || a.state == ANT_CPU_OFF
+                               : a.state == ANT_CPU_RUNNING));
+    CHECK(n >= 1 && n <= 8 && ant_cpuinfo(n, &a) == -ANT_EINVAL);
     CHECK(ant_cpuinfo(0, (struct ant_cpuinfo *)0xC0000000) == -ANT_EFAULT);
     CHECK(ant_cpuinfo(0, &a) == 0 && a.cpu == 0);
     CHECK(ant_sleep(10) == 0);              /* nobody else runs: the CPU idles */

@@ -137,6 +137,7 @@ def scenario_commands(s):
     s.cmd("vmstat", r"vmstat: frames \d+ managed, \d+ free, low \d+, high \d+")
     s.expect(r"vmstat: slots 0 of 0 in use, kills 0")       # no disk here
     s.cmd("mem", r"mem: pager free list \d+ \(low \d+, high \d+\)")
+    s.cmd("cpus", r"cpus: cpu 0: APIC id \d+, running, idle \d+% of \d+ ticks")
     s.cmd("run hello", r"run: hello started as pid \d+")
     prompt = s.pos                          # the prompt comes before hello's line
     s.expect(r"hello: pid \d+, \d+ pages of my own")  # its output, before typing on

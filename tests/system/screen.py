@@ -103,6 +103,8 @@ def decode_framebuffer(ppm, font):
 
 def decode_vga(path):
     data = open(path, "rb").read()
+    if len(data) < 80 * 25 * 2:
+        return []                   # QEMU is still writing it: the next grab
     return ["".join(chr(data[(r * 80 + c) * 2]) if 0x20 <= data[(r * 80 + c) * 2] < 0x7F else " "
                     for c in range(80)).rstrip() for r in range(25)]
 
