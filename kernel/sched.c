@@ -232,12 +232,54 @@ void sched_requeue_current(void)
     rq_push(current);
 }
 
+/* The timer wheel: a deadline waits in slot at % WHEEL_SLOTS, and each
+ * tick looks at its own slot only, so the tick's cost does not grow with
+ * the number of threads (a deadline a lap or more away is passed over). */
+#define WHEEL_SLOTS 256
+static struct timer *sleep_wheel[WHEEL_SLOTS], *alarm_wheel[WHEEL_SLOTS];
+
+static void timer_add(struct timer **wheel, struct timer *tm, uint32_t at)
+{
+    struct timer **slot = &wheel[at % WHEEL_SLOTS];
+    tm->at = at;
+    tm->prev = 0;
+    tm->next = *slot;
+    if (*slot)
+        (*slot)->prev = tm;
+    *slot = tm;
+}
+
+static void timer_del(struct timer **wheel, struct timer *tm)
+{
+    if (tm->prev)
+        tm->prev->next = tm->next;
+    else
+        wheel[tm->at % WHEEL_SLOTS] = tm->next;
+    if (tm->next)
+        tm->next->prev = tm->prev;
+    tm->next = tm->prev = 0;
+}
+
+#define THREAD_OF(tm, field) ((struct thread *)((char *)(tm) - offsetof(struct thread, field)))
+
+/* Off the wheel: its sleep (the caller clears wake_tick) and its alarm. */
+static void timers_drop(struct thread *t)
+{
+    if (t->wake_tick)
+        timer_del(sleep_wheel, &t->sleep_timer);
+    if (t->alarm_tick)
+        timer_del(alarm_wheel, &t->alarm_timer);
+    t->wake_tick = t->alarm_tick = 0;
+}
+
 void sched_wake(struct thread *t, int32_t result)
 {
     uint32_t fl = irq_save();
     if (t->state == T_BLOCKED) {
         t->state = T_READY;
         t->wait_result = result;
+        if (t->wake_tick)
+            timer_del(sleep_wheel, &t->sleep_timer);
         t->wake_tick = 0;
         if (t->quantum) {
             rq_push_head(t);
@@ -278,6 +320,7 @@ void sched_sleep(uint32_t ticks)
     current->wake_tick = timer_ticks() + (ticks ? ticks : 1);
     if (!current->wake_tick)
         current->wake_tick = 1;            /* 0 means "not sleeping" */
+    timer_add(sleep_wheel, &current->sleep_timer, current->wake_tick);
     sched_block();
     irq_restore(fl);
 }
@@ -287,12 +330,16 @@ void sched_tick(void)
     uint32_t now = timer_ticks();
     current->cpu_ticks++;
     cpu_stat.idle_ticks += current == idle_thread;
-    for (int i = 0; i < MAX_THREADS; i++) {
-        struct thread *t = &threads[i];
-        if (t->state == T_BLOCKED && t->wake_tick && (int32_t)(now - t->wake_tick) >= 0)
-            sched_wake(t, 0);
-        if (t->alarm_tick && t->state != T_FREE && t->state != T_DEAD &&
-            (int32_t)(now - t->alarm_tick) >= 0) {
+    for (struct timer *tm = sleep_wheel[now % WHEEL_SLOTS], *next; tm; tm = next) {
+        next = tm->next;
+        if ((int32_t)(now - tm->at) >= 0)
+            sched_wake(THREAD_OF(tm, sleep_timer), 0);     /* takes it off */
+    }
+    for (struct timer *tm = alarm_wheel[now % WHEEL_SLOTS], *next; tm; tm = next) {
+        next = tm->next;
+        if ((int32_t)(now - tm->at) >= 0) {
+            struct thread *t = THREAD_OF(tm, alarm_timer);
+            timer_del(alarm_wheel, tm);
             t->alarm_tick = 0;
             note_post(t->proc, ANT_NOTE_ALARM);
         }
@@ -310,6 +357,7 @@ void sched_preempt_point(void)
 void sched_exit_thread(void)
 {
     cli();
+    timers_drop(current);
     current->state = T_DEAD;
     sched_reap_pending = current;
     schedule();
@@ -323,6 +371,7 @@ void sched_kill_thread(struct thread *t)
         panic("sched_kill_thread: the current thread");
     if (t->state == T_READY)
         rq_remove(t);
+    timers_drop(t);
     free_kstack(t);
     t->state = T_FREE;
     irq_restore(fl);
@@ -353,9 +402,13 @@ void sched_alarm(uint32_t ticks)
 {
     uint32_t fl = irq_save();
     note_cancel(current->proc, ANT_NOTE_ALARM);     /* one not yet received is void */
+    if (current->alarm_tick)
+        timer_del(alarm_wheel, &current->alarm_timer);
     current->alarm_tick = ticks ? timer_ticks() + ticks : 0;
     if (ticks && !current->alarm_tick)
         current->alarm_tick = 1;                     /* 0 means "none" */
+    if (current->alarm_tick)
+        timer_add(alarm_wheel, &current->alarm_timer, current->alarm_tick);
     irq_restore(fl);
 }
 

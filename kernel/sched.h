@@ -29,6 +29,12 @@ enum ipc_state {
 
 struct proc;
 
+/* A deadline on the timer wheel (kernel/sched.c): a link and its tick. */
+struct timer {
+    struct timer *next, *prev;
+    uint32_t at;
+};
+
 struct thread {
     uint32_t esp;               /* saved kernel stack pointer (switch.asm) */
     uint32_t kstack_top;
@@ -45,6 +51,8 @@ struct thread {
     uint32_t pending;           /* messages from pid 0 not yet received: bit n
                                    for w0 = n (an IRQ, or an ANT_NOTE_*) */
     uint32_t alarm_tick;        /* SYS_ALARM: when ANT_NOTE_ALARM is due; 0: none */
+    struct timer sleep_timer;   /* on the wheel while wake_tick is set */
+    struct timer alarm_timer;   /* on the wheel while alarm_tick is set */
     uint32_t ipc_peer;          /* process id, see enum ipc_state */
     struct thread *sendq_head, *sendq_tail;     /* blocked sending to me */
     struct thread *sendq_next;
