@@ -53,7 +53,7 @@ static void rq_push(struct thread *t)
  * if it has quantum left: the bounded boost on wake-up (docs/DESIGN.md
  * §4). Its quantum is not renewed by blocking, so it runs at most a
  * quantum before it goes to the back like everyone: a program that blocks
- * often (the shell, the console) answers at once among CPU hogs of its
+ * often (the shell, the console) runs next among CPU hogs of its
  * priority, and one that calls servers without pause cannot keep the head
  * of its level for ever. */
 static void rq_push_head(struct thread *t)
@@ -281,15 +281,17 @@ void sched_wake(struct thread *t, int32_t result)
         if (t->wake_tick)
             timer_del(sleep_wheel, &t->sleep_timer);
         t->wake_tick = 0;
-        if (t->quantum) {
+        if (t->quantum)
             rq_push_head(t);
-            if (t->prio <= current->prio && current != t)
-                sched_need_resched = 1;
-        } else {
+        else
             rq_push(t);
-            if (t->prio < current->prio)
-                sched_need_resched = 1;
-        }
+        /* Only a more urgent thread preempts: one of the same priority
+         * waits for the end of the running one's quantum (20 ms at most),
+         * or its blocking. A receiver taking a blocked sender's message
+         * wakes the sender; preempting the receiver for it would cost the
+         * receiver its turn, and every send after it the fast path. */
+        if (t->prio < current->prio)
+            sched_need_resched = 1;
     }
     irq_restore(fl);
 }
