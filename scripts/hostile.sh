@@ -17,7 +17,7 @@ soak) arg=soak=${SOAK_SECONDS:-300}; limit=$(( ${SOAK_SECONDS:-300} + 120 )) ;;
 *) echo "usage: scripts/hostile.sh fuzz|soak" >&2; exit 2 ;;
 esac
 . "$B/modules.sh"
-disk=$B/hostile-paging.img
+disk=$B/hostile-$mode.img
 rm -f "$disk"
 scripts/mkpaging.py disk "$disk" --size 16M --label "hostile $mode" > /dev/null || exit 1
 log=$B/hostile-$mode.log
