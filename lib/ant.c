@@ -141,6 +141,19 @@ const char *ant_strerror(int32_t err)
     return (uint32_t)err < sizeof names / sizeof names[0] ? names[err] : "?";
 }
 
+const char *ant_strwords(int32_t err)
+{
+    static const char *const words[] = {
+        "no error", "invalid argument", "bad address", "out of memory", "no such operation",
+        "no such process", "not a child of yours", "not a valid program", "not found", "busy",
+        "no room left now: try again later", "not permitted", "no room for that many pages",
+        "being replaced: try again", "name too long", "input/output error", "timed out",
+    };
+    if (err < 0)
+        err = -err;
+    return (uint32_t)err < sizeof words / sizeof words[0] ? words[err] : "unknown error";
+}
+
 void ant_start(void);
 void ant_start(void)
 {

@@ -62,5 +62,7 @@ int ant_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ant_vprint(int32_t (*write)(const char *s, uint32_t len), const char *fmt, va_list ap);
 /* The name of an error code (a positive ANT_E* or its negation). */
 const char *ant_strerror(int32_t err);
+/* The same error in words, for people ("no such process"). */
+const char *ant_strwords(int32_t err);
 
 #endif

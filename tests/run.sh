@@ -211,7 +211,20 @@ group_suite() {
 }
 
 # Boots that must stop with a message, and the screen read back.
+# The benchmarks on a CPU without sysenter (a Pentium): every figure
+# through int 0x80, and done.
+bench_without_sysenter() {
+    scripts/mkpaging.py disk "$LOGS/bench-int80.img" --size 16M --label bench > /dev/null
+    message_boot bench-int80 $EXIT_PASS "bench: this CPU has no sysenter: every figure is through int 0x80" \
+        -cpu pentium -m 128 -nic none -kernel "$B/kernel.elf" -initrd "$MODS_bench" -append "init=bench" \
+        -drive "file=$LOGS/bench-int80.img,format=raw,if=ide,index=0"
+    expect_line bench-int80/done "$log" "^bench: done"
+    expect_line bench-int80/ipc-figure "$log" "^bench: ipc_roundtrip cycles [0-9]"
+    rm -f "$LOGS/bench-int80.img"
+}
+
 group_stops() {
+    bench_without_sysenter
     # QEMU's 486 model claims PSE in CPUID; take it away as a real 486 lacks it.
     message_boot cpu-486-no-pse $EXIT_FAIL "lacks PSE (4MB pages)" -m 64 -cpu 486,-pse "${KERNEL[@]}" -append "test=all"
     message_boot too-little-ram $EXIT_FAIL "needs at least 16 MiB of RAM" -m 12 "${KERNEL[@]}" -append "test=all"

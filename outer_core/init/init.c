@@ -74,11 +74,17 @@ static struct server *server_named_str(const char *name)
     return 0;
 }
 
+/* A server by the name it serves under (disk) or by the program running
+ * it now (ata, console.v2): `ps` shows the one, the name server the other. */
 static struct server *server_named(const uint32_t w[2])
 {
     char name[ANT_SVC_NAME_MAX + 1];
     svc_name_unpack(w, name);
-    return server_named_str(name);
+    struct server *s = server_named_str(name);
+    for (uint32_t i = 0; !s && i < NSERVERS; i++)
+        if (!strcmp(servers[i].module, name))
+            s = &servers[i];
+    return s;
 }
 
 /* Tell the name server that s->name is s->pid now. */

@@ -178,7 +178,7 @@ static void cmd_mem(int argc, char **argv)
     struct ant_msg m = {{PM_CHECK, 0, 0, 0}, 0};
     int32_t r = pm_call(&m);
     if (r < 0)
-        con_printf("mem: check: %s\n", ant_strerror(r));
+        con_printf("mem: check: %s (%s)\n", ant_strwords(r), ant_strerror(r));
     else if (m.w[1] == 0)
         con_printf("mem: check ok (ICC invariant, frame audit)\n");
     else
@@ -191,7 +191,7 @@ static void cmd_vmstat(int argc, char **argv)
     (void)argc, (void)argv;
     int32_t r = pager_stats(&ps);
     if (r < 0) {
-        con_printf("vmstat: no pager (%s)\n", ant_strerror(r));
+        con_printf("vmstat: no pager: %s (%s)\n", ant_strwords(r), ant_strerror(r));
         return;
     }
     con_printf("vmstat: frames %u managed, %u free, low %u, high %u\n", ps.frames_managed,
@@ -202,6 +202,18 @@ static void cmd_vmstat(int argc, char **argv)
                ps.steals_work, ps.clock_sweeps);
     con_printf("vmstat: slots %u of %u in use, kills %u\n", ps.slots_used, ps.slots_total,
                ps.kills);
+}
+
+/* progs: the programs on the image (boot modules); servers among them are
+ * the process manager's to start, not run's. */
+static void cmd_progs(int argc, char **argv)
+{
+    struct ant_modinfo mi;
+    uint32_t i = 0;
+    (void)argc, (void)argv;
+    for (; ant_modinfo(i, &mi) == 0; i++)
+        con_printf("progs: %-12s %7u bytes\n", mi.name, mi.size);
+    con_printf("progs: %u programs\n", i);
 }
 
 /* cpus: each CPU, what it does, how much of the time it has been idle. */
@@ -224,7 +236,7 @@ static void cmd_run(int argc, char **argv)
     join(line, argc, argv);
     int32_t pid = pm_run(line);
     if (pid < 0)
-        con_printf("run: %s: %s\n", argv[0], ant_strerror(pid));
+        con_printf("run: %s: %s (%s)\n", argv[0], ant_strwords(pid), ant_strerror(pid));
     else
         con_printf("run: %s started as pid %d\n", argv[0], pid);
 }
@@ -240,7 +252,7 @@ static void cmd_kill(int argc, char **argv)
     struct ant_msg m = {{PM_KILL, (uint32_t)pid, 0, 0}, 0};
     int32_t r = pm_call(&m);
     if (r < 0)
-        con_printf("kill: %d: %s\n", pid, ant_strerror(r));
+        con_printf("kill: %d: %s (%s)\n", pid, ant_strwords(r), ant_strerror(r));
     else
         con_printf("kill: pid %d killed\n", pid);
 }
@@ -251,7 +263,7 @@ static void cmd_replace(int argc, char **argv)
     (void)argc;
     int32_t r = pm_server_call(PM_REPLACE, argv[0], &m);
     if (r < 0)
-        con_printf("replace: %s: %s\n", argv[0], ant_strerror(r));
+        con_printf("replace: %s: %s (%s)\n", argv[0], ant_strwords(r), ant_strerror(r));
     else
         con_printf("replace: %s: pid %u replaced by pid %u (build %u)\n", argv[0], m.w[2],
                    m.w[1], m.w[3]);
@@ -263,7 +275,7 @@ static void cmd_crash(int argc, char **argv)
     (void)argc;
     int32_t r = pm_server_call(PM_CRASH, argv[0], &m);
     if (r < 0)
-        con_printf("crash: %s: %s\n", argv[0], ant_strerror(r));
+        con_printf("crash: %s: %s (%s)\n", argv[0], ant_strwords(r), ant_strerror(r));
     else
         con_printf("crash: %s (pid %u) asked to crash\n", argv[0], m.w[1]);
 }
@@ -275,13 +287,13 @@ static void cmd_bench(int argc, char **argv)
     (void)argc, (void)argv;
     int32_t pid = pm_run("bench live");
     if (pid < 0) {
-        con_printf("bench: %s\n", ant_strerror(pid));
+        con_printf("bench: %s (%s)\n", ant_strwords(pid), ant_strerror(pid));
         return;
     }
     struct ant_msg m = {{PM_WAIT, (uint32_t)pid, 0, 0}, 0};
     int32_t r = pm_call(&m);
     if (r < 0)
-        con_printf("bench: wait: %s\n", ant_strerror(r));
+        con_printf("bench: wait: %s (%s)\n", ant_strwords(r), ant_strerror(r));
     else if (m.w[1] != 0)               /* bench itself said "done" */
         con_printf("bench: failed (status %d)\n", (int32_t)m.w[1]);
 }
@@ -293,6 +305,7 @@ static const struct command commands[] = {
     {"mem", "mem", "memory use, and the inner core's checks", 0, 0, cmd_mem},
     {"vmstat", "vmstat", "the pager: frames, faults, paging, steals, slots", 0, 0, cmd_vmstat},
     {"cpus", "cpus", "the CPUs: running or parked, idle time", 0, 0, cmd_cpus},
+    {"progs", "progs", "the programs on the image", 0, 0, cmd_progs},
     {"run", "run NAME [ARGS]", "start a program", 1, -1, cmd_run},
     {"kill", "kill ID", "end a process", 1, 1, cmd_kill},
     {"replace", "replace SERVER", "swap a server for its other build, live", 1, 1, cmd_replace},

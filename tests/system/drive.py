@@ -138,20 +138,32 @@ def scenario_commands(s):
     s.expect(r"vmstat: slots 0 of 0 in use, kills 0")       # no disk here
     s.cmd("mem", r"mem: pager free list \d+ \(low \d+, high \d+\)")
     s.cmd("cpus", r"cpus: cpu 0: APIC id \d+, running, idle \d+% of \d+ ticks")
+    m = s.cmd("progs", r"progs: (\d+) programs")
+    listed = s.buf[max(0, m.start() - 3000):m.start()]
+    for name in (b"init", b"shell", b"hello", b"victim"):
+        if not re.search(rb"progs: " + name + rb" +\d+ bytes", listed):
+            raise Fail(f"progs does not list {name.decode()}")
+    s.cmd("run names", r"run: names: not permitted \(EPERM\)")          # a server's module: the manager's
+    s.cmd("run ata", r"run: ata: not permitted \(EPERM\)")
     s.cmd("run hello", r"run: hello started as pid \d+")
     prompt = s.pos                          # the prompt comes before hello's line
     s.expect(r"hello: pid \d+, \d+ pages of my own")  # its output, before typing on
     s.pos = prompt
-    s.cmd("run nosuch", r"run: nosuch: ENOENT")
+    s.cmd("run nosuch", r"run: nosuch: not found \(ENOENT\)")
     s.cmd("kill", r"kill: usage")
-    s.cmd("kill 12345678", r"kill: 12345678: E[A-Z]+")
+    s.cmd("kill 12345678", r"kill: 12345678: no such process \(ESRCH\)")
     m = s.cmd("run victim spin", r"run: victim started as pid (\d+)\r?\n")
     pid = int(m.group(1))
     s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
     s.cmd("frobnicate now", r"shell: unknown command 'frobnicate' \(try help\)")
     s.cmd("replace", r"replace: usage")
-    s.cmd("replace nosuchserver", r"replace: nosuchserver: E[A-Z]+")
-    s.cmd("crash nosuch", r"crash: nosuch: ENOENT")
+    s.cmd("replace nosuchserver", r"replace: nosuchserver: [a-z ]+ \(E[A-Z]+\)")
+    s.cmd("crash nosuch", r"crash: nosuch: not found \(ENOENT\)")
+    before = s.pos
+    s.cmd("crash ata", r"crash: ata \(pid \d+\) asked to crash")  # the program ps shows
+    s.pos = before                          # the restart line may come first
+    s.expect(r"init: disk \(pid \d+\) ended with status 0x10e; restarted as pid \d+")
+    s.sync()
 
 
 def scenario_bench(s):
