@@ -28,6 +28,7 @@ early_stack_top:
 section .boot.text progbits alloc exec nowrite align=16
 global _start
 extern early_main
+extern higher_half
 _start:
     cli
     cld
@@ -42,20 +43,7 @@ _start:
     mov ecx, cr0
     or ecx, CR0_PG | CR0_WP
     mov cr0, ecx
-    mov ecx, higher_half
-    jmp ecx
-
-section .text
-extern kernel_main
-extern boot_stack
-global higher_half
-higher_half:
-    mov esp, boot_stack + BOOT_STACK_SIZE
-    xor ebp, ebp                ; end of the backtrace chain
-    call kernel_main
-.halt:
-    cli
-    hlt
-    jmp .halt
+    mov ecx, higher_half        ; boot/higher_half.asm: a file of its own, so
+    jmp ecx                     ; each debug unit covers one code section
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -4,15 +4,15 @@
 #   GRUB for all three firmware kinds: BIOS (grub-pc-bin), x86_64 UEFI
 #   (grub-efi-amd64-bin) and IA-32 UEFI (grub-efi-ia32-bin); the console
 #   font (console-setup-linux); the UEFI firmware the tests boot under
-#   (ovmf, ovmf-ia32).
+#   (ovmf, ovmf-ia32); gdb (make debug, and the test that it steps cleanly).
 PKGS="qemu-system-x86 nasm grub-pc-bin grub-efi-amd64-bin grub-efi-ia32-bin grub-common xorriso
-      mtools gcc-multilib console-setup-linux ovmf ovmf-ia32 gnuplot-nox perl python3"
+      mtools gcc-multilib console-setup-linux ovmf ovmf-ia32 gnuplot-nox perl python3 gdb"
 PKGS=$(echo $PKGS)
 FONT=${FONT:-/usr/share/consolefonts/Lat15-Fixed16.psf.gz}
 missing=""
 need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $1"; }
 for t in gcc make nasm ld qemu-system-i386 qemu-system-x86_64 grub-mkrescue grub-file xorriso \
-    mformat mcopy perl python3; do
+    mformat mcopy perl python3 gdb; do
     need "$t"
 done
 for platform in i386-pc x86_64-efi i386-efi; do

@@ -153,6 +153,25 @@ run_settings() {
     rm -f .gdbinit "$B/ovmf-vars.fd"
 }
 
+# gdb steps from the Multiboot entry into kernel_main without a warning
+# (each assembly file's debug information covers one code section).
+gdb_steps_cleanly() {
+    local port=$(( 20000 + $$ % 10000 )) out
+    timeout 30 "$QEMU" -m 64 -display none -serial null -kernel "$B/kernel.elf" \
+        -gdb "tcp::$port" -S > /dev/null 2>&1 &
+    local qemu=$!
+    sleep 1
+    out=$(timeout 20 gdb -batch -nx "$B/kernel.elf" -ex "target remote :$port" -ex "break *_start" \
+        -ex continue -ex "stepi 12" -ex "break kernel_main" -ex continue -ex step 2>&1)
+    kill $qemu 2>/dev/null
+    wait $qemu 2>/dev/null
+    if grep -q "kernel_main () at kernel/main.c" <<< "$out" && ! grep -qi "not in symtab" <<< "$out"; then
+        result debug/gdb-steps-cleanly 1
+    else
+        result debug/gdb-steps-cleanly 0 "$(grep -i "warning\|error" <<< "$out" | head -2)"
+    fi
+}
+
 group_host() {
     host_tests
     if scripts/check-layers.py > "$LOGS/layers.out" 2>&1; then
@@ -171,6 +190,7 @@ group_host() {
         result structure/citations-inside-the-repository 0 "$(head -5 "$LOGS/docs.out")"
     fi
     run_settings
+    gdb_steps_cleanly
     tests/usb/test_mkusb.sh > "$LOGS/usb.out" 2>&1
     count_lines "$LOGS/usb.out" usb usb
     grep -q "^usb: " "$LOGS/usb.out" || result usb/script 0 "see $LOGS/usb.out"
