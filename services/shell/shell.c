@@ -230,15 +230,54 @@ static void cmd_cpus(int argc, char **argv)
     }
 }
 
+/* How a program ended, in words: "exited with status 3", "killed: page
+ * fault (status 0x10e)". */
+static void say_end(const char *name, int32_t pid, int32_t status)
+{
+    static const char *const faults[] = {
+        [0] = "divide error", [1] = "debug trap", [3] = "breakpoint", [4] = "overflow",
+        [5] = "bound range", [6] = "invalid opcode", [7] = "FPU instruction without an FPU",
+        [8] = "double fault", [10] = "bad TSS", [11] = "segment not present",
+        [12] = "stack fault", [13] = "general protection", [14] = "page fault",
+        [16] = "x87 error", [17] = "alignment check", [19] = "SIMD error",
+    };
+    int32_t v = status - ANT_KILLED_BASE;
+    if (status == ANT_KILLED_BY_KILL)
+        con_printf("%s: pid %d killed (status 0x%x)\n", name, pid, (unsigned)status);
+    else if (v >= 0 && v < 32)
+        con_printf("%s: pid %d killed: %s (status 0x%x)\n", name, pid,
+                   (uint32_t)v < sizeof faults / sizeof faults[0] && faults[v] ? faults[v]
+                                                                          : "a CPU exception",
+                   (unsigned)status);
+    else
+        con_printf("%s: pid %d exited with status %d\n", name, pid, (int)status);
+}
+
+/* run NAME ARGS: start it and wait for its end, lending it the console
+ * (it reads the lines typed meanwhile); with a last word "&", start it in
+ * the background and come back at once. */
 static void cmd_run(int argc, char **argv)
 {
     char line[CON_LINE_MAX + 1];
-    join(line, argc, argv);
+    int background = argc > 1 && !strcmp(argv[argc - 1], "&");
+    join(line, background ? argc - 1 : argc, argv);
     int32_t pid = pm_run(line);
-    if (pid < 0)
+    if (pid < 0) {
         con_printf("run: %s: %s (%s)\n", argv[0], ant_strwords(pid), ant_strerror(pid));
+        return;
+    }
+    con_printf("run: %s started as pid %d%s\n", argv[0], pid,
+               background ? ", in the background" : "");
+    if (background)
+        return;
+    con_foreground((uint32_t)pid);
+    struct ant_msg m = {{PM_WAIT, (uint32_t)pid, 0, 0}, 0};
+    int32_t r = pm_call(&m);
+    con_foreground(0);
+    if (r < 0)
+        con_printf("run: %s: wait: %s (%s)\n", argv[0], ant_strwords(r), ant_strerror(r));
     else
-        con_printf("run: %s started as pid %d\n", argv[0], pid);
+        say_end(argv[0], pid, (int32_t)m.w[1]);
 }
 
 static void cmd_kill(int argc, char **argv)
@@ -306,7 +345,7 @@ static const struct command commands[] = {
     {"vmstat", "vmstat", "the pager: frames, faults, paging, steals, slots", 0, 0, cmd_vmstat},
     {"cpus", "cpus", "the CPUs: running or parked, idle time", 0, 0, cmd_cpus},
     {"progs", "progs", "the programs on the image", 0, 0, cmd_progs},
-    {"run", "run NAME [ARGS]", "start a program", 1, -1, cmd_run},
+    {"run", "run NAME [ARGS] [&]", "run a program and wait for it (&: don't)", 1, -1, cmd_run},
     {"kill", "kill ID", "end a process", 1, 1, cmd_kill},
     {"replace", "replace SERVER", "swap a server for its other build, live", 1, 1, cmd_replace},
     {"crash", "crash SERVER", "make a server fault (it is restarted)", 1, 1, cmd_crash},

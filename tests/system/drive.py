@@ -145,14 +145,14 @@ def scenario_commands(s):
             raise Fail(f"progs does not list {name.decode()}")
     s.cmd("run names", r"run: names: not permitted \(EPERM\)")          # a server's module: the manager's
     s.cmd("run ata", r"run: ata: not permitted \(EPERM\)")
-    s.cmd("run hello", r"run: hello started as pid \d+")
-    prompt = s.pos                          # the prompt comes before hello's line
-    s.expect(r"hello: pid \d+, \d+ pages of my own")  # its output, before typing on
-    s.pos = prompt
+    s.cmd("run hello", r"run: hello started as pid \d+\r?\n")   # run waits for it:
+    s.expect(r"hello: pid \d+, \d+ pages of my own")
+    s.expect(r"hello: pid \d+ exited with status 0")           # the prompt comes after
+    s.cmd("run victim ud2", r"victim: pid \d+ killed: invalid opcode \(status 0x106\)")
     s.cmd("run nosuch", r"run: nosuch: not found \(ENOENT\)")
     s.cmd("kill", r"kill: usage")
     s.cmd("kill 12345678", r"kill: 12345678: no such process \(ESRCH\)")
-    m = s.cmd("run victim spin", r"run: victim started as pid (\d+)\r?\n")
+    m = s.cmd("run victim spin &", r"run: victim started as pid (\d+), in the background")
     pid = int(m.group(1))
     s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
     s.cmd("frobnicate now", r"shell: unknown command 'frobnicate' \(try help\)")
@@ -163,6 +163,7 @@ def scenario_commands(s):
     s.cmd("crash ata", r"crash: ata \(pid \d+\) asked to crash")  # the program ps shows
     s.pos = before                          # the restart line may come first
     s.expect(r"init: disk \(pid \d+\) ended with status 0x10e; restarted as pid \d+")
+    s.expect(r"ata: no paging space on \d+ disks")   # the restarted driver has said all
     s.sync()
 
 
@@ -204,7 +205,7 @@ def pipeline_lines(s, start, n):
 def scenario_kill_console_mid_output(s):
     pid = s.pid_of("console")
     start = len(s.buf)
-    s.cmd("run pipeline 300 1", r"pipeline: buffer 5 ok")
+    s.cmd("run pipeline 300 1 &", r"pipeline: buffer 5 ok")
     s.send(f"kill {pid}\r")                # typed while the pipeline floods
     s.expect(rf"kill: pid {pid} killed", 30)
     s.expect(r"pipeline: done", 60)
@@ -217,7 +218,7 @@ def scenario_kill_console_mid_output(s):
 
 def scenario_replace_console_under_flood(s):
     start = len(s.buf)
-    s.cmd("run pipeline 300 1", r"pipeline: buffer 5 ok")
+    s.cmd("run pipeline 300 1 &", r"pipeline: buffer 5 ok")
     s.send("replace console\r")
     s.expect(r"replace: console: pid \d+ replaced by pid \d+", 30)
     s.expect(r"pipeline: done", 60)
@@ -244,7 +245,7 @@ def scenario_rights(s):
     """A program the shell runs has no rights: it can neither take the
     console's foreground (the user's next line) nor kill the shell, and
     the shell goes on reading what is typed."""
-    s.cmd("run victim steal_console", r"run: victim started as pid \d+")
+    s.cmd("run victim steal_console &", r"run: victim started as pid \d+, in the background")
     prompt = s.pos                          # the prompt comes before its line
     s.expect(r"victim: foreground: EPERM; kill the shell: EPERM")
     s.pos = prompt
@@ -256,7 +257,7 @@ def scenario_replace_without_icc(s):
     the servers (ANT_RIGHT_RESERVE), so replacements still carry their
     state; the old server ends, every server keeps its name. (The hand-over
     with no page at all for the state is in the hostile suite.)"""
-    m = s.cmd("run victim icc_hog", r"run: victim started as pid (\d+)\r?\n")
+    m = s.cmd("run victim icc_hog &", r"run: victim started as pid (\d+), in the background")
     hog = int(m.group(1))
     time.sleep(0.5)
     s.cmd("mem", r"mem: icc [1-9]\d* free")
@@ -279,7 +280,7 @@ def scenario_replace_without_icc(s):
 def scenario_deferred_wait_lends_page(s):
     """A PM_WAIT that carries an ICC page and whose caller dies before the
     answer: the page must not stay with the process manager."""
-    m = s.cmd("run victim pm_wait_run", r"run: victim started as pid (\d+)\r?\n")
+    m = s.cmd("run victim pm_wait_run &", r"run: victim started as pid (\d+), in the background")
     pid = int(m.group(1))
     time.sleep(0.5)
     s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
@@ -290,11 +291,11 @@ def scenario_deferred_wait_lends_page(s):
         raise Fail(f"init holds ICC pages: {row[-1:] if row else 'no row'}")
     waiters = []                            # fill the manager's 8 waiter slots, then die
     for _ in range(8):
-        waiters.append(int(s.cmd("run victim pm_wait_names", r"started as pid (\d+)\r?\n").group(1)))
+        waiters.append(int(s.cmd("run victim pm_wait_names &", r"started as pid (\d+), in the background").group(1)))
     time.sleep(0.5)
     for pid in waiters:
         s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
-    m = s.cmd("run victim pm_wait_run", r"run: victim started as pid (\d+)\r?\n")
+    m = s.cmd("run victim pm_wait_run &", r"run: victim started as pid (\d+), in the background")
     pid = int(m.group(1))
     time.sleep(0.5)                         # its PM_WAIT must be taken, not refused
     m = s.cmd("ps", r"ps: \d+ processes")
@@ -330,7 +331,7 @@ def scenario_paging_through_driver_faults(s):
     replaced: every page comes back right, and no process is killed."""
     s.expect(r"pager: build \d+ \(pid \d+\): .* [1-9]\d* paging slots", 60, since=0)
     s.sync()
-    s.cmd("run vmtest work 30000", r"run: vmtest started as pid (\d+)\r?\n")
+    s.cmd("run vmtest work 30000 &", r"run: vmtest started as pid (\d+), in the background")
     done = rb"vmtest: work: 30000 pages written and read back twice, all right"
     for _ in range(100):                    # faults in the thick of paging
         s.sync()
