@@ -58,6 +58,7 @@ BOOT_MODULES := \
     ata:sbvd \
     pager:sbv:pager,priv,serves,headless \
     shell:s:shell,service,manage,console \
+    paging:s \
     pipeline:s \
     bench:sb \
     hello:st \

@@ -44,13 +44,25 @@ static void wait_key(void)
     }
 }
 
-static void restart(void)
+void system_restart(void)
 {
+    cli();
     for (int i = 0; i < 100000 && (inb(KBD_STATUS) & KBD_IBF); i++)
         ;
     outb(KBD_STATUS, CMD_PULSE_RESET);
     struct { uint16_t limit; uint32_t base; } __attribute__((packed)) none = {0, 0};
     __asm__ volatile("lidt %0; int3" : : "m"(none));   /* no IDT: a triple fault resets */
+    for (;;)
+        hlt();
+}
+
+void system_halt(void)
+{
+    cli();
+    console_emergency();
+    kprintf("system halted: it is safe to switch the PC off now\n");
+    for (;;)
+        hlt();
 }
 
 void system_stop(int passed)
@@ -60,9 +72,7 @@ void system_stop(int passed)
         outb(PORT_DEBUG_EXIT, passed ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
     kprintf("press a key to restart\n");
     wait_key();
-    restart();
-    for (;;)
-        hlt();
+    system_restart();
 }
 
 /* Walk the saved-EBP chain while it stays in the kernel half (every

@@ -10,6 +10,10 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
  * ebp, and stop. */
 void panic_start(void);
 void panic_finish(uint32_t ebp) __attribute__((noreturn));
+/* Halt for good, the screen and serial line taken back to say so. */
+void system_halt(void) __attribute__((noreturn));
+/* Restart the PC (the 8042's reset line, else a triple fault). */
+void system_restart(void) __attribute__((noreturn));
 /* Stop: exit QEMU with pass or fail if stop_exits_qemu; otherwise halt. */
 void system_stop(int passed) __attribute__((noreturn));
 /* Is this a test boot (test= on the command line)? */

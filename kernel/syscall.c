@@ -455,6 +455,22 @@ int32_t SYSCALL_ABI sys_cpuinfo(struct trap_frame *tf)
     return copy_to_user(tf->esi, &info, sizeof info);
 }
 
+int32_t SYSCALL_ABI sys_power(struct trap_frame *tf)
+{
+    uint32_t op = tf->ebx;
+    if (me() != proc_manager)
+        return -ANT_EPERM;                  /* through the manager (PM_POWER) */
+    if (op == ANT_POWER_HALT)
+        system_halt();
+    if (op == ANT_POWER_REBOOT) {
+        cli();
+        console_emergency();                /* the line is seen before the reset */
+        kprintf("boot: restarting the PC\n");
+        system_restart();
+    }
+    return -ANT_EINVAL;
+}
+
 static int32_t SYSCALL_ABI sys_nosys(struct trap_frame *tf)
 {
     (void)tf;

@@ -60,6 +60,8 @@
                                w2 = free ICC pages, w3 = restarts so far */
 #define PM_SERVERS 8        /* w1 = index -> w1, w2 = name, w3 = pid
                                (ENOENT past the last): the servers it keeps */
+#define PM_POWER  10        /* w1 = ANT_POWER_HALT or _REBOOT: no reply (the
+                               machine stops); needs ANT_RIGHT_MANAGE */
 #define PM_SUCCESSOR 9      /* w1 = a server's pid -> w1 = the pid the manager
                                started to replace it; ENOENT: none (a server
                                hands its state to that process alone) */

@@ -99,7 +99,8 @@
                                                     /* bytes of the inner core's log (the screen's owner) */ \
   X(39, VM_MEMO,    vm_memo,   PLAIN, int32_t, 3, (uint32_t, op), (void *, buf), (uint32_t, len)) \
                                                     /* VM_MEMO_GET: bytes of the memo (the pager) */ \
-  X(40, DMA_RESET,  dma_reset, PLAIN, int32_t, 0)   /* 0: I have reset my controller (see below); privileged */
+  X(40, DMA_RESET,  dma_reset, PLAIN, int32_t, 0)   /* 0: I have reset my controller (see below); privileged */ \
+  X(41, POWER,      power,     PLAIN, int32_t, 1, (uint32_t, op)) /* ANT_POWER_*: no return; the manager only */
 
 /* SYS_<NAME> = number, SYS_NCALLS; the list must count 0, 1, 2, ... */
 #define ANT_SYSCALL_NR_(nr, NAME, ...) SYS_##NAME = nr,
@@ -152,6 +153,9 @@ ANT_SYSCALLS(ANT_SYSCALL_DENSE_)
  * only ever narrowed on the way down. Without it the child has none. The
  * inner core attests them (SYS_PROCINFO); servers check them per
  * operation (docs/DESIGN.md §6). */
+/* SYS_POWER: stop the machine (the process manager only: PM_POWER). */
+#define ANT_POWER_HALT   1          /* "system halted": safe to switch off */
+#define ANT_POWER_REBOOT 2          /* restart the PC */
 #define ANT_SPAWN_RIGHTS(r) (((unsigned)(r) & 0xFFu) << 16)
 #define ANT_RIGHT_MANAGE  0x01  /* the process manager's PM_KILL, PM_CRASH, PM_REPLACE */
 #define ANT_RIGHT_CONSOLE 0x02  /* CON_FOREGROUND: who reads the console's lines */

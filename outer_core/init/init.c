@@ -424,6 +424,16 @@ static int op_servers(int32_t from, struct ant_msg *m)
     return svc_answer(m, 0, name[0], name[1], servers[i].pid);
 }
 
+/* PM_POWER: halt or restart the machine, saying who asked. */
+static int op_power(int32_t from, struct ant_msg *m)
+{
+    if (m->w[1] != ANT_POWER_HALT && m->w[1] != ANT_POWER_REBOOT)
+        return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
+    ant_printf("init: %s, as pid %d asked\n",
+               m->w[1] == ANT_POWER_HALT ? "halting" : "restarting", (int)from);
+    return svc_answer(m, ant_power(m->w[1]), 0, 0, 0);     /* only if it failed */
+}
+
 /* PM_SUCCESSOR: the one process a server may hand its state to. */
 static int op_successor(int32_t from, struct ant_msg *m)
 {
@@ -440,6 +450,7 @@ static const struct svc_op ops[] = {
     {PM_KILL, op_kill, ANT_RIGHT_MANAGE}, {PM_REPLACE, op_replace, ANT_RIGHT_MANAGE},
     {PM_CRASH, op_crash, ANT_RIGHT_MANAGE}, {PM_CHECK, op_check, 0},
     {PM_SERVERS, op_servers, 0}, {PM_SUCCESSOR, op_successor, 0},
+    {PM_POWER, op_power, ANT_RIGHT_MANAGE},
 };
 
 /* The inner core's messages: children that ended. */

@@ -120,6 +120,9 @@ static int probe(void)
     PROBE(ns_register("h1", 0) == 0 && ns_register("h2", 0) == 0 && ns_register("h3", 0) == 0 &&
           ns_register("h4", 0) == 0 && ns_register("h5", 0) == -ANT_EAGAIN);   /* a quota */
     PROBE(ant_kill(pager) == -ANT_ECHILD);
+    m = (struct ant_msg){{PM_POWER, ANT_POWER_HALT, 0, 0}, 0};
+    PROBE(pm_call(&m) == -ANT_EPERM);                       /* the machine is not mine */
+    PROBE(ant_power(ANT_POWER_REBOOT) == -ANT_EPERM);
     void *page;
     PROBE(ant_icc_alloc(1, &page) == 0);
     m = (struct ant_msg){{DISK_READ, 0, 0, 1}, ANT_ICC_RUN(page, 1)};

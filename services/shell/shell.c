@@ -204,6 +204,26 @@ static void cmd_vmstat(int argc, char **argv)
                ps.kills);
 }
 
+/* halt, reboot: through the process manager (ANT_RIGHT_MANAGE). */
+static void power(const char *what, uint32_t op)
+{
+    struct ant_msg m = {{PM_POWER, op, 0, 0}, 0};
+    int32_t r = pm_call(&m);
+    con_printf("%s: %s (%s)\n", what, ant_strwords(r), ant_strerror(r));   /* if it came back */
+}
+
+static void cmd_halt(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    power("halt", ANT_POWER_HALT);
+}
+
+static void cmd_reboot(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    power("reboot", ANT_POWER_REBOOT);
+}
+
 /* progs: the programs on the image (boot modules); servers among them are
  * the process manager's to start, not run's. */
 static void cmd_progs(int argc, char **argv)
@@ -350,6 +370,8 @@ static const struct command commands[] = {
     {"replace", "replace SERVER", "swap a server for its other build, live", 1, 1, cmd_replace},
     {"crash", "crash SERVER", "make a server fault (it is restarted)", 1, 1, cmd_crash},
     {"bench", "bench", "what IPC and ICC transfers cost here", 0, 0, cmd_bench},
+    {"halt", "halt", "stop the system (then the PC can be switched off)", 0, 0, cmd_halt},
+    {"reboot", "reboot", "restart the PC", 0, 0, cmd_reboot},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 

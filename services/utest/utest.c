@@ -56,6 +56,8 @@ static void t_syscall_sysenter(void)
 
 static void t_unknown_call(void)
 {
+    CHECK(ant_power(ANT_POWER_HALT) == -ANT_EPERM);     /* the manager's call, not mine */
+    CHECK(ant_power(ANT_POWER_REBOOT) == -ANT_EPERM);
     CHECK(ant_syscall_int80(SYS_NCALLS, 0, 0, 0, 0) == -ANT_ENOSYS);
     CHECK(ant_syscall_int80(0xFFFFFFFF, 0, 0, 0, 0) == -ANT_ENOSYS);
     CHECK(ant_syscall(12345, 1, 2, 3, 4) == -ANT_ENOSYS);
