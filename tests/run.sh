@@ -126,7 +126,8 @@ run_settings() {
     check_setting() {            # check_setting NAME PATTERN ENV...
         local name=$1 pattern=$2
         shift 2
-        out=$(env "$@" scripts/run.sh --print 2>&1)
+        out=$(env -u MEM -u QEMU_RUN_MEM -u CPUS -u CPU -u CMDLINE -u DISK -u GUI -u UEFI \
+            -u QEMU_EXTRA -u GDBPORT "$@" scripts/run.sh --print 2>&1)
         if grep -qE -- "$pattern" <<< "$out"; then
             result "make-run/$name" 1
         else
@@ -144,7 +145,7 @@ run_settings() {
     check_setting uefi "^qemu-system-x86_64 .*OVMF_CODE" UEFI=1
     check_setting extra " -M q35 \$" "QEMU_EXTRA=-M q35"
     check_setting bad-mem "MEM=lots is not a number" MEM=lots
-    out=$(GDBPORT=4999 scripts/run.sh debug --print 2>&1)
+    out=$(env -u QEMU_EXTRA GDBPORT=4999 scripts/run.sh debug --print 2>&1)
     if grep -q -- "-gdb tcp::4999 -S" <<< "$out" && grep -q "target remote :4999" .gdbinit; then
         result make-run/debug-port 1
     else
