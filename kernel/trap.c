@@ -196,8 +196,6 @@ static int sysenter_single_step(struct trap_frame *tf)
 void trap_dispatch(struct trap_frame *tf)
 {
     int from_user = (tf->cs & 3) == 3;
-    if (tf->vector == VEC_APIC_SPURIOUS)
-        return;                     /* the local APIC's: no EOI, nothing to do */
     if (tf->vector == VEC_NMI) {
         kprintf("trap: NMI (hardware error reported by the chipset) ignored\n");
     } else if (tf->vector == VEC_MACHINE_CHECK) {
@@ -206,6 +204,8 @@ void trap_dispatch(struct trap_frame *tf)
         handle_irq(tf);
     } else if (tf->vector == VEC_SYSCALL && from_user) {
         syscall_dispatch(tf);
+    } else if (tf->vector == VEC_APIC_SPURIOUS) {
+        /* the local APIC's: no EOI, nothing to do (not on the syscall path) */
     } else if (!from_user) {
         if (!sysenter_single_step(tf) && !trap_fixup(tf))
             panic_trap(tf, trap_name(tf->vector));

@@ -9,11 +9,26 @@
 static int sysenter_state;      /* 0 unknown, 1 yes, -1 no */
 static char args_buf[ANT_ARGS_MAX];
 
+/* CPUID leaf 1: EAX (family, model, stepping) and EDX (features). */
+static uint32_t cpuid1(uint32_t *edx)
+{
+    uint32_t a = 1, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    *edx = d;
+    return a;
+}
+
+uint32_t ant_cpu_features(void)
+{
+    uint32_t d;
+    cpuid1(&d);
+    return d;
+}
+
 int ant_has_sysenter(void)
 {
     if (!sysenter_state) {
-        uint32_t a = 1, b, c = 0, d;
-        __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+        uint32_t d, a = cpuid1(&d);
         uint32_t family = (a >> 8) & 0xF, model = (a >> 4) & 0xF, stepping = a & 0xF;
         int buggy = family == 6 && model < 3 && stepping < 3;  /* early Pentium Pro */
         sysenter_state = (d & CPUID_EDX_SEP) && !buggy ? 1 : -1;

@@ -13,6 +13,8 @@ int32_t ant_syscall_sysenter(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3,
 /* The fast entry when the CPU has it (CPUID SEP), else int 0x80. */
 int32_t ant_syscall(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4);
 int ant_has_sysenter(void);
+/* CPUID leaf 1's EDX: the feature bits (FPU bit 0, SEP 11, SSE 25, ...). */
+uint32_t ant_cpu_features(void);
 
 /* IPC (include/ant/syscall.h). A message: four words and an optional run
  * of ICC pages (ANT_ICC_RUN(addr, npages), 0 for none). */

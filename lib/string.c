@@ -81,3 +81,13 @@ char *strncpy_safe(char *d, const char *s, size_t cap)
     d[i] = 0;
     return d;
 }
+
+unsigned str_decimal(const char *s)
+{
+    unsigned n = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        unsigned d = (unsigned)(*s - '0');
+        n = n > (0xFFFFFFFFu - d) / 10 ? 0xFFFFFFFFu : n * 10 + d;
+    }
+    return n;
+}

@@ -11,5 +11,8 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strncpy_safe(char *d, const char *s, size_t cap);
+/* The decimal number s starts with (0 if none), up to the first
+ * non-digit; saturates at 0xFFFFFFFF. */
+unsigned str_decimal(const char *s);
 
 #endif

@@ -23,14 +23,6 @@ static void run(const char *name, void (*fn)(void))
     check_report("hostile", name);
 }
 
-static uint32_t number(const char *s)
-{
-    uint32_t n = 0;
-    while (*s >= '0' && *s <= '9')
-        n = n * 10 + (uint32_t)(*s++ - '0');
-    return n;
-}
-
 static int alive(int32_t pid)
 {
     struct ant_procinfo info;
@@ -514,7 +506,7 @@ int main(const char *args)
     if (!strncmp(args, "hog ", 4))
         return hog(args + 4);
     if (!strncmp(args, "tree ", 5))
-        return tree(number(args + 5));
+        return tree(str_decimal(args + 5));
     if (!strcmp(args, "orphan")) {         /* I end; my child stays */
         struct ant_procinfo me;
         struct ant_msg m = {{(uint32_t)ant_spawn("hostile", "sleep", 4), 0, 0, 0}, 0};
@@ -526,15 +518,15 @@ int main(const char *args)
         const char *u = args + 7;
         while (*u && *u != ' ')
             u++;
-        return client(number(args + 7), number(u + (*u == ' ')));
+        return client(str_decimal(args + 7), str_decimal(u + (*u == ' ')));
     }
     if (!strncmp(args, "fuzz=", 5)) {     /* make fuzz: only that, longer */
-        fuzz_calls = number(args + 5);
+        fuzz_calls = str_decimal(args + 5);
         run("fuzz_system_calls", t_fuzz_system_calls);
         return check_finish("hostile", args);
     }
     if (!strncmp(args, "soak=", 5)) {     /* make soak */
-        soak_seconds = number(args + 5);
+        soak_seconds = str_decimal(args + 5);
         run("soak", t_soak);
         return check_finish("hostile", args);
     }

@@ -23,14 +23,6 @@
 #include "lib/io.h"
 #include "lib/string.h"
 
-static int32_t number(const char *s)
-{
-    int32_t n = 0;
-    while (*s >= '0' && *s <= '9')
-        n = n * 10 + (*s++ - '0');
-    return n;
-}
-
 /* A server: answer every call with handle's reply, forever. */
 static void serve(void (*handle)(struct ant_msg *m))
 {
@@ -229,11 +221,11 @@ static int rtc(int32_t n)
  * is GRANT. */
 static int ports(const char *args)
 {
-    uint32_t grant = number(args), probe = 0;
+    uint32_t grant = (int32_t)str_decimal(args), probe = 0;
     const char *p = args;
     while (*p && *p != ' ')
         p++;
-    probe = number(p + (*p == ' '));
+    probe = (int32_t)str_decimal(p + (*p == ' '));
     if (ant_ioperm(grant, 1))
         return 3;
     for (int i = 0; i < 5; i++)
@@ -250,11 +242,11 @@ int main(const char *args)
     else if (!strcmp(args, "sink"))
         sink();
     else if (!strncmp(args, "relay ", 6))
-        relay(number(args + 6));
+        relay((int32_t)str_decimal(args + 6));
     else if (!strcmp(args, "bounce"))
         bounce();
     else if (!strncmp(args, "check ", 6)) {
-        check_magic = (uint32_t)number(args + 6);
+        check_magic = (uint32_t)(int32_t)str_decimal(args + 6);
         serve(check);
     }
     else if (!strcmp(args, "flags")) {       /* AC and ID set, yielding forever */
@@ -268,27 +260,27 @@ int main(const char *args)
             return 3;
         m.run = ANT_ICC_RUN(p, 1);
         uint32_t pa;
-        int32_t r = ant_call(number(args + 8), &m);
+        int32_t r = ant_call((int32_t)str_decimal(args + 8), &m);
         return r == -ANT_ESRCH && m.run == 0 && ant_icc_phys(p, &pa) == -ANT_EPERM ? 0 : 1;
     } else if (!strncmp(args, "caller ", 7)) {
         struct ant_msg m = { { 0 }, 0 };
-        return -ant_call(number(args + 7), &m);
+        return -ant_call((int32_t)str_decimal(args + 7), &m);
     } else if (!strncmp(args, "touch ", 6))
-        return touch_after_send(number(args + 6));
+        return touch_after_send((int32_t)str_decimal(args + 6));
     else if (!strncmp(args, "stress ", 7))
-        return stress(number(args + 7));
+        return stress((int32_t)str_decimal(args + 7));
     else if (!strncmp(args, "rtc ", 4))
-        return rtc(number(args + 4));
+        return rtc((int32_t)str_decimal(args + 4));
     else if (!strcmp(args, "inb"))
         return inb(0x71) == 0xEE ? 0 : 1;   /* must fault first */
     else if (!strncmp(args, "ports ", 6))
         return ports(args + 6);
     else if (!strncmp(args, "icc_exit ", 9)) {     /* hold pages, then end */
         void *p;
-        return ant_icc_alloc(number(args + 9), &p) == 0 ? 0 : 3;
+        return ant_icc_alloc((int32_t)str_decimal(args + 9), &p) == 0 ? 0 : 3;
     } else if (!strncmp(args, "icc_exit_io ", 12)) {  /* the same, with a device's port */
         void *p;
-        return ant_ioperm(0x70, 2) == 0 && ant_icc_alloc(number(args + 12), &p) == 0 ? 0 : 3;
+        return ant_ioperm(0x70, 2) == 0 && ant_icc_alloc((int32_t)str_decimal(args + 12), &p) == 0 ? 0 : 3;
     }
     else if (!strcmp(args, "hold")) {
         struct ant_msg m;

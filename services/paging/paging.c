@@ -8,19 +8,12 @@
  *   QEMU_RUN_MEM=24 make run, then: run paging, then: vmstat
  */
 #include "lib/ant.h"
+#include "lib/string.h"
 #include "lib/svc.h"
 
 #define BASE 0x10000000u
 #define PAGE 4096u
 #define PAGES_MAX ((0x70000000u - BASE) / PAGE)
-
-static uint32_t number(const char *s)
-{
-    uint32_t n = 0;
-    while (*s >= '0' && *s <= '9' && n < PAGES_MAX)
-        n = n * 10 + (uint32_t)(*s++ - '0');
-    return n;
-}
 
 /* The pager's counters into *ps; 0, or -error without a pager. */
 static int32_t pager_stats(struct pager_stats *ps, void *page)
@@ -44,7 +37,7 @@ int main(const char *args)
     void *page;
     if (ant_meminfo(&mi) || ant_icc_alloc(1, &page))
         return 1;
-    uint32_t n = number(args);
+    uint32_t n = str_decimal(args);
     if (!n)
         n = 2 * mi.pool_total;
     if (n > PAGES_MAX)

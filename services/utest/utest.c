@@ -40,9 +40,7 @@ static void t_syscall_int80(void)
 
 static void t_syscall_sysenter(void)
 {
-    uint32_t a = 1, b, c = 0, d;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-    if (!(d & (1 << 11))) {
+    if (!(ant_cpu_features() & (1 << 11))) {   /* SEP */
         CHECK(!ant_has_sysenter());        /* falls back to int 0x80 */
         CHECK(ant_syscall(SYS_GETPID, 0, 0, 0, 0) == ant_getpid());
         return;
@@ -225,9 +223,7 @@ static void t_isolation_same_address(void)
 
 static int has_fpu(void)
 {
-    uint32_t a = 1, b, c = 0, d;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-    return d & 1;
+    return ant_cpu_features() & 1;
 }
 
 /* x87, MMX and SSE registers are each program's own: three children hold

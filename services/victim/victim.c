@@ -53,17 +53,7 @@ static inline __attribute__((always_inline)) int sysenter_with_flags(const uint3
 
 static int has_sse(void)
 {
-    uint32_t a = 1, b, c = 0, d;
-    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-    return (d >> 25) & 1;
-}
-
-static uint32_t number(const char *s)
-{
-    uint32_t n = 0;
-    while (*s >= '0' && *s <= '9')
-        n = n * 10 + (uint32_t)(*s++ - '0');
-    return n;
+    return (ant_cpu_features() >> 25) & 1;
 }
 
 /* Between switches: four x87 values, a control word of my own and, with
@@ -202,9 +192,7 @@ int main(const char *args)
     if (!strcmp(args, "exit42"))
         return 42;
     if (!strncmp(args, "send ", 5)) {      /* a message {42} to pid, then exit */
-        uint32_t pid = 0;
-        for (const char *p = args + 5; *p >= '0' && *p <= '9'; p++)
-            pid = pid * 10 + (uint32_t)(*p - '0');
+        uint32_t pid = str_decimal(args + 5);
         struct ant_msg m = {{42, 0, 0, 0}, 0};
         return ant_send((int32_t)pid, &m) == 0 ? 0 : 1;
     }
@@ -219,16 +207,16 @@ int main(const char *args)
         return r == -ANT_EPERM && k == -ANT_EPERM ? 0 : 1;
     }
     if (!strncmp(args, "x87 ", 4))
-        return hold_x87(number(args + 4));
+        return hold_x87(str_decimal(args + 4));
     if (!strncmp(args, "mmx ", 4))
-        return hold_mmx(number(args + 4));
+        return hold_mmx(str_decimal(args + 4));
     if (!strcmp(args, "fpu_clean"))
         return fpu_clean();
     if (!strncmp(args, "segs ", 5)) {
         const char *gs = args + 5;
         while (*gs && *gs != ' ')
             gs++;
-        return hold_segments(number(args + 5), number(gs + (*gs == ' ')));
+        return hold_segments(str_decimal(args + 5), str_decimal(gs + (*gs == ' ')));
     }
     if (!strcmp(args, "tf_sysenter"))
         return sysenter_with_flags(1 << 8, SYS_GETPID) == ant_getpid() ? 0 : 1;

@@ -271,14 +271,6 @@ static void t_overcommit_2x(void)
     CHECK(get_stats() == 0 && stats.page_outs > 0 && stats.page_ins > 0);
 }
 
-static uint32_t number(const char *s)
-{
-    uint32_t v = 0;
-    while (*s >= '0' && *s <= '9')
-        v = v * 10 + (uint32_t)(*s++ - '0');
-    return v;
-}
-
 static void run(const char *name, void (*test)(void))
 {
     test();
@@ -288,9 +280,9 @@ static void run(const char *name, void (*test)(void))
 int main(const char *args)
 {
     if (!strncmp(args, "hog ", 4))
-        return hog(number(args + 4));
+        return hog(str_decimal(args + 4));
     if (!strncmp(args, "work ", 5))
-        return work(number(args + 5));
+        return work(str_decimal(args + 5));
     if (get_stats())
         ant_printf("vmtest: no pager: every test will fail\n");
     if (!strcmp(args, "nopaging")) {
