@@ -19,7 +19,7 @@
 
 enum fpu_kind { FPU_NONE, FPU_FNSAVE, FPU_FXSAVE };
 
-struct thread *fpu_owner;
+static struct thread *fpu_owner;    /* whose state the FPU registers hold */
 uint8_t fpu_open;
 static uint8_t kind;                /* enum fpu_kind */
 static struct fpu_state clean;      /* a fresh thread's first state */

@@ -12,7 +12,6 @@ struct fpu_state {
 } __attribute__((aligned(16)));
 
 struct thread;
-extern struct thread *fpu_owner;    /* whose state the FPU registers hold */
 extern uint8_t fpu_open;            /* CR0.TS is clear: the running thread
                                        is fpu_owner and uses the FPU freely */
 

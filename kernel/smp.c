@@ -296,7 +296,6 @@ static int start_cpu(uint32_t i)
     memcpy(w, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
     memcpy(w + (ap_tramp_params - ap_tramp_start), &p, sizeof p);
     window_unmap(w);
-    cpus[i].started = 1;
     uint32_t id = cpus[i].apic_id;
     if (ipi(id, ICR_INIT | ICR_LEVEL | ICR_ASSERT) < 0)
         return 0;
@@ -344,7 +343,7 @@ void smp_init(uint32_t limit)
         cpu_count = 1;
         cpus[0].apic_id = (uint8_t)me;
     }
-    cpus[0].online = cpus[0].started = 1;
+    cpus[0].online = 1;
     if (limit && cpu_count > limit) {
         kprintf("cpu: %u CPUs found, cpus=%u: using %u\n", cpu_count, limit, limit);
         cpu_count = limit;

@@ -21,7 +21,6 @@ struct ap_params {
 struct cpu_info {
     uint8_t apic_id;
     uint8_t online;                 /* it has reached ap_main (set by it) */
-    uint8_t started;                /* asked to start */
 };
 
 extern struct cpu_info cpus[MAX_CPUS];
