@@ -6,6 +6,14 @@
 #include "lib/io.h"
 
 
+/* This CPU's index, from its task register (CPU i's TSS selector is
+ * SEL_TSS + 8 * i; 0 before the TSS is loaded). */
+static inline uint32_t cpu_index(void)
+{
+    uint32_t sel;
+    __asm__("str %w0\n\tmovzwl %w0, %0" : "=r"(sel));
+    return sel ? (sel - SEL_TSS) >> 3 : 0;
+}
 static inline uint32_t read_cr0(void) { uint32_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
 static inline uint32_t read_cr2(void) { uint32_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline uint32_t read_cr3(void) { uint32_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }

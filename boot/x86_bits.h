@@ -87,7 +87,8 @@
 #define SEL_KDATA 0x10
 #define SEL_UCODE 0x1B
 #define SEL_UDATA 0x23
-#define SEL_TSS   0x28
+#define SEL_TSS   0x28       /* CPU 0's; CPU i's is SEL_TSS + 8 * i */
+#define MAX_CPUS  8
 
 /* I/O ports */
 #define PORT_PIC1 0x20        /* master 8259: command, data at +1 */

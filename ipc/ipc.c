@@ -91,10 +91,22 @@ static inline __attribute__((always_inline)) int32_t hand_off(struct thread *me,
     return state == IPC_NONE ? 0 : me->wait_result;
 }
 
+/* Do a and b have one priority and one CPU: may a hand its CPU to b? One
+ * 16-bit compare (the two fields are side by side). */
+_Static_assert(offsetof(struct thread, cpu) == offsetof(struct thread, prio) + 1,
+               "prio and cpu side by side");
+static inline int same_level(const struct thread *a, const struct thread *b)
+{
+    uint16_t x, y;
+    __builtin_memcpy(&x, &a->prio, sizeof x);
+    __builtin_memcpy(&y, &b->prio, sizeof y);
+    return x == y;
+}
+
 static inline __attribute__((always_inline)) int32_t pass_on(struct thread *me, struct thread *to,
                                                              uint8_t state, uint32_t peer)
 {
-    if (to->prio == me->prio)
+    if (same_level(to, me))
         return hand_off(me, to, state, peer);
     to->ipc_state = IPC_NONE;
     sched_wake(to, (int32_t)me->proc->pid);
@@ -211,6 +223,7 @@ static inline __attribute__((always_inline)) int32_t send_or_call(struct trap_fr
 
 int32_t SYSCALL_ABI sys_send(struct trap_frame *tf)
 {
+    this_cpu()->ipcs++;
     return send_or_call(tf, 0);
 }
 
@@ -228,13 +241,15 @@ static __attribute__((noinline)) int32_t call_slow(struct trap_frame *tf)
 /* A call without pages to a process of my priority waiting for it. */
 FAST_PATH int32_t SYSCALL_ABI sys_call(struct trap_frame *tf)
 {
-    struct thread *me = current;
+    struct cpu *cpu = this_cpu();
+    struct thread *me = cpu->cur;
+    cpu->ipcs++;
     uint32_t pid = tf->eax >> 8;
     struct proc *p = proc_alive(pid);
     if (!p || tf->edx)
         return call_slow(tf);
     struct thread *r = p->thread;
-    if (!accepts(r, me->proc->pid) || r->prio != me->prio)
+    if (!accepts(r, me->proc->pid) || !same_level(r, me))
         return call_slow(tf);
     copy_words(THREAD_UFRAME(r), tf);
     return hand_off(me, r, IPC_REPLY_WAIT, pid);
@@ -243,6 +258,7 @@ FAST_PATH int32_t SYSCALL_ABI sys_call(struct trap_frame *tf)
 int32_t SYSCALL_ABI sys_recv(struct trap_frame *tf)
 {
     uint32_t from = tf->eax >> 8;
+    this_cpu()->ipcs++;
     if (from && from == current->proc->pid)
         return -ANT_EINVAL;
     if (from && from != ANT_PID_NOTES && !proc_alive(from))
@@ -271,6 +287,7 @@ static int reply_to(struct trap_frame *tf, struct thread **out)
 int32_t SYSCALL_ABI sys_reply(struct trap_frame *tf)
 {
     struct thread *c;
+    this_cpu()->ipcs++;
     int err = reply_to(tf, &c);
     if (err)
         return err;
@@ -298,7 +315,9 @@ static __attribute__((noinline)) int32_t replyrecv_slow(struct trap_frame *tf)
  * waits to be received. */
 FAST_PATH int32_t SYSCALL_ABI sys_replyrecv(struct trap_frame *tf)
 {
-    struct thread *me = current;
+    struct cpu *cpu = this_cpu();
+    struct thread *me = cpu->cur;
+    cpu->ipcs++;
     uint32_t pid = tf->eax >> 8;
     if (!pid)
         return receive(me, tf, 0);
@@ -306,7 +325,7 @@ FAST_PATH int32_t SYSCALL_ABI sys_replyrecv(struct trap_frame *tf)
     if (!p || tf->edx || me->sendq_head || me->pending)
         return replyrecv_slow(tf);
     struct thread *c = p->thread;
-    if (!awaits_reply(c, me->proc->pid) || c->prio != me->prio)
+    if (!awaits_reply(c, me->proc->pid) || !same_level(c, me))
         return replyrecv_slow(tf);
     copy_words(THREAD_UFRAME(c), tf);
     return hand_off(me, c, IPC_RECV, 0);

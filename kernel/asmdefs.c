@@ -10,6 +10,7 @@
 #include "include/ant/syscall.h"
 #include "kernel/syscall.h"
 #include "kernel/smp.h"
+#include "kernel/lock.h"
 #include "kernel/trap.h"
 #include "boot/x86_bits.h"
 #include "mm/layout.h"
@@ -48,6 +49,10 @@ void asmdefs(void)
     DEFINE(SYSCALL_FN, offsetof(struct syscall, fn));
     DEFINE(SYSCALL_FLAGS, offsetof(struct syscall, flags));
     SAME(SYSCALL_IRET);
+    SAME(SYSCALL_NOLOCK);
+    DEFINE(CPU_RESCHED, offsetof(struct cpu, need_resched));
+    DEFINE(LOCK_HOLDER, offsetof(struct spinlock, holder));
+    DEFINE(LOCK_WHERE, offsetof(struct spinlock, where));
 
     /* kernel/trampoline.asm */
     SAME(AP_TRAMP_PHYS);

@@ -19,8 +19,6 @@
 
 enum fpu_kind { FPU_NONE, FPU_FNSAVE, FPU_FXSAVE };
 
-static struct thread *fpu_owner;    /* whose state the FPU registers hold */
-uint8_t fpu_open;
 static uint8_t kind;                /* enum fpu_kind */
 static struct fpu_state clean;      /* a fresh thread's first state */
 
@@ -69,8 +67,10 @@ void fpu_init(void)
         memcpy(&clean.bytes[FN_FTW], &tags, sizeof tags);   /* fxsave: 0 = all empty */
     else if (d & CPUID_EDX_SSE)
         memcpy(&clean.bytes[FX_MXCSR], &mxcsr, sizeof mxcsr);
-    fpu_owner = 0;
-    fpu_open = 0;
+    for (uint32_t i = 0; i < MAX_CPUS; i++) {
+        cpus[i].fpu_owner = 0;
+        cpus[i].fpu_open = 0;
+    }
     write_cr0(read_cr0() | CR0_TS);
     kprintf("fpu: x87%s%s%s; state per thread by %s, saved when another thread needs the FPU\n",
             (d & CPUID_EDX_MMX) ? ", MMX" : "", (d & CPUID_EDX_SSE) ? ", SSE" : "",
@@ -81,20 +81,23 @@ int fpu_trap(void)
 {
     if (kind == FPU_NONE)
         return 0;
+    struct cpu *c = this_cpu();
+    struct thread *me = c->cur;
     __asm__ volatile("clts" ::: "memory");
-    fpu_open = 1;
-    if (fpu_owner == current)
+    c->fpu_open = 1;
+    if (c->fpu_owner == me)
         return 1;
-    if (fpu_owner)
-        save(&fpu_owner->fpu);
-    restore(current->fpu_used ? &current->fpu : &clean);
-    current->fpu_used = 1;
-    fpu_owner = current;
+    if (c->fpu_owner)
+        save(&c->fpu_owner->fpu);
+    restore(me->fpu_used ? &me->fpu : &clean);
+    me->fpu_used = 1;
+    c->fpu_owner = me;
     return 1;
 }
 
 void fpu_forget(const struct thread *t)
 {
-    if (fpu_owner == t)
-        fpu_owner = 0;
+    for (uint32_t i = 0; i < MAX_CPUS; i++)
+        if (cpus[i].fpu_owner == t)
+            cpus[i].fpu_owner = 0;
 }

@@ -5,6 +5,7 @@
 #define KERNEL_FPU_H
 #include <stdint.h>
 #include "boot/x86.h"
+#include "kernel/cpu.h"
 
 /* What fxsave writes (512 bytes, 16-aligned); fnsave uses the first 108. */
 struct fpu_state {
@@ -12,8 +13,7 @@ struct fpu_state {
 } __attribute__((aligned(16)));
 
 struct thread;
-extern uint8_t fpu_open;            /* CR0.TS is clear: the running thread
-                                       is fpu_owner and uses the FPU freely */
+struct cpu;
 
 /* Find the FPU (CPUID), set CR0 and CR4 for it, say what there is. */
 void fpu_init(void);
@@ -21,16 +21,16 @@ void fpu_init(void);
  * no FPU (the program is killed). */
 int fpu_trap(void);
 /* Slot t is about to hold a new thread: none of the old one's state may
- * reach it. */
+ * reach it (on any CPU). */
 void fpu_forget(const struct thread *t);
 
 /* On every switch, away from the running thread: close the FPU again if
  * it used it. Between threads that do not use the FPU (IPC) that is one
  * test; the owner, when it runs again, takes one #NM that only reopens. */
-static inline __attribute__((always_inline)) void fpu_switch(void)
+static inline __attribute__((always_inline)) void fpu_switch(struct cpu *c)
 {
-    if (fpu_open) {
-        fpu_open = 0;
+    if (c->fpu_open) {
+        c->fpu_open = 0;
         write_cr0(read_cr0() | CR0_TS);
     }
 }

@@ -1,12 +1,13 @@
-/* Segments: the flat GDT (kernel and user code and data) and the one TSS. */
+/* Segments: the flat GDT (kernel and user code and data) and a TSS, one
+ * of each per CPU (struct cpu, kernel/cpu.h). */
 #ifndef KERNEL_GDT_H
 #define KERNEL_GDT_H
 #include <stdint.h>
 
-void gdt_init(void);
-/* Load the GDT and the flat selectors on this CPU (no TSS: another CPU
- * started parked has none yet). */
-void gdt_load(void);
+struct cpu;
+/* Build CPU c's GDT and TSS, load them and the flat selectors on this CPU
+ * (which is c). */
+void gdt_init(struct cpu *c);
 /* I/O permission bitmaps cover every port (0 to 0xFFFF); a set bit denies.
  * A map is kept in chunks: `chunks` has bit k set when chunk k (ports
  * k * IOMAP_CHUNK_PORTS onwards) grants any port, so loading a map into
@@ -35,14 +36,13 @@ struct tss {
 };
 _Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
 
-/* The one TSS, with an I/O permission bitmap (ports past the segment
+/* A CPU's TSS, with an I/O permission bitmap (ports past the segment
  * limit are denied too). */
 struct tss_io {
     struct tss tss;
     uint8_t iomap[IOMAP_BYTES];
     uint8_t end;                   /* 0xFF: the CPU may read one byte past */
 } __attribute__((packed, aligned(4)));
-extern struct tss_io tss_io;
 
 /* sysenter starts with ESP = &sysenter_stack.esp0. The scratch below it is
  * where a debug trap lands if a program entered with the trap flag set
@@ -51,19 +51,12 @@ struct sysenter_stack {
     uint32_t scratch[256];
     uint32_t esp0;                 /* copy of tss_io.tss.esp0 */
 };
-extern struct sysenter_stack sysenter_stack;
 
-/* The ring-0 stack the CPU switches to on a trap from ring 3 or sysenter. */
-static inline void tss_set_kernel_stack(uint32_t esp0)
-{
-    tss_io.tss.esp0 = esp0;
-    sysenter_stack.esp0 = esp0;
-}
-/* The slot holding a copy of esp0 that the sysenter entry reads. */
-uint32_t *tss_esp0_slot(void);
-/* Give ring 3 the ports map allows (a process's bitmap), or none (NULL). */
-void tss_set_iomap(const struct iomap *map);
-/* The bitmap map was edited (or is going away): load it afresh next time. */
+/* On CPU c: give ring 3 the ports map allows (a process's bitmap), or
+ * none (NULL). */
+void tss_set_iomap(struct cpu *c, const struct iomap *map);
+/* The bitmap map was edited (or is going away): every CPU loads it afresh
+ * next time. */
 void tss_iomap_changed(const struct iomap *map);
 
 #endif

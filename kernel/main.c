@@ -71,9 +71,18 @@ static int32_t run_init(void)
     return status;
 }
 
+/* Every CPU's index; this one (CPU 0) is this_cpu() from here on. */
+static void cpus_number(void)
+{
+    for (uint32_t i = 0; i < MAX_CPUS; i++)
+        cpus[i].index = i;
+    cpu_by_sel[0].cpu = &cpus[0];              /* until its TSS is loaded */
+}
+
 void kernel_main(void)
 {
     kdata_phys_base = boot_info.data_phys;     /* data area usable from here */
+    cpus_number();
     struct screen_mode screen = boot_info.screen;
     console_init(&screen, kspace_map_screen(&screen), boot_info.screen_why);  /* COM1, the screen */
     kspace_finish_boot();                      /* drop the identity mapping */
@@ -83,7 +92,7 @@ void kernel_main(void)
     test_boot = boot_config.test[0] != 0;
     stop_exits_qemu = test_boot || boot_config.init[0];  /* a scripted boot */
     report_cpu();
-    gdt_init();                                /* flat segments and the TSS */
+    gdt_init(&cpus[0]);                        /* flat segments and CPU 0's TSS */
     trap_init();                               /* IDT, exceptions, PICs */
     fpu_init();                                /* x87/MMX/SSE: per thread, lazily */
     mm_init(&boot_config);                     /* ICC region, frame table, pool */
@@ -94,10 +103,11 @@ void kernel_main(void)
     syscall_init();                            /* int 0x80 and sysenter */
     timer_init();                              /* the PIT tick drives preemption */
     sti();
-    smp_init(boot_config.cpus);                /* the other CPUs: found, started, parked */
+    smp_init(boot_config.cpus);                /* the other CPUs: found, started, waiting */
     int passed = 0, failed = 0;
     int ok = test_boot ? ktest_run(boot_config.test, &passed, &failed) : 1;
     fmt_snprintf(test_args, sizeof test_args, "test ktest=%d/%d", passed, failed);
+    smp_go();                                  /* they schedule too */
     int32_t status = run_init();
     if (test_boot)
         system_stop(ok && status == 0);

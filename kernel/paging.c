@@ -309,6 +309,8 @@ int32_t SYSCALL_ABI sys_vm_unmap(struct trap_frame *tf)
         return -ANT_ENOENT;         /* not resident */
     if (f->flags & FRAME_F_PINNED)
         return -ANT_EBUSY;
+    if (proc_runs_elsewhere(p))
+        return -ANT_EAGAIN;         /* its page is in another CPU's TLB: not now */
     if (dst)
         frame_copy(icc_phys(dst), pa);
     vm_pte_update(&p->vm, va, 0xFFFFFFFFu, slot << SWAP_SLOT_SHIFT);
@@ -336,6 +338,11 @@ int32_t SYSCALL_ABI sys_vm_bits(struct trap_frame *tf)
     int32_t bits = VM_B_PRESENT | (pte & PTE_A ? VM_B_REF : 0) | (pte & PTE_D ? VM_B_DIRTY : 0) |
                    (f->flags & FRAME_F_PINNED ? VM_B_PINNED : 0);
     uint32_t clear = (flags & VM_CLEAR_REF ? PTE_A : 0) | (flags & VM_CLEAR_DIRTY ? PTE_D : 0);
+    /* Running on another CPU, its TLB entry keeps D set there, and a write
+     * would not set it again: not now. A (the clock's reference bit) may
+     * go; the entry cached there is the classic approximation. */
+    if ((flags & VM_CLEAR_DIRTY) && proc_runs_elsewhere(p))
+        return -ANT_EAGAIN;
     if (clear)
         vm_pte_update(&p->vm, va, clear, 0);
     if (flags & VM_PIN)

@@ -5,6 +5,7 @@
  * stays until the parent collects the exit status.
  */
 #include "kernel/proc.h"
+#include "kernel/smp.h"
 #include "boot/console.h"
 #include "kernel/elf.h"
 #include "kernel/module.h"
@@ -162,13 +163,18 @@ int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *pa
         return -ANT_ENOENT;
     if (prio < 0 || prio >= NPRIO)
         return -ANT_EINVAL;
+    if (parent->doomed)
+        return -ANT_ESRCH;                  /* being killed: no new child escapes it */
+    int cpu = smp_place(((flags >> 16) & 0xF) - 1, (flags & (PROC_PRIV | PROC_MANAGER)) != 0);
+    if (cpu < 0)
+        return -ANT_EINVAL;
     struct proc *p = proc_alloc();
     if (!p)
         return -ANT_EAGAIN;
     if (vm_create(&p->vm, p->tag))
         return -ANT_ENOMEM;
     int err = load_image(p, m, &entry, flags & PROC_PAGED);
-    if (!err && !(p->thread = thread_create_user(p, entry, USER_STACK_TOP, prio)))
+    if (!err && !(p->thread = thread_create_user(p, entry, USER_STACK_TOP, prio, cpu)))
         err = -ANT_ENOMEM;
     if (err) {
         paging_exit(p);                     /* forget its ranges */
@@ -220,7 +226,7 @@ static struct proc *deepest_below(const struct proc *p)
 {
     for (int i = 0; i < MAX_PROCS; i++) {
         struct proc *c = &procs[i];
-        if (c->state != P_ALIVE || c == p)
+        if (c->state != P_ALIVE || c->doomed || c == p)
             continue;
         const struct proc *a = c->parent;
         while (a && a != p)
@@ -229,18 +235,35 @@ static struct proc *deepest_below(const struct proc *p)
             continue;
         int leaf = 1;
         for (int j = 0; j < MAX_PROCS && leaf; j++)
-            leaf = !(procs[j].state == P_ALIVE && procs[j].parent == c);
+            leaf = !(procs[j].state == P_ALIVE && !procs[j].doomed && procs[j].parent == c);
         if (leaf)
             return c;
     }
     return 0;
 }
 
+/* Wait until no process killed from here (doomed) still runs: the kill
+ * is done when SYS_KILL returns, on every CPU. */
+static void wait_for_doomed(void)
+{
+    for (;;) {
+        struct proc *d = 0;
+        for (int i = 0; i < MAX_PROCS && !d; i++)
+            if (procs[i].state == P_ALIVE && procs[i].doomed && procs[i].reaper == current)
+                d = &procs[i];
+        if (!d)
+            return;
+        sched_block();                  /* its end wakes me */
+    }
+}
+
 void proc_kill_tree(struct proc *p, int32_t status)
 {
     for (struct proc *c; (c = deepest_below(p)) != 0;)
         proc_exit(c, status);
-    proc_exit(p, status);
+    if (!p->doomed)
+        proc_exit(p, status);
+    wait_for_doomed();
 }
 
 static void wake_screen_owner(void)
@@ -269,10 +292,22 @@ void proc_exit(struct proc *p, int32_t status)
     int self = current->proc == p;
     if (p->state != P_ALIVE)
         panic("proc_exit: pid %u is not alive", p->pid);
+    if (!self && p->thread && p->thread->state == T_RUNNING) {
+        /* It runs on another CPU (in ring 3, or waiting for the lock):
+         * its pages may be in that CPU's TLB, so it ends there. */
+        if (!p->doomed) {
+            p->doomed = 1;
+            p->doomed_status = status;
+            p->reaper = current;        /* wakes when it has ended */
+        }
+        sched_kick(&cpus[p->thread->cpu]);
+        irq_restore(fl);
+        return;
+    }
     if (self) {
         write_cr3(kernel_proc.vm.pd);      /* leave the space before freeing it */
         if (p->io_on)
-            tss_set_iomap(0);
+            tss_set_iomap(this_cpu(), 0);
     }
     if (p == screen_owner) {
         screen_owner = 0;
@@ -292,6 +327,7 @@ void proc_exit(struct proc *p, int32_t status)
     if (p == proc_manager)
         proc_manager = 0;
     p->exit_status = status;
+    struct thread *gone = p->thread;
     p->thread = 0;
     p->state = p->parent ? P_ZOMBIE : P_FREE;
     if (p->parent && p->parent->child_notify && p->parent->state == P_ALIVE)
@@ -300,6 +336,13 @@ void proc_exit(struct proc *p, int32_t status)
         sched_wake(p->waiter, 0);
         p->waiter = 0;
     }
+    if (p->reaper) {
+        sched_wake(p->reaper, 0);
+        p->reaper = 0;
+    }
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].reaper == gone)
+            procs[i].reaper = 0;        /* a killer that ends waits no more */
     if (self) {
         current->proc = &kernel_proc;      /* its last moments run in the kernel */
         sched_exit_thread();
@@ -399,6 +442,7 @@ int proc_info(uint32_t i, struct ant_procinfo *info)
         info->peer = p->thread->ipc_peer;
         info->prio = p->thread->prio;
         info->cpu_ticks = p->thread->cpu_ticks;
+        info->cpu = p->thread->cpu;
     }
     info->priv = p->priv;
     info->pages = p->state == P_ALIVE ? p->vm.pages : 0;

@@ -37,6 +37,10 @@ struct proc {
                                    quarantine when it ends) */
     uint8_t child_notify;       /* a child's end sends it ANT_NOTE_CHILD */
     uint8_t rights;             /* ANT_RIGHT_*: given by the parent, never more than its own */
+    uint8_t doomed;             /* killed while it ran on another CPU: that CPU
+                                   ends it at its next kernel exit or block */
+    int32_t doomed_status;
+    struct thread *reaper;      /* the killer waiting for a doomed one's end */
     struct iomap iomap;         /* its I/O permission bitmap */
     struct vm_range {           /* pager-managed (kernel/paging.c) */
         uint32_t start, end;    /* page aligned; end 0: slot unused */
@@ -63,11 +67,13 @@ void proc_init(void);
 #define PROC_PAGED 0x2
 #define PROC_MANAGER 0x4            /* it is the process manager (every right) */
 #define PROC_RIGHTS(r) ((int)(r) << 8)  /* ANT_RIGHT_* it has */
+#define PROC_CPU(n) (((int)(n) + 1) << 16)  /* on CPU n (else smp_place chooses) */
 int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *parent, int flags);
 /* Fill page w (at user address va) from p's program image. */
 void proc_image_fill(const struct proc *p, const struct vm_range *r, uint32_t va, uint8_t *w);
 /* End process p with status; frees everything it holds. Does not return
- * when p is the caller's own process. */
+ * when p is the caller's own process. When p runs on another CPU at this
+ * moment, that CPU ends it (p->doomed) within its next kernel entry. */
 void proc_exit(struct proc *p, int32_t status);
 /* The reserves: what a process without ANT_RIGHT_RESERVE may not take, so
  * that one program exhausting slots, frames or ICC pages never starves
@@ -108,6 +114,10 @@ static inline struct proc *proc_alive(uint32_t pid)
     return p->pid == pid && p->state == P_ALIVE ? p : 0;
 }
 uint32_t proc_count(void);
+/* Does p's thread run on another CPU at this moment (in ring 3, or waiting
+ * for the big lock)? Its pages may then be in that CPU's TLB: whoever
+ * unmaps them must wait (docs/DESIGN.md §4). (kernel/sched.c) */
+int proc_runs_elsewhere(const struct proc *p);
 /* What a layer above this one (ipc/) does when a process ends, after its
  * faults and notes are dropped and before its memory goes:
  * PROC_EXIT_HOOK(fn) at file scope registers fn (linker.ld gathers them). */

@@ -1,13 +1,21 @@
 /*
- * Threads and scheduling on one CPU. The kernel is not preemptible: traps
- * run with interrupts off, and a thread gives up the CPU only by blocking,
- * yielding, or on its way back to user mode when its quantum has run out
- * (or a more urgent thread woke). Priorities 0 (most urgent) to 7, round
- * robin inside a priority; the idle thread runs when every queue is empty.
+ * Threads and scheduling. The kernel is not preemptible: traps run with
+ * interrupts off and the big lock held (kernel/lock.c), and a thread gives
+ * up its CPU only by blocking, yielding, or on its way back to user mode
+ * when its quantum has run out (or a more urgent thread woke). Each CPU
+ * has its run queues and its idle thread (struct cpu); a thread runs on
+ * the CPU it was placed on (smp_place) for its life, so its FPU state and
+ * its TLB entries are on that CPU only. Priorities 0 (most urgent) to 7,
+ * round robin inside a priority; the idle thread runs when every queue of
+ * its CPU is empty. A thread woken for another CPU goes on that CPU's
+ * queues, and an IPI tells that CPU if it is idle or runs something less
+ * urgent.
  */
 #include "kernel/sched.h"
 #include "kernel/gdt.h"
 #include "kernel/notify.h"
+#include "kernel/lock.h"
+#include "kernel/smp.h"
 #include "boot/panic.h"
 #include "kernel/proc.h"
 #include "kernel/timer.h"
@@ -18,21 +26,7 @@
 #include "mm/kspace.h"
 #include "mm/pool.h"
 
-struct runqueue {
-    struct thread *head, *tail;
-};
-
 static struct thread threads[MAX_THREADS];
-static struct runqueue rq[NPRIO];
-static struct thread *idle_thread;
-struct thread *sched_reap_pending;
-int sched_need_resched;
-struct thread *current;
-static struct {
-    uint64_t idle_tsc;             /* cycles halted in the idle loop */
-    uint64_t idle_since;           /* TSC when the CPU halted; 0: not halted */
-    uint32_t idle_ticks;           /* timer ticks that found the idle thread */
-} cpu_stat;
 
 void thread_start_user(void);              /* trapstubs.asm */
 void thread_kernel_run(void (*fn)(void *), void *arg);
@@ -40,7 +34,9 @@ void sched_after_switch(void);
 
 static void rq_push(struct thread *t)
 {
-    struct runqueue *q = &rq[t->prio];
+    struct cpu *c = &cpus[t->cpu];
+    struct runqueue *q = &c->rq[t->prio];
+    c->nready++;
     t->rq_next = 0;
     if (q->tail)
         q->tail->rq_next = t;
@@ -58,30 +54,37 @@ static void rq_push(struct thread *t)
  * of its level for ever. */
 static void rq_push_head(struct thread *t)
 {
-    struct runqueue *q = &rq[t->prio];
+    struct cpu *c = &cpus[t->cpu];
+    struct runqueue *q = &c->rq[t->prio];
+    c->nready++;
     t->rq_next = q->head;
     q->head = t;
     if (!q->tail)
         q->tail = t;
 }
 
-static struct thread *rq_pop(void)
+static struct thread *rq_pop(struct cpu *c)
 {
+    if (!c->nready)
+        return 0;
     for (int p = 0; p < NPRIO; p++) {
-        struct thread *t = rq[p].head;
+        struct runqueue *q = &c->rq[p];
+        struct thread *t = q->head;
         if (t) {
-            rq[p].head = t->rq_next;
-            if (!rq[p].head)
-                rq[p].tail = 0;
+            q->head = t->rq_next;
+            if (!q->head)
+                q->tail = 0;
+            c->nready--;
             return t;
         }
     }
-    return 0;
+    panic("sched: CPU %u counts %u ready threads and has none", c->index, c->nready);
 }
 
 static void rq_remove(struct thread *t)
 {
-    struct runqueue *q = &rq[t->prio];
+    struct cpu *c = &cpus[t->cpu];
+    struct runqueue *q = &c->rq[t->prio];
     struct thread *prev = 0;
     for (struct thread *i = q->head; i; prev = i, i = i->rq_next) {
         if (i != t)
@@ -92,6 +95,7 @@ static void rq_remove(struct thread *t)
             q->head = i->rq_next;
         if (q->tail == i)
             q->tail = prev;
+        c->nready--;
         return;
     }
 }
@@ -160,6 +164,7 @@ struct thread *thread_create_kernel(void (*fn)(void *), void *arg, int prio)
     if (!t)
         return 0;
     t->proc = &kernel_proc;
+    t->cpu = (uint8_t)this_cpu()->index;
     uint32_t *s = (uint32_t *)t->kstack_top;
     *--s = (uint32_t)arg;                  /* thread_kernel_run(fn, arg) */
     *--s = (uint32_t)fn;
@@ -168,12 +173,13 @@ struct thread *thread_create_kernel(void (*fn)(void *), void *arg, int prio)
     return t;
 }
 
-struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, int prio)
+struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, int prio, int cpu)
 {
     struct thread *t = thread_alloc(prio);
     if (!t)
         return 0;
     t->proc = p;
+    t->cpu = (uint8_t)cpu;
     struct trap_frame *tf = (struct trap_frame *)(t->kstack_top - sizeof *tf);
     memset(tf, 0, sizeof *tf);
     tf->cs = SEL_UCODE;
@@ -185,18 +191,26 @@ struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, in
     return t;
 }
 
-void sched_reap(void)
+void sched_reap(struct cpu *c)
 {
-    free_kstack(sched_reap_pending);
-    sched_reap_pending->state = T_FREE;
-    sched_reap_pending = 0;
+    struct thread *t = c->reap_pending;
+    c->reap_pending = 0;
+    free_kstack(t);
+    t->state = T_FREE;
 }
 
 /* Run on the new thread's stack right after every switch. */
 void sched_after_switch(void)
 {
-    if (sched_reap_pending)
-        sched_reap();
+    struct cpu *c = this_cpu();
+    if (c->reap_pending)
+        sched_reap(c);
+}
+
+void sched_enter_user(void)
+{
+    sched_after_switch();
+    bkl_drop();
 }
 
 /* First C code of a kernel thread (from thread_start_kernel). */
@@ -210,18 +224,21 @@ void thread_kernel_run(void (*fn)(void *), void *arg)
 
 static void schedule(void)
 {
-    struct thread *prev = current, *next = rq_pop();
+    struct cpu *c = this_cpu();
+    struct thread *prev = c->cur, *next = rq_pop(c);
     if (!next)
-        next = prev->state == T_RUNNING ? prev : idle_thread;
-    sched_need_resched = 0;
+        next = prev->state == T_RUNNING ? prev : c->idle;
+    c->need_resched = 0;
     if (!next->quantum)
         next->quantum = QUANTUM_TICKS;      /* a thread keeps what is left across blocking */
     if (next == prev) {
-        prev->state = prev == idle_thread ? T_READY : T_RUNNING;
+        prev->state = prev == c->idle ? T_READY : T_RUNNING;
         return;
     }
-    if (next != idle_thread)
+    if (next != c->idle)
         next->state = T_RUNNING;
+    if (next->proc->doomed)
+        c->need_resched = 1;                /* it ends at its next preempt point */
     sched_switch_threads(prev, next, 0);
 }
 
@@ -290,15 +307,29 @@ void sched_wake(struct thread *t, int32_t result)
          * or its blocking. A receiver taking a blocked sender's message
          * wakes the sender; preempting the receiver for it would cost the
          * receiver its turn, and every send after it the fast path. */
-        if (t->prio < current->prio)
-            sched_need_resched = 1;
+        struct cpu *c = this_cpu(), *tc = &cpus[t->cpu];
+        if (tc == c) {
+            if (t->prio < c->cur->prio)
+                c->need_resched = 1;
+        } else if (tc->cur == tc->idle || t->prio < tc->cur->prio) {
+            tc->need_resched = 1;
+            smp_ipi(tc, VEC_RESCHED);       /* it looks at its queues */
+        }
     }
     irq_restore(fl);
+}
+
+void sched_kick(struct cpu *c)
+{
+    c->need_resched = 1;
+    smp_ipi(c, VEC_RESCHED);
 }
 
 int32_t sched_block(void)
 {
     uint32_t fl = irq_save();
+    if (current->proc->doomed)              /* killed from another CPU: end here */
+        proc_exit(current->proc, current->proc->doomed_status);
     current->state = T_BLOCKED;
     schedule();
     irq_restore(fl);
@@ -308,7 +339,7 @@ int32_t sched_block(void)
 void sched_yield(void)
 {
     uint32_t fl = irq_save();
-    if (current != idle_thread) {
+    if (current != this_cpu()->idle) {
         current->state = T_READY;
         rq_push(current);
     }
@@ -327,11 +358,20 @@ void sched_sleep(uint32_t ticks)
     irq_restore(fl);
 }
 
+void sched_tick_local(void)
+{
+    struct cpu *c = this_cpu();
+    struct thread *t = c->cur;
+    c->ticks++;
+    t->cpu_ticks++;
+    c->idle_ticks += t == c->idle;
+    if (t->quantum && --t->quantum == 0)
+        c->need_resched = 1;
+}
+
 void sched_tick(void)
 {
     uint32_t now = timer_ticks();
-    current->cpu_ticks++;
-    cpu_stat.idle_ticks += current == idle_thread;
     for (struct timer *tm = sleep_wheel[now % WHEEL_SLOTS], *next; tm; tm = next) {
         next = tm->next;
         if ((int32_t)(now - tm->at) >= 0)
@@ -346,14 +386,17 @@ void sched_tick(void)
             note_post(t->proc, ANT_NOTE_ALARM);
         }
     }
-    if (current->quantum && --current->quantum == 0)
-        sched_need_resched = 1;
+    sched_tick_local();
 }
 
 void sched_preempt_point(void)
 {
-    if (sched_need_resched && current != idle_thread)
-        sched_yield();
+    struct cpu *c = this_cpu();
+    if (!c->need_resched || c->cur == c->idle)
+        return;
+    if (c->cur->proc->doomed)               /* killed from another CPU: end here */
+        proc_exit(c->cur->proc, c->cur->proc->doomed_status);
+    sched_yield();
 }
 
 void sched_exit_thread(void)
@@ -361,7 +404,7 @@ void sched_exit_thread(void)
     cli();
     timers_drop(current);
     current->state = T_DEAD;
-    sched_reap_pending = current;
+    this_cpu()->reap_pending = current;
     schedule();
     panic("sched_exit_thread: a dead thread ran again");
 }
@@ -379,6 +422,17 @@ void sched_kill_thread(struct thread *t)
     irq_restore(fl);
 }
 
+int proc_runs_elsewhere(const struct proc *p)
+{
+    return p->thread && p->thread->state == T_RUNNING && p->thread != current;
+}
+
+static int space_runs_elsewhere(const struct vm *vm)
+{
+    const struct proc *p = (const struct proc *)((const char *)vm - offsetof(struct proc, vm));
+    return p != &kernel_proc && p->state == P_ALIVE && proc_runs_elsewhere(p);
+}
+
 struct thread *thread_at(int i)
 {
     return &threads[i];
@@ -392,13 +446,6 @@ uint32_t sched_thread_count(void)
     return n;
 }
 
-static int anything_ready(void)
-{
-    for (int p = 0; p < NPRIO; p++)
-        if (rq[p].head)
-            return 1;
-    return 0;
-}
 
 void sched_alarm(uint32_t ticks)
 {
@@ -416,49 +463,59 @@ void sched_alarm(uint32_t ticks)
 
 void sched_idle_end(void)
 {
-    if (cpu_stat.idle_since) {
-        cpu_stat.idle_tsc += rdtsc() - cpu_stat.idle_since;
-        cpu_stat.idle_since = 0;
+    struct cpu *c = this_cpu();
+    if (c->idle_since) {
+        c->idle_tsc += rdtsc() - c->idle_since;
+        c->idle_since = 0;
     }
 }
 
-void sched_cpu_stats(uint64_t *idle_tsc, uint32_t *idle_ticks)
-{
-    uint32_t fl = irq_save();
-    *idle_tsc = cpu_stat.idle_tsc;
-    *idle_ticks = cpu_stat.idle_ticks;
-    irq_restore(fl);
-}
-
+/* Every CPU's: it holds the big lock except while halted. */
 static void idle_loop(void *arg)
 {
     (void)arg;
+    struct cpu *c = this_cpu();
     int tsc = (boot_info.flags & BOOT_CPU_TSC) != 0;
     for (;;) {
         cli();
-        if (anything_ready())
+        if (c->nready)
             sched_yield();
+        bkl_drop();
         if (tsc)
-            cpu_stat.idle_since = rdtsc();          /* the next interrupt ends it */
+            c->idle_since = rdtsc();                /* the next interrupt ends it */
         __asm__ volatile("sti; hlt" ::: "memory");  /* no wake-up lost between */
         cli();
         sched_idle_end();                           /* woken by something else */
+        bkl_take(c, "the idle loop");
     }
+}
+
+struct thread *sched_init_cpu(struct cpu *c)
+{
+    struct thread *t = thread_create_kernel(idle_loop, 0, PRIO_IDLE - 1);
+    if (!t)
+        return 0;
+    t->cpu = (uint8_t)c->index;
+    t->prio = PRIO_IDLE - 1;
+    t->state = T_READY;                    /* runs only when nothing else can */
+    c->idle = t;
+    return t;
 }
 
 void sched_init(void)
 {
+    struct cpu *c = this_cpu();
     for (int i = 0; i < MAX_THREADS; i++)
         threads[i].tid = (uint16_t)i;
-    current = &threads[0];                 /* the boot thread: kernel_main */
-    current->state = T_RUNNING;
-    current->prio = 0;
-    current->proc = &kernel_proc;
-    current->kstack_top = (uint32_t)boot_stack + BOOT_STACK_SIZE;
-    idle_thread = thread_create_kernel(idle_loop, 0, PRIO_IDLE - 1);
-    if (!idle_thread)
+    c->cur = &threads[0];                  /* the boot thread: kernel_main */
+    c->cur->state = T_RUNNING;
+    c->cur->prio = 0;
+    c->cur->proc = &kernel_proc;
+    c->cur->kstack_top = (uint32_t)boot_stack + BOOT_STACK_SIZE;
+    c->running = 1;
+    vm_live_elsewhere = space_runs_elsewhere;
+    bkl_take(c, "the boot");               /* the boot thread holds it from here */
+    if (!sched_init_cpu(c))
         panic("sched_init: no memory for the idle thread");
-    idle_thread->prio = PRIO_IDLE - 1;
-    idle_thread->state = T_READY;          /* runs only when nothing else can */
-    tss_set_kernel_stack(current->kstack_top);
+    cpu_set_kernel_stack(c, c->cur->kstack_top);
 }

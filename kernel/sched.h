@@ -1,14 +1,15 @@
-/* Threads and the scheduler: priorities, round robin, blocking, sleeping. */
+/* Threads and the scheduler: priorities, round robin, blocking, sleeping;
+ * run queues per CPU, a thread on one CPU for its life. */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 #include <stdint.h>
+#include "kernel/cpu.h"
 #include "kernel/fpu.h"
 #include "kernel/gdt.h"
 #include "kernel/proc.h"
 #include "boot/x86.h"
 #include "mm/layout.h"
 
-#define NPRIO 8                 /* 0 is the most urgent */
 #define PRIO_DEFAULT 4
 #define PRIO_IDLE NPRIO         /* the idle thread only */
 #define QUANTUM_TICKS 2
@@ -41,6 +42,7 @@ struct thread {
     uint16_t tid;
     uint8_t state;              /* enum thread_state */
     uint8_t prio;
+    uint8_t cpu;                /* the CPU it runs on (index), for its life */
     uint32_t quantum;
     uint32_t cpu_ticks;         /* ticks charged while running */
     uint32_t wake_tick;         /* when sleeping; 0 if not */
@@ -67,21 +69,21 @@ struct thread {
  * blocked in IPC they are its message registers. */
 #define THREAD_UFRAME(t) ((struct trap_frame *)((t)->kstack_top - sizeof(struct trap_frame)))
 
-extern struct thread *current;
+/* The thread running on this CPU. */
+#define current (this_cpu()->cur)
 /* The stack kernel_main starts on (boot/entry.asm), in the data area: the
  * boot thread's kernel stack. */
 extern uint8_t boot_stack[BOOT_STACK_SIZE];
 
 void sched_init(void);
-/* A kernel thread running fn(arg); NULL if no memory. */
+/* CPU c's idle thread (c->idle); NULL if no memory. */
+struct thread *sched_init_cpu(struct cpu *c);
+/* A kernel thread running fn(arg) on this CPU; NULL if no memory. */
 struct thread *thread_create_kernel(void (*fn)(void *), void *arg, int prio);
-/* A thread whose first run enters user mode at eip with stack esp. */
-struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, int prio);
-/* A more urgent thread is ready: switch on the way back to user mode. */
-extern int sched_need_resched;
+/* A thread on CPU cpu whose first run enters user mode at eip with stack esp. */
+struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, int prio, int cpu);
 void switch_context(uint32_t *save_esp, uint32_t new_esp);     /* switch.asm */
-extern struct thread *sched_reap_pending;  /* a dead thread whose stack to free */
-void sched_reap(void);
+void sched_reap(struct cpu *c);
 
 /* Leave prev (the current thread) for next: kernel stack, address space
  * (other_space: known to differ), I/O permissions, registers. Returns when
@@ -91,21 +93,23 @@ static inline __attribute__((always_inline)) void sched_switch_threads(struct th
                                                                        int other_space)
 {
     struct proc *np = next->proc, *pp = prev->proc;
-    tss_set_kernel_stack(next->kstack_top);
+    struct cpu *c = this_cpu();
+    cpu_set_kernel_stack(c, next->kstack_top);
     if (other_space || np->vm.pd != pp->vm.pd)
         write_cr3(np->vm.pd);
     if (np->io_on | pp->io_on)
-        tss_set_iomap(np->io_on ? &np->iomap : 0);
-    fpu_switch();
-    current = next;
+        tss_set_iomap(c, np->io_on ? &np->iomap : 0);
+    fpu_switch(c);
+    c->cur = next;
+    c->switches++;
     switch_context(&prev->esp, next->esp);
-    if (sched_reap_pending)
-        sched_reap();
+    if (c->reap_pending)
+        sched_reap(c);
 }
 
 /* Switch from me (the current thread) straight to t, a thread of another
- * process blocked until now, with no scheduler pass; t gets what is left
- * of my quantum.
+ * process on this CPU blocked until now, with no scheduler pass; t gets
+ * what is left of my quantum.
  * The caller has already blocked or requeued me; returns when I run again. */
 static inline __attribute__((always_inline)) void sched_switch_to(struct thread *me,
                                                                   struct thread *t)
@@ -124,8 +128,11 @@ int32_t sched_block(void);
 void sched_yield(void);
 /* Sleep for ticks timer ticks. */
 void sched_sleep(uint32_t ticks);
-/* Called by the timer every tick. */
+/* Called by the system timer every tick (CPU 0): deadlines, and this CPU's
+ * quantum. */
 void sched_tick(void);
+/* Called by another CPU's own timer every tick: its quantum. */
+void sched_tick_local(void);
 /* Reschedule if the quantum ran out (on the way back to user mode). */
 void sched_preempt_point(void);
 /* End the current thread; never returns. Its stack is freed later. */
@@ -142,7 +149,10 @@ void sched_alarm(uint32_t ticks);
 /* An interrupt arrived: if the CPU was halted in the idle loop, count the
  * time it was. */
 void sched_idle_end(void);
-/* Time this CPU spent halted (TSC cycles) and ticks that found it idle. */
-void sched_cpu_stats(uint64_t *idle_tsc, uint32_t *idle_ticks);
+/* The first return to user mode of a new thread (trapstubs.asm). */
+void sched_enter_user(void);
+/* A process ended on another CPU while it ran there (proc_exit): that CPU
+ * switches away from it at once. */
+void sched_kick(struct cpu *c);
 
 #endif

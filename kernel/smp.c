@@ -1,6 +1,6 @@
 /*
- * The other CPUs (docs/DESIGN.md §4), step one: find them, start them,
- * say so. The ACPI MADT names them (the RSDP in the EBDA or the BIOS area,
+ * The CPUs (docs/DESIGN.md §4): find them, start them, say so, and give
+ * them IPIs, a timer and a place in the scheduler. The ACPI MADT names them (the RSDP in the EBDA or the BIOS area,
  * then the RSDT or XSDT); without it the Intel MP tables do; every table is
  * checked (signature, length, checksum) before a byte of it is believed,
  * and a table that fails is named in the log and passed over. Each CPU
@@ -8,15 +8,22 @@
  * trampoline in low memory (kernel/trampoline.asm), and waited for a
  * bounded time: one that does not answer is reported and left out, never
  * waited for for ever. A CPU started comes up on the same global kernel
- * pages, CR0, CR4, kernel page directory, GDT and IDT, reports itself
- * online and is parked (interrupts off, halted): the scheduler, its locks
- * and the per-CPU state it needs are the next step.
+ * pages, CR0, CR4, kernel page directory and IDT, builds its own GDT and
+ * TSS, reports itself online and waits for smp_go; then it takes the big
+ * lock and becomes its idle thread, and the scheduler runs there as on
+ * the boot CPU. The boot CPU's tick is the PIT (the system clock and the
+ * timer wheel); every other CPU's is its local APIC timer, set to the same
+ * rate against the PIT at boot.
  */
 #include "kernel/smp.h"
 #include "boot/bootinfo.h"
 #include "boot/console.h"
 #include "boot/x86.h"
 #include "kernel/gdt.h"
+#include "kernel/lock.h"
+#include "kernel/sched.h"
+#include "kernel/syscall.h"
+#include "boot/panic.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "lib/fmt.h"
@@ -26,7 +33,15 @@
 
 /* Local APIC registers (offsets), IA-32 SDM vol. 3 §10.4 */
 #define LAPIC_ID      0x020
+#define LAPIC_EOI     0x0B0
 #define LAPIC_SVR     0x0F0         /* bit 8: software enable */
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR  0x390
+#define LAPIC_TIMER_DIV  0x3E0
+#define TIMER_DIV16   0x3
+#define TIMER_PERIODIC 0x20000
+#define LVT_MASKED    0x10000
 #define LAPIC_ESR     0x280
 #define LAPIC_ICR_LO  0x300
 #define LAPIC_ICR_HI  0x310         /* destination APIC id in bits 24-31 */
@@ -36,6 +51,7 @@
 #define ICR_LEVEL     0x8000
 #define ICR_ASSERT    0x4000
 #define ICR_PENDING   0x1000        /* delivery status: not yet accepted */
+#define ICR_FIXED     0x0000
 
 #define ACPI_HDR      36            /* a table's header */
 #define MADT_ENTRIES  44
@@ -47,7 +63,6 @@
 #define TABLE_MAX     8192
 #define START_TICKS   20            /* 200 ms for a CPU to come online */
 
-struct cpu_info cpus[MAX_CPUS];
 uint32_t cpu_count;
 
 extern const uint8_t ap_tramp_start[], ap_tramp_end[], ap_tramp_params[];
@@ -56,6 +71,11 @@ static volatile uint32_t *lapic;
 static uint8_t table[TABLE_MAX];   /* one ACPI or MP table being read */
 static uint8_t ap_stacks[MAX_CPUS][4096] __attribute__((aligned(16)));
 static const char *source;         /* which table named the CPUs */
+static uint8_t apic_ids[MAX_CPUS]; /* as the table names them */
+static volatile uint32_t go;       /* smp_go: the others may schedule */
+static uint32_t lapic_per_tick;    /* local APIC timer counts in one PIT tick */
+static uint32_t next_service_cpu;  /* smp_place's round robin */
+static volatile uint32_t flush_va; /* the page smp_flush_kernel drops */
 
 static uint32_t lapic_read(uint32_t reg)
 {
@@ -140,13 +160,13 @@ static uint32_t acpi_table(uint32_t pa, const char *sig)
 static void add_cpu(uint32_t apic_id)
 {
     for (uint32_t i = 0; i < cpu_count; i++)
-        if (cpus[i].apic_id == apic_id)
+        if (apic_ids[i] == apic_id)
             return;                 /* named twice */
     if (cpu_count == MAX_CPUS) {
         kprintf("cpu: APIC id %u: more than %u CPUs, left out\n", apic_id, MAX_CPUS);
         return;
     }
-    cpus[cpu_count++].apic_id = (uint8_t)apic_id;
+    apic_ids[cpu_count++] = (uint8_t)apic_id;
 }
 
 /* The CPUs the MADT names; 0 if there is no usable MADT. */
@@ -244,6 +264,28 @@ static int from_mp(void)
     return cpu_count > 0;
 }
 
+static void wait_ticks(uint32_t n);
+
+/* The local APIC timer's counts, and the TSC's cycles, in one PIT tick. */
+static void calibrate(void)
+{
+    lapic_write(LAPIC_TIMER_DIV, TIMER_DIV16);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+    uint32_t t0 = timer_ticks();
+    while (timer_ticks() == t0)
+        __asm__ volatile("pause");
+    uint64_t tsc0 = (boot_info.flags & BOOT_CPU_TSC) ? rdtsc() : 0;
+    lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFFu);
+    wait_ticks(4);
+    uint32_t left = lapic_read(LAPIC_TIMER_CUR);
+    uint64_t tsc = (boot_info.flags & BOOT_CPU_TSC) ? rdtsc() - tsc0 : 0;
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    lapic_per_tick = (0xFFFFFFFFu - left) / 4;
+    if (!lapic_per_tick)
+        lapic_per_tick = 1;
+    lock_set_tsc_rate(tsc / 4 * TIMER_HZ);
+}
+
 static void wait_ticks(uint32_t n)
 {
     uint32_t t0 = timer_ticks();
@@ -263,14 +305,36 @@ static int ipi(uint32_t apic_id, uint32_t cmd)
     return 0;
 }
 
+static void lapic_timer_start(void)
+{
+    lapic_write(LAPIC_TIMER_DIV, TIMER_DIV16);
+    lapic_write(LAPIC_LVT_TIMER, VEC_LTIMER | TIMER_PERIODIC);
+    lapic_write(LAPIC_TIMER_INIT, lapic_per_tick);
+}
+
 /* The first C code of another CPU (from the trampoline). */
 __attribute__((noreturn, used)) static void ap_main(uint32_t cpu)
 {
-    gdt_load();
+    struct cpu *c = &cpus[cpu];
+    gdt_init(c);                    /* its own GDT and TSS: this_cpu() works */
     trap_load_idt();
-    __atomic_store_n(&cpus[cpu].online, 1, __ATOMIC_RELEASE);
-    for (;;)
-        __asm__ volatile("cli; hlt");
+    syscall_init_cpu(c);
+    write_cr0(read_cr0() | CR0_TS); /* no thread's FPU state is here */
+    lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | SVR_ENABLE | VEC_APIC_SPURIOUS);
+    __atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
+    while (!go)
+        __asm__ volatile("pause");
+    if (!c->idle)                   /* given up on: it came too late */
+        for (;;)
+            __asm__ volatile("cli; hlt");
+    write_cr3(read_cr3());          /* the trampoline's low mapping is gone */
+    lapic_timer_start();
+    c->cur = c->idle;               /* what it runs until the lock is its */
+    __atomic_store_n(&c->running, 1, __ATOMIC_RELEASE);
+    bkl_take(c, "a CPU starting");
+    uint32_t unused;
+    switch_context(&unused, c->idle->esp);
+    panic("ap_main: the idle thread returned");
 }
 
 /* Is [pa, pa + 4KB) RAM the memory map says is free? */
@@ -297,6 +361,10 @@ static int start_cpu(uint32_t i)
     memcpy(w + (ap_tramp_params - ap_tramp_start), &p, sizeof p);
     window_unmap(w);
     uint32_t id = cpus[i].apic_id;
+    if (!sched_init_cpu(&cpus[i])) {
+        kprintf("cpu: no memory for CPU %u's idle thread\n", i);
+        return 0;
+    }
     if (ipi(id, ICR_INIT | ICR_LEVEL | ICR_ASSERT) < 0)
         return 0;
     wait_ticks(1);                  /* 10 ms */
@@ -332,17 +400,18 @@ void smp_init(uint32_t limit)
     }
     /* This CPU first, then the others in the order the table gives. */
     for (uint32_t i = 0; i < cpu_count; i++) {
-        if (cpus[i].apic_id == me) {
-            struct cpu_info t = cpus[0];
-            cpus[0] = cpus[i];
-            cpus[i] = t;
+        if (apic_ids[i] == me) {
+            apic_ids[i] = apic_ids[0];
+            apic_ids[0] = (uint8_t)me;
         }
     }
-    if (cpus[0].apic_id != me) {
+    if (apic_ids[0] != me) {
         kprintf("cpu: the %s does not name this CPU (APIC id %u): one CPU\n", source, me);
         cpu_count = 1;
-        cpus[0].apic_id = (uint8_t)me;
+        apic_ids[0] = (uint8_t)me;
     }
+    for (uint32_t i = 0; i < cpu_count; i++)
+        cpus[i].apic_id = apic_ids[i];
     cpus[0].online = 1;
     if (limit && cpu_count > limit) {
         kprintf("cpu: %u CPUs found, cpus=%u: using %u\n", cpu_count, limit, limit);
@@ -354,10 +423,16 @@ void smp_init(uint32_t limit)
         cpu_count = 1;
     }
     lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | SVR_ENABLE | VEC_APIC_SPURIOUS);
+    if (cpu_count > 1)
+        calibrate();
     ktables.pd[0] = PTE_P | PTE_W | PDE_PS;              /* the trampoline, where it is */
     for (uint32_t i = 1; i < cpu_count; i++)
-        if (!start_cpu(i))
+        if (!start_cpu(i)) {
             kprintf("cpu: CPU %u (APIC id %u) did not start: left out\n", i, cpus[i].apic_id);
+            if (cpus[i].idle)
+                sched_kill_thread(cpus[i].idle);
+            cpus[i].idle = 0;       /* should it come late, it parks */
+        }
     ktables.pd[0] = 0;
     write_cr3(read_cr3());          /* the low mapping leaves this TLB; the others'
                                        go at their first CR3 load */
@@ -369,9 +444,6 @@ void smp_init(uint32_t limit)
     for (uint32_t i = 0; i < cpu_count; i++)
         kprintf(" %u", cpus[i].apic_id);
     kprintf("):%s online\n", list);
-    if (smp_online() > 1)
-        kprintf("cpu: the other CPU%s parked: the inner core schedules on CPU 0 for now\n",
-                smp_online() > 2 ? "s are" : " is");
 }
 
 uint32_t smp_online(void)
@@ -380,4 +452,101 @@ uint32_t smp_online(void)
     for (uint32_t i = 0; i < MAX_CPUS; i++)
         n += __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE);
     return n ? n : 1;
+}
+
+uint32_t smp_running(void)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < MAX_CPUS; i++)
+        n += __atomic_load_n(&cpus[i].running, __ATOMIC_ACQUIRE);
+    return n ? n : 1;
+}
+
+void smp_go(void)
+{
+    uint32_t want = smp_online();
+    if (want < 2)
+        return;
+    kspace_remote_flush = smp_flush_kernel;
+    __atomic_store_n(&go, 1, __ATOMIC_RELEASE);
+    /* Each comes to `running` in a few instructions; a bounded wait, so
+     * the first processes are placed on every CPU. */
+    for (uint32_t t0 = timer_ticks(); smp_running() < want && timer_ticks() - t0 < START_TICKS;)
+        __asm__ volatile("pause");
+    kprintf("cpu: %u CPUs schedule: servers with I/O rights on CPU 0, other processes "
+            "on CPUs 1-%u in turn\n", smp_running(), smp_running() - 1);
+}
+
+/* Servers (processes with I/O rights: the drivers, the manager) on CPU 0,
+ * where the PIC delivers the device interrupts, so that a driver's
+ * interrupt wakes it with no IPI and the servers call one another on one
+ * CPU; every other process on the others in turn: AnT's distribution of
+ * functions, OS servers apart from services. */
+int smp_place(int want, int server)
+{
+    uint32_t n = smp_running();
+    if (want >= 0)
+        return (uint32_t)want < MAX_CPUS && cpus[want].running ? want :
+               (want == 0 ? 0 : -1);
+    if (n < 2 || server)
+        return 0;
+    for (uint32_t k = 0; k < MAX_CPUS; k++) {
+        uint32_t i = 1 + (next_service_cpu++ % (MAX_CPUS - 1));
+        if (cpus[i].running)
+            return (int)i;
+    }
+    return 0;
+}
+
+void lapic_eoi(void)
+{
+    lapic[LAPIC_EOI / 4] = 0;
+}
+
+void smp_ipi(struct cpu *c, uint32_t vector)
+{
+    uint32_t fl = irq_save();
+    lapic[LAPIC_ICR_HI / 4] = (uint32_t)c->apic_id << 24;
+    lapic[LAPIC_ICR_LO / 4] = ICR_FIXED | vector;
+    irq_restore(fl);
+}
+
+void smp_flush_answer(struct cpu *c)
+{
+    if (!__atomic_load_n(&c->flush_req, __ATOMIC_ACQUIRE))
+        return;
+    invlpg(flush_va);
+    __atomic_store_n(&c->flush_req, 0, __ATOMIC_RELEASE);
+}
+
+/* A kernel page leaves every TLB before its frame goes elsewhere: other
+ * CPUs may hold it (the IPC path writes a peer's kernel stack, ICC page
+ * tables are reached through kernel space). A CPU running a program gets
+ * the IPI; one waiting for the big lock answers from its spin loop; one
+ * halted wakes for the IPI. Rare: a thread's end, a process's end. */
+void smp_flush_kernel(uint32_t va)
+{
+    struct cpu *me = this_cpu();
+    uint32_t asked = 0;
+    flush_va = va;
+    for (uint32_t i = 0; i < MAX_CPUS; i++) {
+        struct cpu *c = &cpus[i];
+        if (c == me || !__atomic_load_n(&c->running, __ATOMIC_ACQUIRE))
+            continue;
+        __atomic_store_n(&c->flush_req, 1, __ATOMIC_RELEASE);
+        smp_ipi(c, VEC_FLUSH);
+        asked |= 1u << i;
+    }
+    uint64_t t0 = (boot_info.flags & BOOT_CPU_TSC) ? rdtsc() : 0;
+    for (uint32_t spins = 0; asked; spins++) {
+        for (uint32_t m = asked; m; m &= m - 1) {
+            uint32_t i = (uint32_t)__builtin_ctz(m);
+            if (!__atomic_load_n(&cpus[i].flush_req, __ATOMIC_ACQUIRE))
+                asked &= ~(1u << i);
+        }
+        __asm__ volatile("pause");
+        if (asked && (spins & 0xFFFFF) == 0xFFFFF && lock_overdue(t0, spins))
+            panic("smp: CPU %u does not answer a TLB flush (page %08x)",
+                  (uint32_t)__builtin_ctz(asked), va);
+    }
 }

@@ -1,13 +1,17 @@
-/* The other CPUs: found through the ACPI MADT (or the Intel MP tables),
- * started with INIT-SIPI-SIPI on the same global kernel pages, GDT and
- * IDT. This is the first step of SMP (docs/DESIGN.md §4): they come online
- * and are parked; the inner core schedules on the boot CPU. */
+/* The CPUs: found through the ACPI MADT (or the Intel MP tables), started
+ * with INIT-SIPI-SIPI on the same global kernel pages, kernel page
+ * directory and IDT, each with its own GDT, TSS, idle thread and run
+ * queues (kernel/cpu.h), its local APIC timer, and IPIs between them
+ * (docs/DESIGN.md §4). */
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
 #include <stdint.h>
+#include "kernel/cpu.h"
 
-#define MAX_CPUS 8
 #define AP_TRAMP_PHYS 0x8000        /* the start page (SIPI vector 0x08) */
+#define VEC_RESCHED   0xF0          /* IPI: look at your run queues */
+#define VEC_FLUSH     0xF1          /* IPI: drop a kernel page from your TLB */
+#define VEC_LTIMER    0xF2          /* this CPU's local APIC timer */
 #define VEC_APIC_SPURIOUS 0xFF      /* the local APIC's spurious vector */
 
 /* What the trampoline (kernel/trampoline.asm) reads at its end. */
@@ -18,18 +22,31 @@ struct ap_params {
     uint32_t cpu;                   /* its index */
 };
 
-struct cpu_info {
-    uint8_t apic_id;
-    uint8_t online;                 /* it has reached ap_main (set by it) */
-};
-
-extern struct cpu_info cpus[MAX_CPUS];
 extern uint32_t cpu_count;          /* CPUs found (and allowed by cpus=) */
 
 /* Find the CPUs, start the others (at most limit in all; 0: no limit),
- * and say so in the log. Needs the timer (it waits in ticks). */
+ * and say so in the log. Needs the timer (it waits in ticks). They wait
+ * until smp_go. */
 void smp_init(uint32_t limit);
+/* Let the other CPUs into the scheduler (the boot thread holds the big
+ * lock meanwhile). */
+void smp_go(void);
 /* CPUs online now, the boot CPU included. */
 uint32_t smp_online(void);
+/* CPUs that run the scheduler. */
+uint32_t smp_running(void);
+/* The CPU a new process's thread runs on (docs/DESIGN.md §4): want (a CPU
+ * index, or -1 for the default), server (it has I/O rights). -1 if want
+ * names no running CPU. */
+int smp_place(int want, int server);
+/* Interrupt CPU c with vector (VEC_RESCHED). */
+void smp_ipi(struct cpu *c, uint32_t vector);
+/* End of a local APIC interrupt. */
+void lapic_eoi(void);
+/* Kernel page va was unmapped: drop it from every other running CPU's
+ * TLB, and wait until they have (the caller holds the big lock). */
+void smp_flush_kernel(uint32_t va);
+/* Answer a flush asked of this CPU (from the IPI or while spinning). */
+void smp_flush_answer(struct cpu *c);
 
 #endif

@@ -9,6 +9,7 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
+#include "kernel/lock.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "boot/panic.h"
@@ -128,8 +129,8 @@ int32_t SYSCALL_ABI sys_spawn(struct trap_frame *tf)
     if (!uargs)
         args[0] = 0;
     uint32_t priv = prio & ANT_SPAWN_PRIV, paged = prio & ANT_SPAWN_PAGED;
-    uint32_t rights = (prio >> 16) & 0xFF;
-    prio &= ~(uint32_t)(ANT_SPAWN_PRIV | ANT_SPAWN_PAGED | ANT_SPAWN_RIGHTS(0xFF));
+    uint32_t rights = (prio >> 16) & 0xFF, cpu = (prio >> 24) & 0xF;
+    prio &= ~(uint32_t)(ANT_SPAWN_PRIV | ANT_SPAWN_PAGED | ANT_SPAWN_RIGHTS(0xFF) | 0x0F000000u);
     if (prio >= NPRIO || prio < current->prio)   /* no child more urgent than me */
         return -ANT_EINVAL;
     if ((priv && !me()->priv) || (rights & ~(uint32_t)me()->rights))
@@ -139,7 +140,8 @@ int32_t SYSCALL_ABI sys_spawn(struct trap_frame *tf)
     if (!proc_may_take(me(), 0, pool_free_count(), proc_frame_reserve()))
         return -ANT_ENOMEM;
     return proc_spawn(name, args, (int)prio, me(),
-                      (priv ? PROC_PRIV : 0) | (paged ? PROC_PAGED : 0) | PROC_RIGHTS(rights));
+                      (priv ? PROC_PRIV : 0) | (paged ? PROC_PAGED : 0) | PROC_RIGHTS(rights) |
+                      (cpu ? PROC_CPU(cpu - 1) : 0));
 }
 
 int32_t SYSCALL_ABI sys_wait(struct trap_frame *tf)
@@ -284,7 +286,7 @@ int32_t SYSCALL_ABI sys_ioperm(struct trap_frame *tf)
     p->io_on = 1;
     p->devices = 1;
     tss_iomap_changed(&p->iomap);
-    tss_set_iomap(&p->iomap);
+    tss_set_iomap(this_cpu(), &p->iomap);
     return 0;
 }
 
@@ -434,26 +436,37 @@ int32_t SYSCALL_ABI sys_cpuinfo(struct trap_frame *tf)
 {
     uint32_t cpu = tf->ebx;
     struct ant_cpuinfo info;
-    uint64_t idle, now = (boot_info.flags & BOOT_CPU_TSC) ? rdtsc() : 0;
+    uint64_t now = (boot_info.flags & BOOT_CPU_TSC) ? rdtsc() : 0;
     if (cpu >= (cpu_count ? cpu_count : 1))
         return -ANT_EINVAL;
+    const struct cpu *c = &cpus[cpu];
     memset(&info, 0, sizeof info);
     info.cpu = cpu;
-    info.apic_id = cpus[cpu].apic_id;
-    if (cpu != 0) {                     /* parked: it has done nothing yet */
-        info.state = cpus[cpu].online ? ANT_CPU_PARKED : ANT_CPU_OFF;
-        info.ticks = timer_ticks();
-        info.idle_ticks = info.ticks;
-        return copy_to_user(tf->esi, &info, sizeof info);
-    }
-    sched_cpu_stats(&idle, &info.idle_ticks);
+    info.apic_id = c->apic_id;
+    info.state = c->running || cpu == 0 ? ANT_CPU_RUNNING : c->online ? ANT_CPU_PARKED : ANT_CPU_OFF;
     info.ticks = timer_ticks();
+    /* Halted now: the time so far counts (its own idle_tsc is updated
+     * when it wakes). */
+    uint64_t idle = c->idle_tsc + (c->idle_since && now > c->idle_since ? now - c->idle_since : 0);
+    info.idle_ticks = c->idle_ticks;
     info.tsc_lo = (uint32_t)now;
     info.tsc_hi = (uint32_t)(now >> 32);
     info.idle_lo = (uint32_t)idle;
     info.idle_hi = (uint32_t)(idle >> 32);
+    info.ipcs = c->ipcs;
+    info.switches = c->switches;
+    info.ipis = c->ipis;
+    for (int i = 0; i < MAX_THREADS; i++) {
+        const struct thread *t = thread_at(i);
+        info.threads += t->state != T_FREE && t->state != T_DEAD && t->cpu == cpu && t != c->idle;
+    }
+    if (cpu != 0 && !c->running) {
+        info.ticks = timer_ticks();
+        info.idle_ticks = info.ticks;
+    }
     return copy_to_user(tf->esi, &info, sizeof info);
 }
+
 
 int32_t SYSCALL_ABI sys_power(struct trap_frame *tf)
 {
@@ -486,7 +499,8 @@ static int32_t SYSCALL_ABI sys_nosys(struct trap_frame *tf)
 #define FLAGS_OWN   0
 #define FLAGS_SEND  0
 #define FLAGS_MSG   SYSCALL_IRET
-#define ENTRY_(nr, NAME, name, kind, ...) [nr] = { sys_##name, FLAGS_##kind },
+#define NOLOCK(nr) ((nr) == SYS_GETPID || (nr) == SYS_UPTIME ? SYSCALL_NOLOCK : 0)
+#define ENTRY_(nr, NAME, name, kind, ...) [nr] = { sys_##name, FLAGS_##kind | NOLOCK(nr) },
 #define PEER_ENTRY_(nr, NAME, name, kind, ...) [nr] = { PEER_##kind(name), FLAGS_##kind },
 const struct syscall syscall_table[SYS_NCALLS] = { ANT_SYSCALLS(ENTRY_) };
 const struct syscall syscall_peer_table[SYS_NCALLS] = { ANT_SYSCALLS(PEER_ENTRY_) };
@@ -505,15 +519,21 @@ void syscall_dispatch(struct trap_frame *tf)
 /* sysenter_entry found no valid return address on the user stack. */
 void sysenter_bad_stack(struct trap_frame *tf)
 {
+    bkl_take(this_cpu(), "a bad sysenter");
     proc_fault(VEC_GP, "sysenter with a bad stack pointer", 0, tf->user_esp);
+}
+
+void syscall_init_cpu(struct cpu *c)
+{
+    if (!(boot_info.flags & BOOT_CPU_SEP))
+        return;
+    wrmsr(MSR_SYSENTER_CS, SEL_KCODE);
+    wrmsr(MSR_SYSENTER_ESP, (uint32_t)&c->sysenter.esp0);
+    wrmsr(MSR_SYSENTER_EIP, (uint32_t)sysenter_entry);
 }
 
 void syscall_init(void)
 {
     pool_total = pool_free_count();
-    if (!(boot_info.flags & BOOT_CPU_SEP))
-        return;
-    wrmsr(MSR_SYSENTER_CS, SEL_KCODE);
-    wrmsr(MSR_SYSENTER_ESP, (uint32_t)tss_esp0_slot());
-    wrmsr(MSR_SYSENTER_EIP, (uint32_t)sysenter_entry);
+    syscall_init_cpu(this_cpu());
 }

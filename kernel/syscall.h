@@ -22,6 +22,8 @@ struct syscall {
     uint32_t flags;
 };
 #define SYSCALL_IRET 0x1            /* leave by iret: edx carries a message's run */
+#define SYSCALL_NOLOCK 0x2          /* runs without the big lock: it reads only the
+                                       caller's own state (getpid, uptime) */
 
 /* Indexed by call number (eax): every call; and for eax with a peer in
  * bits 8-31, indexed by its low byte: the IPC calls, ENOSYS for the rest.
@@ -31,8 +33,11 @@ extern const struct syscall syscall_table[SYS_NCALLS], syscall_peer_table[SYS_NC
 /* Where sysenter enters the inner core (trapstubs.asm). */
 void sysenter_entry(void);
 
-/* Set up the sysenter entry when the CPU has it. */
+/* Set up the sysenter entry when the CPU has it (this CPU, the boot one). */
 void syscall_init(void);
+struct cpu;
+/* ... on CPU c, which is this one. */
+void syscall_init_cpu(struct cpu *c);
 /* Run the call in tf->eax with arguments from tf; result into tf->eax. */
 void syscall_dispatch(struct trap_frame *tf);
 

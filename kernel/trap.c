@@ -7,6 +7,8 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
+#include "kernel/lock.h"
+#include "kernel/timer.h"
 #include "kernel/syscall.h"
 #include "boot/x86.h"
 
@@ -193,9 +195,41 @@ static int sysenter_single_step(struct trap_frame *tf)
     return 1;
 }
 
+/* The local APIC's own vectors: IPIs and its timer. */
+static void handle_apic(struct trap_frame *tf, struct cpu *c)
+{
+    sched_idle_end();
+    lapic_eoi();
+    if (tf->vector == VEC_LTIMER) {
+        sched_tick_local();
+        return;
+    }
+    c->ipis++;                      /* VEC_RESCHED: need_resched is set, or the
+                                       idle loop looks at its queues */
+}
+
+/* Is this system call one that runs without the big lock? */
+static int syscall_nolock(const struct trap_frame *tf)
+{
+    return tf->eax < SYS_NCALLS && (syscall_table[tf->eax].flags & SYSCALL_NOLOCK);
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
     int from_user = (tf->cs & 3) == 3;
+    struct cpu *c = this_cpu();
+    if (tf->vector == VEC_FLUSH) {  /* answered without the lock: its holder waits */
+        smp_flush_answer(c);
+        lapic_eoi();
+        return;
+    }
+    if (tf->vector == VEC_SYSCALL && from_user && syscall_nolock(tf)) {
+        syscall_dispatch(tf);
+        return;
+    }
+    int took = !bkl_held(c);
+    if (took)
+        bkl_take(c, "a trap");
     if (tf->vector == VEC_NMI) {
         kprintf("trap: NMI (hardware error reported by the chipset) ignored\n");
     } else if (tf->vector == VEC_MACHINE_CHECK) {
@@ -204,6 +238,8 @@ void trap_dispatch(struct trap_frame *tf)
         handle_irq(tf);
     } else if (tf->vector == VEC_SYSCALL && from_user) {
         syscall_dispatch(tf);
+    } else if (tf->vector == VEC_RESCHED || tf->vector == VEC_LTIMER) {
+        handle_apic(tf, c);
     } else if (tf->vector == VEC_APIC_SPURIOUS) {
         /* the local APIC's: no EOI, nothing to do (not on the syscall path) */
     } else if (!from_user) {
@@ -214,4 +250,6 @@ void trap_dispatch(struct trap_frame *tf)
     }
     if (from_user)
         sched_preempt_point();
+    if (took)
+        bkl_drop();
 }

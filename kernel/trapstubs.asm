@@ -41,11 +41,12 @@ trap_return:
     add esp, 8                  ; vector, error code
     iretd
 
-; A new user thread's first return from switch_context lands here.
-extern sched_after_switch
+; A new user thread's first return from switch_context lands here; it
+; gives back the big lock on its way to ring 3.
+extern sched_enter_user
 global thread_start_user
 thread_start_user:
-    call sched_after_switch
+    call sched_enter_user
     jmp trap_return
 
 %assign i 0
@@ -79,12 +80,16 @@ trap_stubs:
 ; by sysexit, or by iret for the calls whose slot says SYSCALL_IRET: they
 ; return a message, whose run is in EDX, and sysexit takes EDX for the EIP.
 ; EFLAGS.IF is off throughout and set again in the instruction before the
-; way out.
+; way out. The big lock (kernel/lock.c) is taken around the call, unless
+; its slot says SYSCALL_NOLOCK; ESI holds this CPU's struct cpu (found
+; from the task register, kernel/cpu.h) across it, which C keeps.
 extern syscall_table
 extern syscall_peer_table
-extern sched_need_resched
 extern sched_preempt_point
 extern sysenter_bad_stack
+extern big_lock
+extern cpu_by_sel
+extern lock_spin
 
 section .text
 global sysenter_entry
@@ -113,11 +118,23 @@ sysenter_entry:
     jae .peer
     lea ebx, [syscall_table + eax * SYSCALL_SIZE]
 .call:                          ; ebx: the call's slot (C keeps ebx)
+    test byte [ebx + SYSCALL_FLAGS], SYSCALL_NOLOCK
+    jnz .nolock
+    str si
+    movzx esi, si
+    mov esi, [cpu_by_sel + esi] ; this CPU (C keeps esi)
+    xor eax, eax
+    lock cmpxchg [big_lock + LOCK_HOLDER], esi
+    jnz .contended
+.locked:
+    mov dword [big_lock + LOCK_WHERE], where_sysenter
     mov eax, esp                ; struct trap_frame * (SYSCALL_ABI: in eax)
     call [ebx + SYSCALL_FN]
     mov [esp + TF_EAX], eax
-    cmp dword [sched_need_resched], 0
+    cmp dword [esi + CPU_RESCHED], 0
     jne .preempt
+.unlock:
+    mov dword [big_lock + LOCK_HOLDER], 0
 .leave:
     test dword [ebx + SYSCALL_FLAGS], SYSCALL_IRET
     jnz .leave_iret
@@ -146,6 +163,17 @@ sysenter_entry:
     jmp .sysexit
 .preempt:
     call sched_preempt_point
+    jmp .unlock
+.contended:
+    push esi
+    push big_lock
+    call lock_spin
+    add esp, 8
+    jmp .locked
+.nolock:                        ; reads only the caller's own state
+    mov eax, esp
+    call [ebx + SYSCALL_FN]
+    mov [esp + TF_EAX], eax
     jmp .leave
 .bad_return:                    ; no return address: finish the frame, then
     push 0                      ; the program is killed
@@ -161,5 +189,8 @@ sysenter_entry:
 
 section .ex_table progbits alloc noexec nowrite align=4
     dd .load_return, .bad_return
+
+section .rodata
+where_sysenter: db "a system call (sysenter)", 0
 
 section .note.GNU-stack noalloc noexec nowrite progbits

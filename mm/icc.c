@@ -153,8 +153,16 @@ int icc_prepare(struct vm *to, uint32_t run)
 /* After unmapping pages [first, first+n) of vm: drop stale TLB entries. */
 static void flush(const struct vm *vm, uint32_t first, uint32_t n)
 {
-    if (read_cr3() != vm->pd)
+    if (read_cr3() != vm->pd) {
+        /* The sender of a run is the thread running on this CPU, and no
+         * other CPU can hold its user TLB entries (one thread a process,
+         * a CR3 load on every switch, the idle thread on the kernel's
+         * directory): no IPI. A space that is not live here must not be
+         * live anywhere (docs/DESIGN.md §4). */
+        if (vm_live_elsewhere && vm_live_elsewhere(vm))
+            panic("icc: ICC pages moved out of a space that runs on another CPU");
         return;                     /* not live: its next CR3 load flushes */
+    }
     if (n > FLUSH_ONE_BY_ONE) {
         write_cr3(vm->pd);          /* ICC pages are never global */
         return;

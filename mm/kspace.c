@@ -10,9 +10,16 @@
 
 struct kernel_tables ktables __attribute__((aligned(PAGE_SIZE)));
 
-static uint16_t window_stack[WINDOW_COUNT];  /* free window slots */
-static uint32_t window_top;                  /* slots on the stack */
-static int window_ready;
+/* Each CPU has its own windows (slots cpu * WINDOWS_PER_CPU onwards): a
+ * window is only ever touched by the CPU that maps it, so dropping it from
+ * that CPU's TLB is enough, with no IPI, as for any per-CPU mapping. */
+#define WINDOWS_PER_CPU (WINDOW_COUNT / MAX_CPUS)
+struct window_pool {
+    uint16_t stack[WINDOWS_PER_CPU];         /* free window slots */
+    uint32_t top;                            /* slots on the stack */
+    int ready;
+};
+static struct window_pool windows[MAX_CPUS];
 
 void kspace_finish_boot(void)
 {
@@ -37,10 +44,19 @@ void kspace_map(uint32_t va, uint32_t pa)
     *pte = (pa & PTE_FRAME_MASK) | PTE_P | PTE_W | g;
 }
 
-void kspace_unmap(uint32_t va)
+void (*kspace_remote_flush)(uint32_t va);
+
+static void unmap_local(uint32_t va)
 {
     *kspace_pte(va) = 0;
     invlpg(va);
+}
+
+void kspace_unmap(uint32_t va)
+{
+    unmap_local(va);
+    if (kspace_remote_flush)
+        kspace_remote_flush(va);    /* the other CPUs' TLBs too */
 }
 
 uint32_t kspace_lookup(uint32_t va)
@@ -57,15 +73,17 @@ uint32_t kspace_lookup(uint32_t va)
 void *window_map(uint32_t pa)
 {
     uint32_t fl = irq_save();
-    if (!window_ready) {
-        for (uint32_t i = 0; i < WINDOW_COUNT; i++)
-            window_stack[i] = (uint16_t)(WINDOW_COUNT - 1 - i);
-        window_top = WINDOW_COUNT;
-        window_ready = 1;
+    uint32_t cpu = cpu_index();
+    struct window_pool *w = &windows[cpu];
+    if (!w->ready) {
+        for (uint32_t i = 0; i < WINDOWS_PER_CPU; i++)
+            w->stack[i] = (uint16_t)(cpu * WINDOWS_PER_CPU + WINDOWS_PER_CPU - 1 - i);
+        w->top = WINDOWS_PER_CPU;
+        w->ready = 1;
     }
-    if (window_top == 0)
-        panic("window_map: all %u windows in use", WINDOW_COUNT);
-    uint32_t va = WINDOW_VIRT + (uint32_t)window_stack[--window_top] * PAGE_SIZE;
+    if (w->top == 0)
+        panic("window_map: all %u windows of CPU %u in use", WINDOWS_PER_CPU, cpu);
+    uint32_t va = WINDOW_VIRT + (uint32_t)w->stack[--w->top] * PAGE_SIZE;
     kspace_map(va, pa);
     irq_restore(fl);
     return (void *)va;
@@ -73,20 +91,25 @@ void *window_map(uint32_t pa)
 
 void window_unmap(void *p)
 {
-    uint32_t va = (uint32_t)p & PTE_FRAME_MASK;
-    if (va < WINDOW_VIRT || va >= WINDOW_VIRT + WINDOW_COUNT * PAGE_SIZE)
-        panic("window_unmap: %08x is not a window", va);
+    uint32_t va = (uint32_t)p & PTE_FRAME_MASK, cpu = cpu_index();
+    uint32_t slot = (va - WINDOW_VIRT) / PAGE_SIZE;
+    if (va < WINDOW_VIRT || va >= WINDOW_VIRT + WINDOW_COUNT * PAGE_SIZE ||
+        slot / WINDOWS_PER_CPU != cpu)
+        panic("window_unmap: %08x is not a window of CPU %u", va, cpu);
     uint32_t fl = irq_save();
     if (!(*kspace_pte(va) & PTE_P))
         panic("window_unmap: window %08x is not mapped", va);
-    kspace_unmap(va);
-    window_stack[window_top++] = (uint16_t)((va - WINDOW_VIRT) / PAGE_SIZE);
+    unmap_local(va);
+    windows[cpu].stack[windows[cpu].top++] = (uint16_t)slot;
     irq_restore(fl);
 }
 
 uint32_t window_in_use(void)
 {
-    return window_ready ? WINDOW_COUNT - window_top : 0;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < MAX_CPUS; i++)
+        n += windows[i].ready ? WINDOWS_PER_CPU - windows[i].top : 0;
+    return n;
 }
 
 void *kspace_map_screen(struct screen_mode *m)

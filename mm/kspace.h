@@ -17,6 +17,9 @@ void kspace_finish_boot(void);
 void kspace_map(uint32_t va, uint32_t pa);
 /* Unmap the kernel page at va and flush it from the TLB. */
 void kspace_unmap(uint32_t va);
+/* Set once other CPUs run (kernel/smp.c): drops va from their TLBs, since
+ * kernel pages are shared (and global). */
+extern void (*kspace_remote_flush)(uint32_t va);
 /* Physical page behind kernel address va, or 0 when nothing is mapped. */
 uint32_t kspace_lookup(uint32_t va);
 /* The PTE for kernel address va (va must be in the page-table part). */

@@ -32,9 +32,18 @@ void frame_copy(uint32_t to, uint32_t from)
     window_unmap(t);
 }
 
+int (*vm_live_elsewhere)(const struct vm *vm);
+
+/* Is vm the space this CPU runs in? Its TLB entries are then this CPU's
+ * to drop. A space live on another CPU is never unmapped from: the inner
+ * core waits for it instead (docs/DESIGN.md §4), and this checks it. */
 static int vm_live(const struct vm *vm)
 {
-    return read_cr3() == vm->pd;
+    if (read_cr3() == vm->pd)
+        return 1;
+    if (vm_live_elsewhere && vm_live_elsewhere(vm))
+        panic("vm: a mapping removed from a space that runs on another CPU (no shootdown)");
+    return 0;
 }
 
 int vm_create(struct vm *vm, uint16_t owner)

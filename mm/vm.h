@@ -17,6 +17,9 @@ int vm_create(struct vm *vm, uint16_t owner);
 void vm_destroy(struct vm *vm);
 /* Map frame pa at user address va with PTE flags (P and U are added). */
 int vm_map(struct vm *vm, uint32_t va, uint32_t pa, uint32_t flags);
+/* Set by the scheduler: does vm run on another CPU now? (Its TLB there may
+ * hold its pages.) Removing a mapping from such a space panics. */
+extern int (*vm_live_elsewhere)(const struct vm *vm);
 /* Unmap va (with invlpg when the space is live); returns the frame or 0. */
 uint32_t vm_unmap(struct vm *vm, uint32_t va);
 /* Is there a page table for va's 4MB? */

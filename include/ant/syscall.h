@@ -157,6 +157,11 @@ ANT_SYSCALLS(ANT_SYSCALL_DENSE_)
 #define ANT_POWER_HALT   1          /* "system halted": safe to switch off */
 #define ANT_POWER_REBOOT 2          /* restart the PC */
 #define ANT_SPAWN_RIGHTS(r) (((unsigned)(r) & 0xFFu) << 16)
+/* SYS_SPAWN: or ANT_SPAWN_CPU(n) into prio to run the child on CPU n (EINVAL
+ * if CPU n does not schedule); without it the inner core places it:
+ * processes with I/O rights on CPU 0, the others on the other CPUs in
+ * turn (docs/DESIGN.md §4). */
+#define ANT_SPAWN_CPU(n) ((((unsigned)(n) + 1) & 0xFu) << 24)
 #define ANT_RIGHT_MANAGE  0x01  /* the process manager's PM_KILL, PM_CRASH, PM_REPLACE */
 #define ANT_RIGHT_CONSOLE 0x02  /* CON_FOREGROUND: who reads the console's lines */
 #define ANT_RIGHT_RESERVE 0x04  /* the last process slots, frames and ICC pages,
@@ -297,6 +302,7 @@ struct ant_procinfo {
     unsigned cpu_ticks;         /* ticks it has run */
     unsigned flags;             /* ANT_PI_* */
     unsigned rights;            /* ANT_RIGHT_*, as given at spawn */
+    unsigned cpu;               /* the CPU its thread runs on */
 };
 #define ANT_PI_PAGER 0x1            /* the pager (SYS_VM_PAGER): the inner core says so */
 #define ANT_PI_MANAGER 0x2          /* the process manager: the process the inner core
@@ -312,9 +318,13 @@ struct ant_cpuinfo {
     unsigned idle_lo, idle_hi;  /* TSC cycles spent halted, waiting for an interrupt */
     unsigned apic_id;           /* its local APIC's id (0 without one) */
     unsigned state;             /* ANT_CPU_* */
+    unsigned ipcs;              /* IPC calls made on it */
+    unsigned switches;          /* thread switches on it */
+    unsigned ipis;              /* inter-processor interrupts it took */
+    unsigned threads;           /* threads placed on it, alive now */
 };
 #define ANT_CPU_RUNNING 0           /* it runs the scheduler */
-#define ANT_CPU_PARKED  1           /* started, halted until SMP scheduling comes */
+#define ANT_CPU_PARKED  1           /* started, not (yet) scheduling */
 #define ANT_CPU_OFF     2           /* named by the firmware, did not start */
 
 /* SYS_SCREEN: what the boot loader set up (kind 0: nothing to draw on;

@@ -260,6 +260,8 @@ static int unmapped(uint32_t i, int32_t r)
         clock_release(&clk, i);
         return 0;
     }
+    if (r == -ANT_EAGAIN)               /* it runs on another CPU now: later */
+        return 1;
     if (r == -ANT_EBUSY) {              /* pinned by the inner core's rules */
         clock_pin(&clk, i, 1);
         return 1;

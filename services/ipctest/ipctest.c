@@ -168,6 +168,61 @@ static void t_sender_loses_access(void)
     CHECK(stop(sink));
 }
 
+/* The CPUs that schedule. */
+static uint32_t ncpus(void)
+{
+    struct ant_cpuinfo c;
+    uint32_t n = 0;
+    while (ant_cpuinfo(n, &c) == 0 && c.state == ANT_CPU_RUNNING)
+        n++;
+    return n ? n : 1;
+}
+
+static int32_t peer_on(uint32_t cpu, const char *what, int32_t n)
+{
+    char args[64];
+    struct ant_procinfo pi;
+    fmt_snprintf(args, sizeof args, "%s %d", what, n);
+    int32_t pid = ant_spawn("ipcpeer", !strcmp(what, "sink") || !strcmp(what, "echo") ? what : args,
+                            PEER_PRIO | ANT_SPAWN_CPU(cpu));
+    if (pid > 0 && (ant_procinfo((uint32_t)pid % 64, &pi) != 0 || pi.cpu != cpu))
+        check_fail(__LINE__, "a peer placed on the wrong CPU");
+    return pid;
+}
+
+/* For every CPU: a sender there gives a run to a sink on the next CPU,
+ * and then faults on the page it had just written: its mapping left with
+ * the run, on the only CPU that could hold it in a TLB, with no IPI. */
+static void t_sender_loses_access_every_cpu(void)
+{
+    uint32_t n = ncpus();
+    for (uint32_t k = 0; k < n; k++) {
+        int32_t sink = peer_on((k + 1) % n, "sink", 0);
+        CHECK(sink > 0);
+        int32_t t = peer_on(k, "touch", sink);
+        CHECK(t > 0);
+        CHECK(status_of(t) == ANT_KILLED_BASE + 14);
+        CHECK(stop(sink));
+    }
+    CHECK(ant_spawn("ipcpeer", "echo", PEER_PRIO | ANT_SPAWN_CPU(n)) == -ANT_EINVAL);
+}
+
+/* Calls between every pair of CPUs: words there and back. */
+static void t_calls_across_cpus(void)
+{
+    uint32_t n = ncpus();
+    for (uint32_t k = 0; k < n; k++) {
+        int32_t e = peer_on(k, "echo", 0);
+        CHECK(e > 0);
+        for (uint32_t i = 0; i < 200; i++) {
+            struct ant_msg m = { { i, i + 1, i + 2, i + 3 }, 0 };
+            CHECK(ant_call(e, &m) == e);
+            CHECK(m.w[0] == i + 1 && m.w[3] == i + 4);
+        }
+        CHECK(stop(e));
+    }
+}
+
 /* Runs of 1, 2, 17 and 256 pages, content checked in the receiver. */
 static void t_runs_of_sizes(void)
 {
@@ -561,6 +616,8 @@ int main(const char *args)
     run("both_entries", t_both_entries);
     run("transfer_bytes_and_pointers", t_transfer_bytes_and_pointers);
     run("sender_loses_access", t_sender_loses_access);
+    run("sender_loses_access_every_cpu", t_sender_loses_access_every_cpu);
+    run("calls_across_cpus", t_calls_across_cpus);
     run("runs_of_1_2_17_256", t_runs_of_sizes);
     run("chain_a_b_c_a", t_chain);
     run("refusals_change_nothing", t_refusals);

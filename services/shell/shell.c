@@ -149,10 +149,10 @@ static void cmd_ps(int argc, char **argv)
 {
     (void)argc, (void)argv;
     int n = collect_procs();
-    con_printf("  PID  PPID NAME         STATE   PAGES   ICC\n");
+    con_printf("  PID  PPID NAME         STATE  CPU  PAGES   ICC\n");
     for (int i = 0; i < n; i++)
-        con_printf("%5u %5u %-12s %-6s %6u %5u\n", procs[i].pid, procs[i].ppid, procs[i].name,
-                   state_of(&procs[i]), procs[i].pages, procs[i].icc_pages);
+        con_printf("%5u %5u %-12s %-6s %3u %6u %5u\n", procs[i].pid, procs[i].ppid, procs[i].name,
+                   state_of(&procs[i]), procs[i].cpu, procs[i].pages, procs[i].icc_pages);
     con_printf("ps: %d processes\n", n);
 }
 
@@ -236,7 +236,8 @@ static void cmd_progs(int argc, char **argv)
     con_printf("progs: %u programs\n", i);
 }
 
-/* cpus: each CPU, what it does, how much of the time it has been idle. */
+/* cpus: each CPU, what it does, how much of the time it has been idle,
+ * what it has run. */
 static void cmd_cpus(int argc, char **argv)
 {
     static const char *const what[] = {[ANT_CPU_RUNNING] = "running", [ANT_CPU_PARKED] = "parked",
@@ -245,8 +246,10 @@ static void cmd_cpus(int argc, char **argv)
     (void)argc, (void)argv;
     for (uint32_t i = 0; ant_cpuinfo(i, &c) == 0; i++) {
         uint32_t pct = c.ticks ? (uint32_t)((uint64_t)c.idle_ticks * 100 / c.ticks) : 0;
-        con_printf("cpus: cpu %u: APIC id %u, %s, idle %u%% of %u ticks\n", i, c.apic_id,
-                   c.state <= ANT_CPU_OFF ? what[c.state] : "?", pct, c.ticks);
+        con_printf("cpus: cpu %u: APIC id %u, %s, idle %u%% of %u ticks, %u threads, "
+                   "%u IPC calls, %u switches, %u IPIs\n", i, c.apic_id,
+                   c.state <= ANT_CPU_OFF ? what[c.state] : "?", pct, c.ticks, c.threads, c.ipcs,
+                   c.switches, c.ipis);
     }
 }
 
@@ -363,7 +366,7 @@ static const struct command commands[] = {
     {"ps", "ps", "the processes", 0, 0, cmd_ps},
     {"mem", "mem", "memory use, and the inner core's checks", 0, 0, cmd_mem},
     {"vmstat", "vmstat", "the pager: frames, faults, paging, steals, slots", 0, 0, cmd_vmstat},
-    {"cpus", "cpus", "the CPUs: running or parked, idle time", 0, 0, cmd_cpus},
+    {"cpus", "cpus", "the CPUs: idle time, threads, IPC calls, switches", 0, 0, cmd_cpus},
     {"progs", "progs", "the programs on the image", 0, 0, cmd_progs},
     {"run", "run NAME [ARGS] [&]", "run a program and wait for it (&: don't)", 1, -1, cmd_run},
     {"kill", "kill ID", "end a process", 1, 1, cmd_kill},

@@ -372,15 +372,20 @@ static void t_alarm_and_notes(void)
 static void t_cpuinfo(void)
 {
     struct ant_cpuinfo a, b;
+    struct ant_procinfo me;
     uint32_t n = 0;                             /* each CPU, then EINVAL past the last */
     for (; n < 64 && ant_cpuinfo(n, &a) == 0; n++)
-        CHECK(a.cpu == n && (n ? a.state == ANT_CPU_PARKED || a.state == ANT_CPU_OFF
-                               : a.state == ANT_CPU_RUNNING));
+        CHECK(a.cpu == n && (a.state == ANT_CPU_RUNNING || (n && a.state == ANT_CPU_OFF)));
     CHECK(n >= 1 && n <= 8 && ant_cpuinfo(n, &a) == -ANT_EINVAL);
     CHECK(ant_cpuinfo(0, (struct ant_cpuinfo *)0xC0000000) == -ANT_EFAULT);
-    CHECK(ant_cpuinfo(0, &a) == 0 && a.cpu == 0);
-    CHECK(ant_sleep(10) == 0);              /* nobody else runs: the CPU idles */
-    CHECK(ant_cpuinfo(0, &b) == 0);
+    CHECK(ant_procinfo(ant_getpid() % 64, &me) == 0 && me.cpu < n);
+    CHECK(ant_cpuinfo(me.cpu, &a) == 0 && a.cpu == me.cpu && a.threads >= 1);
+    struct ant_msg m = { 0 };
+    CHECK(ant_recv((int32_t)ant_getpid(), &m) == -ANT_EINVAL);  /* an IPC call on my CPU */
+    CHECK(ant_cpuinfo(me.cpu, &b) == 0 && b.ipcs > a.ipcs);
+    CHECK(ant_cpuinfo(me.cpu, &a) == 0);
+    CHECK(ant_sleep(10) == 0);              /* nobody else runs here: my CPU idles */
+    CHECK(ant_cpuinfo(me.cpu, &b) == 0);
     CHECK(b.ticks >= a.ticks + 10 && b.idle_ticks >= a.idle_ticks + 5);
     uint64_t ta = a.tsc_lo | (uint64_t)a.tsc_hi << 32, tb = b.tsc_lo | (uint64_t)b.tsc_hi << 32;
     uint64_t ia = a.idle_lo | (uint64_t)a.idle_hi << 32, ib = b.idle_lo | (uint64_t)b.idle_hi << 32;

@@ -1,0 +1,75 @@
+/* Per-CPU state (docs/DESIGN.md §4): one struct cpu for each CPU, in the
+ * data area; this_cpu() finds the running CPU's from its task register. */
+#ifndef KERNEL_CPU_H
+#define KERNEL_CPU_H
+#include <stdint.h>
+#include "boot/x86_bits.h"
+#include "kernel/gdt.h"
+
+#define NPRIO 8                     /* 0 is the most urgent */
+#define GDT_ENTRIES (SEL_TSS / 8 + MAX_CPUS)   /* CPU i's TSS is entry SEL_TSS/8 + i */
+
+struct thread;
+
+struct runqueue {
+    struct thread *head, *tail;
+};
+
+struct cpu {
+    /* Read by the assembly (kernel/asmdefs.c gives their offsets). */
+    uint32_t need_resched;          /* switch on the way back to user mode */
+    struct thread *cur;             /* the thread running here (current) */
+    /* The rest: C only. */
+    uint32_t index;
+    uint8_t apic_id;
+    uint8_t online;                 /* it has reached ap_main (set by it) */
+    uint8_t running;                /* it runs the scheduler */
+    uint8_t fpu_open;               /* CR0.TS is clear: current owns the FPU */
+    struct thread *idle;
+    struct thread *reap_pending;    /* a dead thread whose stack to free */
+    struct thread *fpu_owner;       /* whose state this FPU's registers hold */
+    struct runqueue rq[NPRIO];
+    uint32_t nready;                /* threads on rq */
+    uint64_t idle_tsc;              /* cycles halted in the idle loop */
+    uint64_t idle_since;            /* TSC when it halted; 0: not halted */
+    uint32_t idle_ticks;            /* its ticks that found the idle thread */
+    uint32_t ticks;                 /* its own timer ticks */
+    uint32_t ipcs;                  /* IPC calls made here */
+    uint32_t switches;              /* thread switches here */
+    uint32_t ipis;                  /* inter-processor interrupts it took */
+    volatile uint32_t flush_req;    /* a kernel TLB flush asked of it */
+    const struct iomap *iomap_loaded;   /* its chunks are in tss */
+    uint32_t chunks_loaded;         /* chunks of tss.iomap that grant */
+    uint64_t gdt[GDT_ENTRIES];
+    struct sysenter_stack sysenter;
+    struct tss_io tss;
+};
+
+extern struct cpu cpus[MAX_CPUS];
+
+/* cpu_by_sel[sel / 8].cpu: the CPU whose TSS selector is sel (entry 0:
+ * CPU 0, for the time before its TSS is loaded). 8 bytes an entry, so the
+ * selector itself is the offset. */
+struct cpu_slot {
+    struct cpu *cpu;
+    uint32_t pad;
+};
+extern struct cpu_slot cpu_by_sel[GDT_ENTRIES];
+
+/* The running CPU. Not volatile: a thread never changes CPU (docs/DESIGN.md
+ * §4), so the compiler may keep the answer for a whole function. */
+static inline struct cpu *this_cpu(void)
+{
+    uint32_t sel;
+    __asm__("str %w0\n\tmovzwl %w0, %0" : "=r"(sel));
+    return *(struct cpu **)((char *)cpu_by_sel + sel);
+}
+
+/* The ring-0 stack CPU c switches to on a trap from ring 3 or sysenter. */
+static inline void cpu_set_kernel_stack(struct cpu *c, uint32_t esp0)
+{
+    c->tss.tss.esp0 = esp0;
+    c->sysenter.esp0 = esp0;
+}
+
+#endif
