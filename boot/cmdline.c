@@ -47,8 +47,8 @@ static int set_init(struct kconfig *cfg, const char *val, size_t len)
     return 0;
 }
 
-/* cpus=N: 1 to 255. */
-static int set_cpus(struct kconfig *cfg, const char *val, size_t len)
+/* A decimal of 1 to 3 digits in [lo, 255] into *out; -1 if it is not. */
+static int small_number(const char *val, size_t len, uint32_t lo, uint32_t *out)
 {
     uint32_t n = 0;
     if (len == 0 || len > 3)
@@ -58,15 +58,32 @@ static int set_cpus(struct kconfig *cfg, const char *val, size_t len)
             return -1;
         n = n * 10 + (uint32_t)(val[i] - '0');
     }
-    if (n == 0 || n > 255)
+    if (n < lo || n > 255)
         return -1;
-    cfg->cpus = n;
+    *out = n;
+    return 0;
+}
+
+/* cpus=N: 1 to 255. */
+static int set_cpus(struct kconfig *cfg, const char *val, size_t len)
+{
+    return small_number(val, len, 1, &cfg->cpus);
+}
+
+/* cpu_absent=ID: 0 to 254, an APIC id that no CPU has. */
+static int set_cpu_absent(struct kconfig *cfg, const char *val, size_t len)
+{
+    uint32_t id;
+    if (small_number(val, len, 0, &id) || id == 255)
+        return -1;
+    cfg->cpu_absent = id + 1;
     return 0;
 }
 
 static const struct option options[] = {
     { "icc_size", set_icc_size },
     { "cpus", set_cpus },
+    { "cpu_absent", set_cpu_absent },
     { "test", set_test },
     { "init", set_init },
 };

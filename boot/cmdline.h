@@ -14,6 +14,9 @@ struct kconfig {
     char test[CMDLINE_TEST_MAX];    /* test selector; empty: normal boot */
     char init[CMDLINE_INIT_MAX];    /* init's argument string; empty: the default */
     uint32_t cpus;                  /* at most this many CPUs (cpus=N); 0: all */
+    uint32_t cpu_absent;            /* cpu_absent=ID: APIC id + 1 of a CPU to name
+                                       besides the table's, one that never answers
+                                       (for tests); 0: none */
 };
 
 /* The options this boot was started with (kernel/main.c). */

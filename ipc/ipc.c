@@ -76,18 +76,19 @@ static inline int awaits_reply(const struct thread *c, uint32_t mine)
  * choice to the scheduler otherwise. Returns what I am woken with (0 for a
  * send: it is done).
  */
-static inline __attribute__((always_inline)) int32_t hand_off(struct thread *me, struct thread *to,
-                                                              uint8_t state, uint32_t peer)
+static inline __attribute__((always_inline)) int32_t hand_off(struct cpu *cpu, struct thread *me,
+                                                              struct thread *to, uint8_t state,
+                                                              uint32_t peer)
 {
     to->ipc_state = IPC_NONE;
     to->wait_result = (int32_t)me->proc->pid;
     me->ipc_state = state;
     me->ipc_peer = peer;
     if (state == IPC_NONE)
-        sched_requeue_current();
+        sched_requeue_current(cpu);
     else
         me->state = T_BLOCKED;
-    sched_switch_to(me, to);
+    sched_switch_to(cpu, me, to);
     return state == IPC_NONE ? 0 : me->wait_result;
 }
 
@@ -103,11 +104,12 @@ static inline int same_level(const struct thread *a, const struct thread *b)
     return x == y;
 }
 
-static inline __attribute__((always_inline)) int32_t pass_on(struct thread *me, struct thread *to,
-                                                             uint8_t state, uint32_t peer)
+static inline __attribute__((always_inline)) int32_t pass_on(struct cpu *cpu, struct thread *me,
+                                                             struct thread *to, uint8_t state,
+                                                             uint32_t peer)
 {
     if (same_level(to, me))
-        return hand_off(me, to, state, peer);
+        return hand_off(cpu, me, to, state, peer);
     to->ipc_state = IPC_NONE;
     sched_wake(to, (int32_t)me->proc->pid);
     me->ipc_state = state;
@@ -202,9 +204,10 @@ static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
 /* Deliver the message in tf to its destination, or wait on its queue until
  * it receives; with call, then wait for the reply. Inline in both users,
  * for a constant `call`. */
-static inline __attribute__((always_inline)) int32_t send_or_call(struct trap_frame *tf, int call)
+static inline __attribute__((always_inline)) int32_t send_or_call(struct cpu *cpu,
+                                                                  struct trap_frame *tf, int call)
 {
-    struct thread *me = current, *r;
+    struct thread *me = cpu->cur, *r;
     int err = check_send(tf, &r);
     if (err)
         return err;
@@ -218,18 +221,19 @@ static inline __attribute__((always_inline)) int32_t send_or_call(struct trap_fr
     err = transfer(me->proc, tf, r);
     if (err)
         return err;
-    return pass_on(me, r, call ? IPC_REPLY_WAIT : IPC_NONE, dest);
+    return pass_on(cpu, me, r, call ? IPC_REPLY_WAIT : IPC_NONE, dest);
 }
 
 int32_t SYSCALL_ABI sys_send(struct trap_frame *tf)
 {
-    this_cpu()->ipcs++;
-    return send_or_call(tf, 0);
+    struct cpu *cpu = this_cpu();
+    __asm__("incl %0" : "+m"(cpu->ipcs));
+    return send_or_call(cpu, tf, 0);
 }
 
 static __attribute__((noinline)) int32_t call_slow(struct trap_frame *tf)
 {
-    return send_or_call(tf, 1);
+    return send_or_call(this_cpu(), tf, 1);
 }
 
 /* The fast paths below are guard clauses over the predicates above: the
@@ -243,7 +247,7 @@ FAST_PATH int32_t SYSCALL_ABI sys_call(struct trap_frame *tf)
 {
     struct cpu *cpu = this_cpu();
     struct thread *me = cpu->cur;
-    cpu->ipcs++;
+    __asm__("incl %0" : "+m"(cpu->ipcs));
     uint32_t pid = tf->eax >> 8;
     struct proc *p = proc_alive(pid);
     if (!p || tf->edx)
@@ -252,13 +256,13 @@ FAST_PATH int32_t SYSCALL_ABI sys_call(struct trap_frame *tf)
     if (!accepts(r, me->proc->pid) || !same_level(r, me))
         return call_slow(tf);
     copy_words(THREAD_UFRAME(r), tf);
-    return hand_off(me, r, IPC_REPLY_WAIT, pid);
+    return hand_off(cpu, me, r, IPC_REPLY_WAIT, pid);
 }
 
 int32_t SYSCALL_ABI sys_recv(struct trap_frame *tf)
 {
     uint32_t from = tf->eax >> 8;
-    this_cpu()->ipcs++;
+    __asm__("incl %0" : "+m"(this_cpu()->ipcs));
     if (from && from == current->proc->pid)
         return -ANT_EINVAL;
     if (from && from != ANT_PID_NOTES && !proc_alive(from))
@@ -287,7 +291,7 @@ static int reply_to(struct trap_frame *tf, struct thread **out)
 int32_t SYSCALL_ABI sys_reply(struct trap_frame *tf)
 {
     struct thread *c;
-    this_cpu()->ipcs++;
+    __asm__("incl %0" : "+m"(this_cpu()->ipcs));
     int err = reply_to(tf, &c);
     if (err)
         return err;
@@ -300,12 +304,13 @@ int32_t SYSCALL_ABI sys_reply(struct trap_frame *tf)
  * waits for me (the next message will come to a blocked receiver). */
 static __attribute__((noinline)) int32_t replyrecv_slow(struct trap_frame *tf)
 {
-    struct thread *me = current, *c;
+    struct cpu *cpu = this_cpu();
+    struct thread *me = cpu->cur, *c;
     int err = reply_to(tf, &c);
     if (err)
         return err;
     if (!me->pending && !me->sendq_head)
-        return pass_on(me, c, IPC_RECV, 0);
+        return pass_on(cpu, me, c, IPC_RECV, 0);
     c->ipc_state = IPC_NONE;
     sched_wake(c, (int32_t)me->proc->pid);
     return receive(me, tf, 0);
@@ -317,7 +322,7 @@ FAST_PATH int32_t SYSCALL_ABI sys_replyrecv(struct trap_frame *tf)
 {
     struct cpu *cpu = this_cpu();
     struct thread *me = cpu->cur;
-    cpu->ipcs++;
+    __asm__("incl %0" : "+m"(cpu->ipcs));
     uint32_t pid = tf->eax >> 8;
     if (!pid)
         return receive(me, tf, 0);
@@ -328,7 +333,7 @@ FAST_PATH int32_t SYSCALL_ABI sys_replyrecv(struct trap_frame *tf)
     if (!awaits_reply(c, me->proc->pid) || !same_level(c, me))
         return replyrecv_slow(tf);
     copy_words(THREAD_UFRAME(c), tf);
-    return hand_off(me, c, IPC_RECV, 0);
+    return hand_off(cpu, me, c, IPC_RECV, 0);
 }
 
 static void release(struct thread *t, int32_t err)

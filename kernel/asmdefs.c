@@ -50,6 +50,8 @@ void asmdefs(void)
     DEFINE(SYSCALL_FLAGS, offsetof(struct syscall, flags));
     SAME(SYSCALL_IRET);
     SAME(SYSCALL_NOLOCK);
+    SAME(CPU_SHIFT);
+    SAME(SEL_TSS);
     DEFINE(CPU_RESCHED, offsetof(struct cpu, need_resched));
     DEFINE(LOCK_HOLDER, offsetof(struct spinlock, holder));
     DEFINE(LOCK_WHERE, offsetof(struct spinlock, where));

@@ -15,6 +15,8 @@ struct runqueue {
     struct thread *head, *tail;
 };
 
+#define CPU_SHIFT 14                /* sizeof(struct cpu): 16 KB */
+
 struct cpu {
     /* Read by the assembly (kernel/asmdefs.c gives their offsets). */
     uint32_t need_resched;          /* switch on the way back to user mode */
@@ -29,7 +31,6 @@ struct cpu {
     struct thread *reap_pending;    /* a dead thread whose stack to free */
     struct thread *fpu_owner;       /* whose state this FPU's registers hold */
     struct runqueue rq[NPRIO];
-    uint32_t nready;                /* threads on rq */
     uint64_t idle_tsc;              /* cycles halted in the idle loop */
     uint64_t idle_since;            /* TSC when it halted; 0: not halted */
     uint32_t idle_ticks;            /* its ticks that found the idle thread */
@@ -43,26 +44,21 @@ struct cpu {
     uint64_t gdt[GDT_ENTRIES];
     struct sysenter_stack sysenter;
     struct tss_io tss;
-};
+} __attribute__((aligned(1 << CPU_SHIFT)));
+_Static_assert(sizeof(struct cpu) == 1 << CPU_SHIFT, "this_cpu() shifts by CPU_SHIFT");
 
 extern struct cpu cpus[MAX_CPUS];
 
-/* cpu_by_sel[sel / 8].cpu: the CPU whose TSS selector is sel (entry 0:
- * CPU 0, for the time before its TSS is loaded). 8 bytes an entry, so the
- * selector itself is the offset. */
-struct cpu_slot {
-    struct cpu *cpu;
-    uint32_t pad;
-};
-extern struct cpu_slot cpu_by_sel[GDT_ENTRIES];
-
-/* The running CPU. Not volatile: a thread never changes CPU (docs/DESIGN.md
- * §4), so the compiler may keep the answer for a whole function. */
+/* The running CPU: CPU i's TSS selector is SEL_TSS + 8 * i, and cpus[i]
+ * is 1 << CPU_SHIFT bytes, so a shift and an add give it, with no memory
+ * read. Not volatile: a thread never changes CPU (docs/DESIGN.md §4), so
+ * the compiler may keep the answer for a whole function. Valid once
+ * gdt_init has loaded the TSS (the first thing kernel_main does). */
 static inline struct cpu *this_cpu(void)
 {
     uint32_t sel;
     __asm__("str %w0\n\tmovzwl %w0, %0" : "=r"(sel));
-    return *(struct cpu **)((char *)cpu_by_sel + sel);
+    return (struct cpu *)((char *)cpus + ((sel - SEL_TSS) << (CPU_SHIFT - 3)));
 }
 
 /* The ring-0 stack CPU c switches to on a trap from ring 3 or sysenter. */

@@ -20,7 +20,6 @@ _Static_assert(SEL_UDATA == ANT_SEL_UDATA, "the ABI names the user data selector
 #define IOMAP_NONE ((uint16_t)sizeof(struct tss_io))
 
 struct cpu cpus[MAX_CPUS];
-struct cpu_slot cpu_by_sel[GDT_ENTRIES];
 
 static uint64_t descriptor(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
@@ -46,7 +45,6 @@ void gdt_init(struct cpu *c)
     c->iomap_loaded = 0;
     c->chunks_loaded = 0;
     c->gdt[tss_sel >> 3] = descriptor((uint32_t)&c->tss, sizeof c->tss - 1, SEG_TSS, 0);
-    cpu_by_sel[tss_sel >> 3].cpu = c;
     struct {
         uint16_t limit;
         uint32_t base;

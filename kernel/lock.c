@@ -39,7 +39,7 @@ static void __attribute__((noreturn)) overdue(struct spinlock *l, struct cpu *c)
     struct thread *t = h ? h->cur : 0;
     panic("lock: CPU %u waited over %u ms for the kernel lock, held by CPU %u for %s "
           "(thread %u of %s, pid %u)", c->index, LOCK_PATIENCE_MS, h ? h->index : 99,
-          l->where ? l->where : "?", t ? t->tid : 0, t && t->proc ? t->proc->name : "?",
+          l->where ? l->where : "a system call", t ? t->tid : 0, t && t->proc ? t->proc->name : "?",
           t && t->proc ? t->proc->pid : 0);
 }
 
@@ -47,7 +47,7 @@ void lock_spin(struct spinlock *l, struct cpu *c)
 {
     if ((struct cpu *)l->holder == c)
         panic("lock: CPU %u takes the kernel lock it holds (%s)", c->index,
-              l->where ? l->where : "?");
+              l->where ? l->where : "a system call");
     __atomic_add_fetch(&l->spins, 1, __ATOMIC_RELAXED);
     uint64_t t0 = (boot_info.flags & BOOT_CPU_TSC) ? rdtsc() : 0;
     for (uint32_t spins = 0;; spins++) {

@@ -12,7 +12,8 @@
 struct spinlock {
     volatile uint32_t holder;       /* the holding struct cpu *; 0: free */
     const char *name;
-    const char *where;              /* what the holder took it for */
+    const char *where;              /* what the holder took it for; 0: a
+                                       system call by sysenter */
     uint32_t spins;                 /* acquisitions that had to wait */
 };
 extern struct spinlock big_lock;
@@ -34,6 +35,7 @@ static inline void bkl_take(struct cpu *c, const char *where)
 
 static inline void bkl_drop(void)
 {
+    big_lock.where = 0;
     __atomic_store_n(&big_lock.holder, 0, __ATOMIC_RELEASE);
 }
 

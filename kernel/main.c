@@ -71,12 +71,12 @@ static int32_t run_init(void)
     return status;
 }
 
-/* Every CPU's index; this one (CPU 0) is this_cpu() from here on. */
+/* Every CPU's index; this one's GDT and TSS, so this_cpu() is CPU 0. */
 static void cpus_number(void)
 {
     for (uint32_t i = 0; i < MAX_CPUS; i++)
         cpus[i].index = i;
-    cpu_by_sel[0].cpu = &cpus[0];              /* until its TSS is loaded */
+    gdt_init(&cpus[0]);                        /* flat segments and CPU 0's TSS */
 }
 
 void kernel_main(void)
@@ -92,7 +92,6 @@ void kernel_main(void)
     test_boot = boot_config.test[0] != 0;
     stop_exits_qemu = test_boot || boot_config.init[0];  /* a scripted boot */
     report_cpu();
-    gdt_init(&cpus[0]);                        /* flat segments and CPU 0's TSS */
     trap_init();                               /* IDT, exceptions, PICs */
     fpu_init();                                /* x87/MMX/SSE: per thread, lazily */
     mm_init(&boot_config);                     /* ICC region, frame table, pool */
@@ -103,7 +102,7 @@ void kernel_main(void)
     syscall_init();                            /* int 0x80 and sysenter */
     timer_init();                              /* the PIT tick drives preemption */
     sti();
-    smp_init(boot_config.cpus);                /* the other CPUs: found, started, waiting */
+    smp_init(boot_config.cpus, boot_config.cpu_absent);                /* the other CPUs: found, started, waiting */
     int passed = 0, failed = 0;
     int ok = test_boot ? ktest_run(boot_config.test, &passed, &failed) : 1;
     fmt_snprintf(test_args, sizeof test_args, "test ktest=%d/%d", passed, failed);

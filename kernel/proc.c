@@ -242,18 +242,26 @@ static struct proc *deepest_below(const struct proc *p)
     return 0;
 }
 
-/* Wait until no process killed from here (doomed) still runs: the kill
- * is done when SYS_KILL returns, on every CPU. */
+/* Wait until every process I killed while it ran on another CPU (doomed)
+ * has ended: the kill is done when SYS_KILL returns. That CPU ends one
+ * at once when the IPI reaches it in ring 3; one that blocked or was
+ * switched out first, I end myself here. */
 static void wait_for_doomed(void)
 {
     for (;;) {
-        struct proc *d = 0;
-        for (int i = 0; i < MAX_PROCS && !d; i++)
-            if (procs[i].state == P_ALIVE && procs[i].doomed && procs[i].reaper == current)
-                d = &procs[i];
-        if (!d)
+        int running = 0;
+        for (int i = 0; i < MAX_PROCS; i++) {
+            struct proc *d = &procs[i];
+            if (d->state != P_ALIVE || !d->doomed || d->reaper != current)
+                continue;
+            if (proc_runs_elsewhere(d))
+                running = 1;
+            else
+                proc_exit(d, d->doomed_status);
+        }
+        if (!running)
             return;
-        sched_block();                  /* its end wakes me */
+        sched_sleep(1);                 /* its end wakes me sooner */
     }
 }
 

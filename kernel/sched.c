@@ -32,11 +32,9 @@ void thread_start_user(void);              /* trapstubs.asm */
 void thread_kernel_run(void (*fn)(void *), void *arg);
 void sched_after_switch(void);
 
-static void rq_push(struct thread *t)
+static void rq_push_on(struct cpu *c, struct thread *t)
 {
-    struct cpu *c = &cpus[t->cpu];
     struct runqueue *q = &c->rq[t->prio];
-    c->nready++;
     t->rq_next = 0;
     if (q->tail)
         q->tail->rq_next = t;
@@ -52,11 +50,14 @@ static void rq_push(struct thread *t)
  * often (the shell, the console) runs next among CPU hogs of its
  * priority, and one that calls servers without pause cannot keep the head
  * of its level for ever. */
+static void rq_push(struct thread *t)
+{
+    rq_push_on(&cpus[t->cpu], t);
+}
+
 static void rq_push_head(struct thread *t)
 {
-    struct cpu *c = &cpus[t->cpu];
-    struct runqueue *q = &c->rq[t->prio];
-    c->nready++;
+    struct runqueue *q = &cpus[t->cpu].rq[t->prio];
     t->rq_next = q->head;
     q->head = t;
     if (!q->tail)
@@ -65,8 +66,6 @@ static void rq_push_head(struct thread *t)
 
 static struct thread *rq_pop(struct cpu *c)
 {
-    if (!c->nready)
-        return 0;
     for (int p = 0; p < NPRIO; p++) {
         struct runqueue *q = &c->rq[p];
         struct thread *t = q->head;
@@ -74,11 +73,18 @@ static struct thread *rq_pop(struct cpu *c)
             q->head = t->rq_next;
             if (!q->head)
                 q->tail = 0;
-            c->nready--;
             return t;
         }
     }
-    panic("sched: CPU %u counts %u ready threads and has none", c->index, c->nready);
+    return 0;
+}
+
+static int anything_ready(const struct cpu *c)
+{
+    for (int p = 0; p < NPRIO; p++)
+        if (c->rq[p].head)
+            return 1;
+    return 0;
 }
 
 static void rq_remove(struct thread *t)
@@ -95,7 +101,6 @@ static void rq_remove(struct thread *t)
             q->head = i->rq_next;
         if (q->tail == i)
             q->tail = prev;
-        c->nready--;
         return;
     }
 }
@@ -239,14 +244,14 @@ static void schedule(void)
         next->state = T_RUNNING;
     if (next->proc->doomed)
         c->need_resched = 1;                /* it ends at its next preempt point */
-    sched_switch_threads(prev, next, 0);
+    sched_switch_threads(c, prev, next, 0);
 }
 
 
-void sched_requeue_current(void)
+void sched_requeue_current(struct cpu *c)
 {
-    current->state = T_READY;
-    rq_push(current);
+    c->cur->state = T_READY;
+    rq_push_on(c, c->cur);
 }
 
 /* The timer wheel: a deadline waits in slot at % WHEEL_SLOTS, and each
@@ -328,12 +333,11 @@ void sched_kick(struct cpu *c)
 int32_t sched_block(void)
 {
     uint32_t fl = irq_save();
-    if (current->proc->doomed)              /* killed from another CPU: end here */
-        proc_exit(current->proc, current->proc->doomed_status);
-    current->state = T_BLOCKED;
+    struct thread *me = current;
+    me->state = T_BLOCKED;
     schedule();
     irq_restore(fl);
-    return current->wait_result;
+    return me->wait_result;
 }
 
 void sched_yield(void)
@@ -478,7 +482,7 @@ static void idle_loop(void *arg)
     int tsc = (boot_info.flags & BOOT_CPU_TSC) != 0;
     for (;;) {
         cli();
-        if (c->nready)
+        if (anything_ready(c))
             sched_yield();
         bkl_drop();
         if (tsc)

@@ -85,15 +85,15 @@ struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, in
 void switch_context(uint32_t *save_esp, uint32_t new_esp);     /* switch.asm */
 void sched_reap(struct cpu *c);
 
-/* Leave prev (the current thread) for next: kernel stack, address space
+/* On CPU c (this one), leave prev (the current thread) for next: kernel stack, address space
  * (other_space: known to differ), I/O permissions, registers. Returns when
  * prev runs again. Inline: the IPC fast path is built on it. */
-static inline __attribute__((always_inline)) void sched_switch_threads(struct thread *prev,
+static inline __attribute__((always_inline)) void sched_switch_threads(struct cpu *c,
+                                                                       struct thread *prev,
                                                                        struct thread *next,
                                                                        int other_space)
 {
     struct proc *np = next->proc, *pp = prev->proc;
-    struct cpu *c = this_cpu();
     cpu_set_kernel_stack(c, next->kstack_top);
     if (other_space || np->vm.pd != pp->vm.pd)
         write_cr3(np->vm.pd);
@@ -101,7 +101,7 @@ static inline __attribute__((always_inline)) void sched_switch_threads(struct th
         tss_set_iomap(c, np->io_on ? &np->iomap : 0);
     fpu_switch(c);
     c->cur = next;
-    c->switches++;
+    __asm__("incl %0" : "+m"(c->switches));     /* one instruction (i586 splits ++) */
     switch_context(&prev->esp, next->esp);
     if (c->reap_pending)
         sched_reap(c);
@@ -111,15 +111,17 @@ static inline __attribute__((always_inline)) void sched_switch_threads(struct th
  * process on this CPU blocked until now, with no scheduler pass; t gets
  * what is left of my quantum.
  * The caller has already blocked or requeued me; returns when I run again. */
-static inline __attribute__((always_inline)) void sched_switch_to(struct thread *me,
+static inline __attribute__((always_inline)) void sched_switch_to(struct cpu *c,
+                                                                  struct thread *me,
                                                                   struct thread *t)
 {
     t->state = T_RUNNING;
     t->quantum = me->quantum;
-    sched_switch_threads(me, t, 1);
+    sched_switch_threads(c, me, t, 1);
 }
-/* Put the current thread at the tail of its run queue (still running). */
-void sched_requeue_current(void);
+/* Put the current thread of CPU c (this one) at the tail of its run queue
+ * (still running). */
+void sched_requeue_current(struct cpu *c);
 /* Make t runnable. */
 void sched_wake(struct thread *t, int32_t result);
 /* Block the current thread until sched_wake; returns its result. */

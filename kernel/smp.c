@@ -380,7 +380,7 @@ static int start_cpu(uint32_t i)
     return 0;
 }
 
-void smp_init(uint32_t limit)
+void smp_init(uint32_t limit, uint32_t absent)
 {
     uint32_t a, b, c, d;
     cpuid(1, &a, &b, &c, &d);
@@ -398,6 +398,8 @@ void smp_init(uint32_t limit)
         kprintf("cpu: no ACPI MADT or MP table names the CPUs: one CPU\n");
         return;
     }
+    if (absent)
+        add_cpu(absent - 1);        /* cpu_absent=: as if the table named it */
     /* This CPU first, then the others in the order the table gives. */
     for (uint32_t i = 0; i < cpu_count; i++) {
         if (apic_ids[i] == me) {

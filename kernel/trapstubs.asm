@@ -88,7 +88,7 @@ extern syscall_peer_table
 extern sched_preempt_point
 extern sysenter_bad_stack
 extern big_lock
-extern cpu_by_sel
+extern cpus
 extern lock_spin
 
 section .text
@@ -122,12 +122,12 @@ sysenter_entry:
     jnz .nolock
     str si
     movzx esi, si
-    mov esi, [cpu_by_sel + esi] ; this CPU (C keeps esi)
+    shl esi, CPU_SHIFT - 3      ; this CPU (C keeps esi): cpus[(sel - SEL_TSS) / 8]
+    add esi, cpus - (SEL_TSS << (CPU_SHIFT - 3))
     xor eax, eax
     lock cmpxchg [big_lock + LOCK_HOLDER], esi
     jnz .contended
-.locked:
-    mov dword [big_lock + LOCK_WHERE], where_sysenter
+.locked:                        ; (big_lock.where stays 0: "a system call")
     mov eax, esp                ; struct trap_frame * (SYSCALL_ABI: in eax)
     call [ebx + SYSCALL_FN]
     mov [esp + TF_EAX], eax
@@ -189,8 +189,5 @@ sysenter_entry:
 
 section .ex_table progbits alloc noexec nowrite align=4
     dd .load_return, .bad_return
-
-section .rodata
-where_sysenter: db "a system call (sysenter)", 0
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -281,6 +281,25 @@ static void t_orphan_goes_to_the_manager(void)
     CHECK(!alive(orphan));
 }
 
+/* Until the name server, the pager and the disk driver are all up (a test
+ * before may have crashed one, which the manager restarts after a back-off,
+ * on its CPU, in parallel with me): at most 10 s. */
+static void servers_up(void)
+{
+    for (uint32_t t0 = ant_uptime(); ant_uptime() - t0 < 1000; ant_sleep(2))
+        if (alive(names_pid()) && ns_lookup("pager") > 0 && ns_lookup("disk") > 0)
+            return;
+}
+
+/* The process count, once it is n (at most 2 s): a server replaced or a
+ * process killed on another CPU ends there, in parallel with me. */
+static uint32_t procs_settle(uint32_t n)
+{
+    for (uint32_t t0 = ant_uptime(); procs() != n && ant_uptime() - t0 < 200;)
+        ant_sleep(1);
+    return procs();
+}
+
 /* One program takes all the ICC pages, frames or process slots it can:
  * it gets ENOMEM or EAGAIN while the reserve is still there, and a server
  * crashed meanwhile comes back (it may use the reserve). */
@@ -289,6 +308,7 @@ static void exhaust(const char *what, int32_t expect)
     char args[16];
     struct ant_msg m;
     int32_t st;
+    servers_up();
     uint32_t slots = procs(), free0 = pool_free();
     struct ant_iccinfo icc0, icc1;
     CHECK(ant_icc_info(&icc0) == 0);
@@ -305,7 +325,7 @@ static void exhaust(const char *what, int32_t expect)
     CHECK(ant_kill(pid) == 0 && ant_wait(pid, &st) == pid);
     CHECK(crashed);                         /* restarted from the reserve */
     CHECK(replaced);                        /* and replaced: the successor too */
-    CHECK(procs() == slots && ant_icc_info(&icc1) == 0 && icc1.free == icc0.free);
+    CHECK(procs_settle(slots) == slots && ant_icc_info(&icc1) == 0 && icc1.free == icc0.free);
     CHECK(pool_free() + 8 >= free0);        /* the new name server may hold a few more */
 }
 
@@ -347,6 +367,7 @@ static void fuzz(uint32_t seed, uint32_t calls)
     char args[32];
     struct ant_msg before = {{PM_CHECK, 0, 0, 0}, 0}, after = {{PM_CHECK, 0, 0, 0}, 0};
     int32_t st = -1;
+    servers_up();
     uint32_t nprocs = procs(), t0 = ant_uptime();
     CHECK(pm_call(&before) == 0 && before.w[1] == 0);
     fmt_snprintf(args, sizeof args, "%u %u", seed, calls);
@@ -366,6 +387,15 @@ static void fuzz(uint32_t seed, uint32_t calls)
     CHECK(after.w[2] >= before.w[2]);       /* every ICC page back (a server may
                                                have let go of one of its own) */
     CHECK(after.w[3] == before.w[3]);       /* no server crashed */
+    if (procs_settle(nprocs) != nprocs) {
+        ant_printf("hostile: fuzz: %u processes before, %u after:\n", nprocs, procs());
+        for (uint32_t i = 0; i < 64; i++) {
+            struct ant_procinfo pi;
+            if (ant_procinfo(i, &pi) == 0)
+                ant_printf("hostile: fuzz:   %s (pid %u, parent %u, state %u, cpu %u)\n", pi.name,
+                           pi.pid, pi.ppid, pi.state, pi.cpu);
+        }
+    }
     CHECK(procs() == nprocs);               /* (the audit: every frame held is a
                                                live process's, as it counts; the
                                                pager may keep more on its list) */

@@ -72,6 +72,15 @@ HTEST(cmdline_cpus)
     CHECK_EQ_U(parse("cpus=0 cpus=256 cpus=x cpus= cpus=1000"), 5);   /* each reported */
 }
 
+HTEST(cmdline_cpu_absent)
+{
+    CHECK_EQ_U(parse("cpu_absent=0"), 0);
+    CHECK_EQ_U(cfg.cpu_absent, 1);              /* APIC id + 1 */
+    CHECK_EQ_U(parse("cpu_absent=9"), 0);
+    CHECK_EQ_U(cfg.cpu_absent, 10);
+    CHECK_EQ_U(parse("cpu_absent=255 cpu_absent=-1 cpu_absent="), 3);
+}
+
 HTEST(cmdline_first_word_with_eq_is_an_option)
 {
     CHECK_EQ_U(parse("icc_size=2M"), 0);
