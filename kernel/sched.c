@@ -474,7 +474,10 @@ void sched_idle_end(void)
     }
 }
 
-/* Every CPU's: it holds the big lock except while halted. */
+/* Every CPU's: it holds the big lock except while halted, and it takes
+ * it again only when something is ready here (a wake-up for this CPU is
+ * queued under the lock before its IPI is sent, so the IPI that ends the
+ * halt comes after it). */
 static void idle_loop(void *arg)
 {
     (void)arg;
@@ -485,11 +488,13 @@ static void idle_loop(void *arg)
         if (anything_ready(c))
             sched_yield();
         bkl_drop();
-        if (tsc)
-            c->idle_since = rdtsc();                /* the next interrupt ends it */
-        __asm__ volatile("sti; hlt" ::: "memory");  /* no wake-up lost between */
-        cli();
-        sched_idle_end();                           /* woken by something else */
+        do {
+            if (tsc)
+                c->idle_since = rdtsc();            /* the next interrupt ends it */
+            __asm__ volatile("sti; hlt" ::: "memory");  /* no wake-up lost between */
+            cli();
+            sched_idle_end();                       /* woken by something else */
+        } while (!anything_ready(c));
         bkl_take(c, "the idle loop");
     }
 }

@@ -456,6 +456,7 @@ int32_t SYSCALL_ABI sys_cpuinfo(struct trap_frame *tf)
     info.ipcs = c->ipcs;
     info.switches = c->switches;
     info.ipis = c->ipis;
+    info.own_ticks = c->ticks;
     for (int i = 0; i < MAX_THREADS; i++) {
         const struct thread *t = thread_at(i);
         info.threads += t->state != T_FREE && t->state != T_DEAD && t->cpu == cpu && t != c->idle;

@@ -227,6 +227,18 @@ void trap_dispatch(struct trap_frame *tf)
         syscall_dispatch(tf);
         return;
     }
+    if ((tf->vector == VEC_RESCHED || tf->vector == VEC_LTIMER) && !bkl_held(c)) {
+        /* This CPU's own tick and the wake-up IPI touch this CPU's state
+         * only: no lock, unless there is a switch to make. An idle CPU
+         * goes back to its loop, which looks at its queues. */
+        handle_apic(tf, c);
+        if (from_user && c->need_resched) {
+            bkl_take(c, "a preemption");
+            sched_preempt_point();
+            bkl_drop();
+        }
+        return;
+    }
     int took = !bkl_held(c);
     if (took)
         bkl_take(c, "a trap");

@@ -19,7 +19,9 @@ RUNS=${BENCH_RUNS:-2}
 EXIT_PASS=33                     # isa-debug-exit: (0x10 << 1) | 1
 REQUIRED="null_syscall ipc_oneway ipc_roundtrip icc_transfer_1p icc_transfer_16p
           icc_transfer_256p copy_1p copy_16p copy_256p page_fault_zero page_in page_in_idle
-          disk_read_64k_ide disk_read_64k_ahci disk_read_64k_pio"
+          disk_read_64k_ide disk_read_64k_ahci disk_read_64k_pio
+          null_syscall_smp4 ipc_roundtrip_smp4 icc_transfer_256p_smp4
+          ipc_roundtrip_xcpu_smp4 icc_transfer_256p_xcpu_smp4"
 # Figures that wait for QEMU's disk: the instructions repeat within a few
 # per cent (an interrupt lands at another point of the wait), the idle time
 # (host time) not at all, nor do the programmed-I/O figures (_pio: the
@@ -87,13 +89,20 @@ check_boot() {                   # check_boot RUN LOG
     esac
 }
 
-# boot_bench N: the bench boot (run N), then the disk driver alone on IDE (DMA and
-# programmed I/O) and on AHCI; their figures in $OUT/figures-N.txt.
+# boot_bench N: the bench boot (run N), on one CPU and on four, then the
+# disk driver alone on IDE (DMA and programmed I/O) and on AHCI; their
+# figures in $OUT/figures-N.txt.
 boot_bench() {
     local n=$1 log=$OUT/serial-$1.log fig=$OUT/figures-$1.txt
     qemu_icount "$log" pc ide -kernel "$B/kernel.elf" -initrd "$MODS" -append "init=bench,icount"
     check_boot "$n" "$log"
     figures "$log" > "$fig"
+    # The same on 4 CPUs (the bench and its peers on one CPU; the _xcpu
+    # figures with the peer on the next): suffix _smp4.
+    local slog=$OUT/serial-smp4-$n.log
+    qemu_icount "$slog" pc ide -smp 4 -kernel "$B/kernel.elf" -initrd "$MODS" -append "init=bench,icount"
+    check_boot "$n" "$slog"
+    figures "$slog" _smp4 >> "$fig"
     for d in "ide pc ide init=disk,bench" "pio pc ide init=disk,bench,pio" \
              "ahci q35 ahci init=disk,bench"; do
         set -- $d

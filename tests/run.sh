@@ -218,7 +218,7 @@ group_suite() {
     local n ids online
     for n in 2 4 8; do
         ids=$(seq -s ' ' 0 $((n - 1)))
-        suite_boot smp-$n -m 64 -smp $n -accel tcg,thread=multi "${KERNEL[@]}" -append "test=all"
+        TIMEOUT=300 suite_boot smp-$n -m 64 -smp $n -accel tcg,thread=multi "${KERNEL[@]}" -append "test=all"
         expect_line smp-$n/cpus-online "$log" "cpu: $n CPUs (ACPI MADT, APIC ids $ids): $ids online"
         expect_line smp-$n/all-schedule "$log" "cpu: $n CPUs schedule: servers with I/O rights on CPU 0"
     done
@@ -423,16 +423,19 @@ group_disks() {
     letter_intact vm-ide fat
     # A hostile program's probes: rights, forgery, theft, trees, crash storms.
     hostile_boot hostile pc whole
+    expect_line hostile/backed-off "$log" "init: names (pid [0-9]*) ended .* again, [0-9]* times in 10 s: restarting it in"
+    expect_line vm-ide/dma "$log" "ata: build 1 .*: DMA, completion by interrupt"
     # The race boots: the same suite (IPC, ICC transfers, spawns and exits,
     # faults, server crashes and replacements, the 200,000-call fuzzer,
     # then the ICC and frame audits) on 4 CPUs truly in parallel under
     # multi-threaded TCG, three times, since races show only sometimes.
+    local k
+    DISK_EXTRA=(-smp 4 -accel tcg,thread=multi)
     for k in 1 2 3; do
-        DISK_EXTRA=(-smp 4 -accel tcg,thread=multi) hostile_boot hostile-smp4-$k pc whole
+        hostile_boot hostile-smp4-$k pc whole
         expect_line hostile-smp4-$k/four-cpus "$log" "cpu: 4 CPUs schedule"
     done
-    expect_line hostile/backed-off "$log" "init: names (pid [0-9]*) ended .* again, [0-9]* times in 10 s: restarting it in"
-    expect_line vm-ide/dma "$log" "ata: build 1 .*: DMA, completion by interrupt"
+    DISK_EXTRA=()
     # AHCI (-M q35): a paging partition of a GPT disk with two other
     # partitions, a zeroed disk, broken paging spaces, the FAT disk; the suite.
     paging_boot vm-ahci q35 "" gptpage zero badcrc pastend mbrpast fat

@@ -322,6 +322,9 @@ struct ant_cpuinfo {
     unsigned switches;          /* thread switches on it */
     unsigned ipis;              /* inter-processor interrupts it took */
     unsigned threads;           /* threads placed on it, alive now */
+    unsigned own_ticks;         /* its own timer's ticks it has taken (on an
+                                   emulator that shares host cores, fewer
+                                   than `ticks` when it was not given one) */
 };
 #define ANT_CPU_RUNNING 0           /* it runs the scheduler */
 #define ANT_CPU_PARKED  1           /* started, not (yet) scheduling */

@@ -47,7 +47,7 @@ enum { OP_WARM, OP_TIMED, OP_REPORT };
 enum {
     F_LOOP, F_NULL, F_NULL_INT80, F_NULL_LIB, F_ONEWAY, F_ROUNDTRIP, F_ROUNDTRIP_LIB,
     F_ICC_1, F_ICC_16, F_ICC_256, F_COPY_1, F_COPY_16, F_COPY_256, F_FAULT_ZERO, F_PAGE_IN,
-    F_PAGE_IN_IDLE, NFIGURES
+    F_PAGE_IN_IDLE, F_ROUNDTRIP_XCPU, F_ICC_256_XCPU, NFIGURES
 };
 
 static const char *const figure_name[NFIGURES] = {
@@ -55,6 +55,7 @@ static const char *const figure_name[NFIGURES] = {
     "ipc_oneway", "ipc_roundtrip", "ipc_roundtrip_lib",
     "icc_transfer_1p", "icc_transfer_16p", "icc_transfer_256p",
     "copy_1p", "copy_16p", "copy_256p", "page_fault_zero", "page_in", "page_in_idle",
+    "ipc_roundtrip_xcpu", "icc_transfer_256p_xcpu",
 };
 
 /* Where lines go and what rdtsc counts: the make bench boot, or live. */
@@ -452,12 +453,34 @@ static void summary(void)
     out("\n");
 }
 
-static int32_t start_peer(const char *what)
+/* The CPU I run on, and how many schedule. */
+static uint32_t my_cpu(void)
 {
-    int32_t pid = ant_spawn("bench", what, 4);     /* my own priority */
+    struct ant_procinfo pi;
+    return ant_procinfo((uint32_t)ant_getpid() % 64, &pi) == 0 ? pi.cpu : 0;
+}
+
+static uint32_t cpus_running(void)
+{
+    struct ant_cpuinfo c;
+    uint32_t n = 0;
+    while (ant_cpuinfo(n, &c) == 0 && c.state == ANT_CPU_RUNNING)
+        n++;
+    return n ? n : 1;
+}
+
+/* A peer of my own priority on CPU cpu. */
+static int32_t start_peer_on(const char *what, uint32_t cpu)
+{
+    int32_t pid = ant_spawn("bench", what, 4 | ANT_SPAWN_CPU(cpu));
     if (pid < 0)
         fail(what, pid);
     return pid;
+}
+
+static int32_t start_peer(const char *what)
+{
+    return start_peer_on(what, my_cpu());           /* the same-CPU figures */
 }
 
 static void stop_peer(int32_t pid)
@@ -562,6 +585,23 @@ static int measure(void)
         measure_paging();
     stop_peer(sink_pid);
     stop_peer(server_pid);
+    uint32_t n = cpus_running();
+    if (n > 1) {
+        /* Across CPUs: the peer on the next CPU; every call and reply
+         * wakes the other CPU with an IPI. Under -icount the TSC is one
+         * clock for all CPUs: the figures count the instructions of both. */
+        uint32_t other = (my_cpu() + 1) % n;
+        out("bench: %u CPUs: me on CPU %u, the peers of the _xcpu figures on CPU %u\n", n,
+            my_cpu(), other);
+        server_pid = start_peer_on("server", other);
+        sink_pid = start_peer_on("sink", other);
+        if (server_pid > 0)
+            roundtrip_figure(F_ROUNDTRIP_XCPU, calls, server_pid);
+        if (sink_pid > 0)
+            measure_icc(sink_pid, F_ICC_256_XCPU, 256);
+        stop_peer(sink_pid);
+        stop_peer(server_pid);
+    }
     summary();
     out("bench: %s\n", failures ? "FAILED" : "done");
     return failures ? 1 : 0;
