@@ -309,7 +309,7 @@ def scenario_deferred_wait_lends_page(s):
     s.cmd(f"kill {pid}", rf"kill: pid {pid} killed")
     m = s.cmd("ps", r"ps: \d+ processes")
     table = s.buf[m.start() - 3000 if m.start() > 3000 else 0:m.start()]
-    row = re.findall(rb"(?m)^\s*\d+\s+0\s+init\s+\w+\s+\d+\s+(\d+)", table)
+    row = re.findall(rb"(?m)^\s*\d+\s+0\s+init\s+\w+\s+\d+\s+\d+\s+(\d+)", table)  # state, CPU, pages, ICC
     if not row or row[-1] != b"0":
         raise Fail(f"init holds ICC pages: {row[-1:] if row else 'no row'}")
     waiters = []                            # fill the manager's 8 waiter slots, then die
