@@ -338,10 +338,10 @@ int32_t SYSCALL_ABI sys_vm_bits(struct trap_frame *tf)
     int32_t bits = VM_B_PRESENT | (pte & PTE_A ? VM_B_REF : 0) | (pte & PTE_D ? VM_B_DIRTY : 0) |
                    (f->flags & FRAME_F_PINNED ? VM_B_PINNED : 0);
     uint32_t clear = (flags & VM_CLEAR_REF ? PTE_A : 0) | (flags & VM_CLEAR_DIRTY ? PTE_D : 0);
-    /* Running on another CPU, its TLB entry keeps D set there, and a write
-     * would not set it again: not now. A (the clock's reference bit) may
-     * go; the entry cached there is the classic approximation. */
-    if ((flags & VM_CLEAR_DIRTY) && proc_runs_elsewhere(p))
+    /* Running on another CPU, it may be setting A and D in this very PTE
+     * (the CPU's page walk is an atomic update; this one is not), and its
+     * TLB keeps D set there, so a write would not set it again: not now. */
+    if (clear && proc_runs_elsewhere(p))
         return -ANT_EAGAIN;
     if (clear)
         vm_pte_update(&p->vm, va, clear, 0);
