@@ -435,6 +435,8 @@ group_disks() {
         hostile_boot hostile-smp4-$k pc whole
         expect_line hostile-smp4-$k/four-cpus "$log" "cpu: 4 CPUs schedule"
     done
+    paging_boot vm-ide-smp4 pc "" whole     # paging: the pager on CPU 0, its clients elsewhere
+    expect_line vm-ide-smp4/four-cpus "$log" "cpu: 4 CPUs schedule"
     DISK_EXTRA=()
     # AHCI (-M q35): a paging partition of a GPT disk with two other
     # partitions, a zeroed disk, broken paging spaces, the FAT disk; the suite.
