@@ -139,7 +139,7 @@ static uint32_t ebda(void)
 }
 
 /* The ACPI table at pa into `table`, checked: its length, 0 if bad. */
-static uint32_t acpi_table(uint32_t pa, const char *sig)
+uint32_t smp_acpi_table(uint32_t pa, const char *sig)
 {
     phys_read(table, pa, ACPI_HDR);
     uint32_t len = get32(table + 4);
@@ -185,7 +185,7 @@ static int from_madt(void)
         root = get32(r + 24);       /* the XSDT, below 4GB */
         step = 8;
     }
-    uint32_t len = acpi_table(root, step == 8 ? "XSDT" : "RSDT"), madt = 0;
+    uint32_t len = smp_acpi_table(root, step == 8 ? "XSDT" : "RSDT"), madt = 0;
     if (!len) {
         kprintf("cpu: no valid ACPI %s at %08x\n", step == 8 ? "XSDT" : "RSDT", root);
         return 0;
@@ -202,7 +202,7 @@ static int from_madt(void)
         if (!memcmp(sig, "APIC", 4))
             madt = entries[i];
     }
-    if (!madt || !(len = acpi_table(madt, "APIC")) || len < MADT_ENTRIES)
+    if (!madt || !(len = smp_acpi_table(madt, "APIC")) || len < MADT_ENTRIES)
         return 0;
     for (uint32_t o = MADT_ENTRIES; o + 2 <= len;) {
         uint8_t type = table[o], elen = table[o + 1];

@@ -47,6 +47,10 @@ void lapic_eoi(void);
 /* Kernel page va was unmapped: drop it from every other running CPU's
  * TLB, and wait until they have (the caller holds the big lock). */
 void smp_flush_kernel(uint32_t va);
+/* The ACPI table at physical pa, checked (signature sig if not NULL,
+ * length, checksum; a bad one is named in the log): its length, 0 if it
+ * is not to be believed. */
+uint32_t smp_acpi_table(uint32_t pa, const char *sig);
 /* Answer a flush asked of this CPU (from the IPI or while spinning). */
 void smp_flush_answer(struct cpu *c);
 
