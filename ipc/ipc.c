@@ -92,6 +92,13 @@ static inline __attribute__((always_inline)) int32_t hand_off(struct cpu *cpu, s
     return state == IPC_NONE ? 0 : me->wait_result;
 }
 
+/* One more IPC call on CPU c (SYS_CPUINFO): one instruction, where i586
+ * code would split ++ into three. */
+static inline void count_ipc(struct cpu *c)
+{
+    __asm__("incl %0" : "+m"(c->ipcs));
+}
+
 /* Do a and b have one priority and one CPU: may a hand its CPU to b? One
  * 16-bit compare (the two fields are side by side). */
 _Static_assert(offsetof(struct thread, cpu) == offsetof(struct thread, prio) + 1,
@@ -227,7 +234,7 @@ static inline __attribute__((always_inline)) int32_t send_or_call(struct cpu *cp
 int32_t SYSCALL_ABI sys_send(struct trap_frame *tf)
 {
     struct cpu *cpu = this_cpu();
-    __asm__("incl %0" : "+m"(cpu->ipcs));
+    count_ipc(cpu);
     return send_or_call(cpu, tf, 0);
 }
 
@@ -247,7 +254,7 @@ FAST_PATH int32_t SYSCALL_ABI sys_call(struct trap_frame *tf)
 {
     struct cpu *cpu = this_cpu();
     struct thread *me = cpu->cur;
-    __asm__("incl %0" : "+m"(cpu->ipcs));
+    count_ipc(cpu);
     uint32_t pid = tf->eax >> 8;
     struct proc *p = proc_alive(pid);
     if (!p || tf->edx)
@@ -262,7 +269,7 @@ FAST_PATH int32_t SYSCALL_ABI sys_call(struct trap_frame *tf)
 int32_t SYSCALL_ABI sys_recv(struct trap_frame *tf)
 {
     uint32_t from = tf->eax >> 8;
-    __asm__("incl %0" : "+m"(this_cpu()->ipcs));
+    count_ipc(this_cpu());
     if (from && from == current->proc->pid)
         return -ANT_EINVAL;
     if (from && from != ANT_PID_NOTES && !proc_alive(from))
@@ -291,7 +298,7 @@ static int reply_to(struct trap_frame *tf, struct thread **out)
 int32_t SYSCALL_ABI sys_reply(struct trap_frame *tf)
 {
     struct thread *c;
-    __asm__("incl %0" : "+m"(this_cpu()->ipcs));
+    count_ipc(this_cpu());
     int err = reply_to(tf, &c);
     if (err)
         return err;
@@ -322,7 +329,7 @@ FAST_PATH int32_t SYSCALL_ABI sys_replyrecv(struct trap_frame *tf)
 {
     struct cpu *cpu = this_cpu();
     struct thread *me = cpu->cur;
-    __asm__("incl %0" : "+m"(cpu->ipcs));
+    count_ipc(cpu);
     uint32_t pid = tf->eax >> 8;
     if (!pid)
         return receive(me, tf, 0);

@@ -54,7 +54,6 @@ void asmdefs(void)
     SAME(SEL_TSS);
     DEFINE(CPU_RESCHED, offsetof(struct cpu, need_resched));
     DEFINE(LOCK_HOLDER, offsetof(struct spinlock, holder));
-    DEFINE(LOCK_WHERE, offsetof(struct spinlock, where));
 
     /* kernel/trampoline.asm */
     SAME(AP_TRAMP_PHYS);

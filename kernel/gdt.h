@@ -44,12 +44,12 @@ struct tss_io {
     uint8_t end;                   /* 0xFF: the CPU may read one byte past */
 } __attribute__((packed, aligned(4)));
 
-/* sysenter starts with ESP = &sysenter_stack.esp0. The scratch below it is
+/* sysenter starts with ESP = &this CPU's sysenter.esp0. The scratch below it is
  * where a debug trap lands if a program entered with the trap flag set
  * (sysenter does not clear TF); trap_dispatch clears it and resumes. */
 struct sysenter_stack {
     uint32_t scratch[256];
-    uint32_t esp0;                 /* copy of tss_io.tss.esp0 */
+    uint32_t esp0;                 /* copy of the TSS's esp0 */
 };
 
 /* On CPU c: give ring 3 the ports map allows (a process's bitmap), or

@@ -62,8 +62,3 @@ void lock_spin(struct spinlock *l, struct cpu *c)
             overdue(l, c);
     }
 }
-
-void bkl_drop_c(void)
-{
-    bkl_drop();
-}

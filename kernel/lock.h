@@ -11,7 +11,6 @@
 
 struct spinlock {
     volatile uint32_t holder;       /* the holding struct cpu *; 0: free */
-    const char *name;
     const char *where;              /* what the holder took it for; 0: a
                                        system call by sysenter */
     uint32_t spins;                 /* acquisitions that had to wait */
@@ -44,8 +43,6 @@ static inline int bkl_held(const struct cpu *c)
     return big_lock.holder == (uint32_t)c;
 }
 
-/* Called by the assembly entries (on the way back to ring 3). */
-void bkl_drop_c(void);
 /* Has a wait that began at TSC t0 (or spins loops ago, without a TSC)
  * outlasted LOCK_PATIENCE_MS? */
 int lock_overdue(uint64_t t0, uint32_t spins);

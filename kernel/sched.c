@@ -317,8 +317,7 @@ void sched_wake(struct thread *t, int32_t result)
             if (t->prio < c->cur->prio)
                 c->need_resched = 1;
         } else if (tc->cur == tc->idle || t->prio < tc->cur->prio) {
-            tc->need_resched = 1;
-            smp_ipi(tc, VEC_RESCHED);       /* it looks at its queues */
+            sched_kick(tc);                 /* it looks at its queues */
         }
     }
     irq_restore(fl);

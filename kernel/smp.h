@@ -9,6 +9,7 @@
 #include "kernel/cpu.h"
 
 #define AP_TRAMP_PHYS 0x8000        /* the start page (SIPI vector 0x08) */
+/* The local APIC's vectors: VEC_RESCHED to VEC_LTIMER, one range. */
 #define VEC_RESCHED   0xF0          /* IPI: look at your run queues */
 #define VEC_FLUSH     0xF1          /* IPI: drop a kernel page from your TLB */
 #define VEC_LTIMER    0xF2          /* this CPU's local APIC timer */

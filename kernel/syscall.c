@@ -443,12 +443,12 @@ int32_t SYSCALL_ABI sys_cpuinfo(struct trap_frame *tf)
     memset(&info, 0, sizeof info);
     info.cpu = cpu;
     info.apic_id = c->apic_id;
-    info.state = c->running || cpu == 0 ? ANT_CPU_RUNNING : c->online ? ANT_CPU_PARKED : ANT_CPU_OFF;
+    info.state = c->running ? ANT_CPU_RUNNING : c->online ? ANT_CPU_PARKED : ANT_CPU_OFF;
     info.ticks = timer_ticks();
     /* Halted now: the time so far counts (its own idle_tsc is updated
      * when it wakes). */
     uint64_t idle = c->idle_tsc + (c->idle_since && now > c->idle_since ? now - c->idle_since : 0);
-    info.idle_ticks = c->idle_ticks;
+    info.idle_ticks = c->running ? c->idle_ticks : info.ticks;   /* one that never ran: all idle */
     info.tsc_lo = (uint32_t)now;
     info.tsc_hi = (uint32_t)(now >> 32);
     info.idle_lo = (uint32_t)idle;
@@ -461,13 +461,8 @@ int32_t SYSCALL_ABI sys_cpuinfo(struct trap_frame *tf)
         const struct thread *t = thread_at(i);
         info.threads += t->state != T_FREE && t->state != T_DEAD && t->cpu == cpu && t != c->idle;
     }
-    if (cpu != 0 && !c->running) {
-        info.ticks = timer_ticks();
-        info.idle_ticks = info.ticks;
-    }
     return copy_to_user(tf->esi, &info, sizeof info);
 }
-
 
 int32_t SYSCALL_ABI sys_power(struct trap_frame *tf)
 {

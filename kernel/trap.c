@@ -8,7 +8,6 @@
 #include "kernel/sched.h"
 #include "kernel/smp.h"
 #include "kernel/lock.h"
-#include "kernel/timer.h"
 #include "kernel/syscall.h"
 #include "boot/x86.h"
 
@@ -218,26 +217,28 @@ void trap_dispatch(struct trap_frame *tf)
 {
     int from_user = (tf->cs & 3) == 3;
     struct cpu *c = this_cpu();
-    if (tf->vector == VEC_FLUSH) {  /* answered without the lock: its holder waits */
-        smp_flush_answer(c);
-        lapic_eoi();
-        return;
-    }
     if (tf->vector == VEC_SYSCALL && from_user && syscall_nolock(tf)) {
         syscall_dispatch(tf);
         return;
     }
-    if ((tf->vector == VEC_RESCHED || tf->vector == VEC_LTIMER) && !bkl_held(c)) {
-        /* This CPU's own tick and the wake-up IPI touch this CPU's state
-         * only: no lock, unless there is a switch to make. An idle CPU
-         * goes back to its loop, which looks at its queues. */
-        handle_apic(tf, c);
-        if (from_user && c->need_resched) {
-            bkl_take(c, "a preemption");
-            sched_preempt_point();
-            bkl_drop();
+    if (tf->vector >= VEC_RESCHED && tf->vector <= VEC_LTIMER) {
+        if (tf->vector == VEC_FLUSH) {      /* answered without the lock: its holder waits */
+            smp_flush_answer(c);
+            lapic_eoi();
+            return;
         }
-        return;
+        if (!bkl_held(c)) {
+            /* This CPU's own tick and the wake-up IPI touch this CPU's
+             * state only: no lock, unless there is a switch to make. An
+             * idle CPU goes back to its loop, which looks at its queues. */
+            handle_apic(tf, c);
+            if (from_user && c->need_resched) {
+                bkl_take(c, "a preemption");
+                sched_preempt_point();
+                bkl_drop();
+            }
+            return;
+        }
     }
     int took = !bkl_held(c);
     if (took)

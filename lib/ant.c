@@ -176,3 +176,18 @@ void ant_start(void)
         args_buf[0] = 0;
     ant_exit(main(args_buf));
 }
+
+uint32_t ant_my_cpu(void)
+{
+    struct ant_procinfo pi;
+    return ant_procinfo((uint32_t)ant_getpid() % 64, &pi) == 0 ? pi.cpu : 0;
+}
+
+uint32_t ant_cpus_running(void)
+{
+    struct ant_cpuinfo c;
+    uint32_t n = 0;
+    while (ant_cpuinfo(n, &c) == 0 && c.state == ANT_CPU_RUNNING)
+        n++;
+    return n ? n : 1;
+}

@@ -51,6 +51,11 @@ int32_t ant_ipc_sysenter(uint32_t eax, struct ant_msg *m);
 #define ANT_STUB_DECL_(nr, NAME, name, kind, ...) ANT_STUB_DECL_##kind(name, __VA_ARGS__)
 ANT_SYSCALLS(ANT_STUB_DECL_)
 
+/* The CPU my thread runs on (SYS_PROCINFO), and how many CPUs schedule,
+ * CPU 0 to the count less one (SYS_CPUINFO). */
+uint32_t ant_my_cpu(void);
+uint32_t ant_cpus_running(void);
+
 /* The OWN stubs. */
 void ant_exit(int code) __attribute__((noreturn));
 /* With ANT_WNOHANG / ANT_WNOTIFY (include/ant/syscall.h). */

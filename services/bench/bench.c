@@ -453,22 +453,6 @@ static void summary(void)
     out("\n");
 }
 
-/* The CPU I run on, and how many schedule. */
-static uint32_t my_cpu(void)
-{
-    struct ant_procinfo pi;
-    return ant_procinfo((uint32_t)ant_getpid() % 64, &pi) == 0 ? pi.cpu : 0;
-}
-
-static uint32_t cpus_running(void)
-{
-    struct ant_cpuinfo c;
-    uint32_t n = 0;
-    while (ant_cpuinfo(n, &c) == 0 && c.state == ANT_CPU_RUNNING)
-        n++;
-    return n ? n : 1;
-}
-
 /* A peer of my own priority on CPU cpu. */
 static int32_t start_peer_on(const char *what, uint32_t cpu)
 {
@@ -480,7 +464,7 @@ static int32_t start_peer_on(const char *what, uint32_t cpu)
 
 static int32_t start_peer(const char *what)
 {
-    return start_peer_on(what, my_cpu());           /* the same-CPU figures */
+    return start_peer_on(what, ant_my_cpu());           /* the same-CPU figures */
 }
 
 static void stop_peer(int32_t pid)
@@ -585,14 +569,14 @@ static int measure(void)
         measure_paging();
     stop_peer(sink_pid);
     stop_peer(server_pid);
-    uint32_t n = cpus_running();
+    uint32_t n = ant_cpus_running();
     if (n > 1) {
         /* Across CPUs: the peer on the next CPU; every call and reply
          * wakes the other CPU with an IPI. Under -icount the TSC is one
          * clock for all CPUs: the figures count the instructions of both. */
-        uint32_t other = (my_cpu() + 1) % n;
+        uint32_t other = (ant_my_cpu() + 1) % n;
         out("bench: %u CPUs: me on CPU %u, the peers of the _xcpu figures on CPU %u\n", n,
-            my_cpu(), other);
+            ant_my_cpu(), other);
         server_pid = start_peer_on("server", other);
         sink_pid = start_peer_on("sink", other);
         if (server_pid > 0)

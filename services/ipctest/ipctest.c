@@ -168,16 +168,6 @@ static void t_sender_loses_access(void)
     CHECK(stop(sink));
 }
 
-/* The CPUs that schedule. */
-static uint32_t ncpus(void)
-{
-    struct ant_cpuinfo c;
-    uint32_t n = 0;
-    while (ant_cpuinfo(n, &c) == 0 && c.state == ANT_CPU_RUNNING)
-        n++;
-    return n ? n : 1;
-}
-
 static int32_t peer_on(uint32_t cpu, const char *what, int32_t n)
 {
     char args[64];
@@ -195,7 +185,7 @@ static int32_t peer_on(uint32_t cpu, const char *what, int32_t n)
  * the run, on the only CPU that could hold it in a TLB, with no IPI. */
 static void t_sender_loses_access_every_cpu(void)
 {
-    uint32_t n = ncpus();
+    uint32_t n = ant_cpus_running();
     for (uint32_t k = 0; k < n; k++) {
         int32_t sink = peer_on((k + 1) % n, "sink", 0);
         CHECK(sink > 0);
@@ -210,7 +200,7 @@ static void t_sender_loses_access_every_cpu(void)
 /* Calls between every pair of CPUs: words there and back. */
 static void t_calls_across_cpus(void)
 {
-    uint32_t n = ncpus();
+    uint32_t n = ant_cpus_running();
     for (uint32_t k = 0; k < n; k++) {
         int32_t e = peer_on(k, "echo", 0);
         CHECK(e > 0);

@@ -270,28 +270,26 @@ static void t_wakeup_among_40_spinners(void)
 {
     int32_t pid[SPINNERS], st;
     uint32_t before = pool_free(), worst = 0;
-    struct ant_procinfo me;
     struct ant_cpuinfo c;
-    uint32_t wall = 0;
-    CHECK(ant_procinfo(ant_getpid() % 64, &me) == 0);
+    uint32_t wall = 0, cpu = ant_my_cpu();
     /* all on my CPU: its scheduler's wake-up boost is what is measured */
     for (int i = 0; i < SPINNERS; i++)
-        CHECK((pid[i] = ant_spawn("victim", "spin_later", 4 | ANT_SPAWN_CPU(me.cpu))) > 0);
+        CHECK((pid[i] = ant_spawn("victim", "spin_later", 4 | ANT_SPAWN_CPU(cpu))) > 0);
     ant_sleep(60);                      /* they all spin now */
     /* In ticks of my CPU's own clock: those it has taken. On one CPU that
      * is the system tick; on an emulator running more CPUs than it has
      * host cores, ticks a CPU was not given to run in do not count. */
     for (int i = 0; i < 20; i++) {
-        CHECK(ant_cpuinfo(me.cpu, &c) == 0);
+        CHECK(ant_cpuinfo(cpu, &c) == 0);
         uint32_t t0 = c.own_ticks, w0 = ant_uptime();
         ant_sleep(1);
-        CHECK(ant_cpuinfo(me.cpu, &c) == 0);
+        CHECK(ant_cpuinfo(cpu, &c) == 0);
         uint32_t dt = c.own_ticks - t0, dw = ant_uptime() - w0;
         worst = dt > worst ? dt : worst;
         wall = dw > wall ? dw : wall;
     }
     ant_printf("utest: 1-tick sleep among %d spinners: worst %u ticks of CPU %u "
-               "(%u of the system clock)\n", SPINNERS, worst, me.cpu, wall);
+               "(%u of the system clock)\n", SPINNERS, worst, cpu, wall);
     int killed = 1;                     /* every spinner goes, whatever the verdict */
     for (int i = 0; i < SPINNERS; i++)
         killed &= pid[i] > 0 && ant_kill(pid[i]) == 0 && ant_wait(pid[i], &st) == pid[i];
