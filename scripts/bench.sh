@@ -27,7 +27,7 @@ REQUIRED="null_syscall ipc_oneway ipc_roundtrip icc_transfer_1p icc_transfer_16p
 # (host time) not at all, nor do the programmed-I/O figures (_pio: the
 # driver polls the drive's status while QEMU works in host time). The
 # others repeat exactly.
-NEAR="page_in disk_"
+NEAR="page_in disk_ ipc_roundtrip_xcpu icc_transfer_256p_xcpu"
 # The module lists, from the Makefile's BOOT_MODULES (MODS_bench, MODS_disk).
 [ -f "$B/modules.sh" ] || { echo "bench: $B/modules.sh is missing (run make first)" >&2; exit 1; }
 . "$B/modules.sh"
@@ -127,10 +127,12 @@ FIG=$OUT/figures-1.txt
 cp "$OUT/serial-1.log" "$OUT/serial.log"
 if [ "$RUNS" -gt 1 ]; then
     # the figures that do not wait for the disk: exactly, or within 2
-    # instructions (a timer tick that lands in a timed stretch in one run
-    # and not in the other: the disk's interrupts, in host time, move the
-    # ticks about); within 5% for those that do; idle times are host time
-    # and not compared
+    # instructions or 0.01%, whichever is more (a timer tick that lands in
+    # a timed stretch in one run and not in the other: the disk's
+    # interrupts, in host time, move the ticks about); within 5% for those
+    # that do, and for the cross-CPU ones (two CPUs take turns in QEMU's
+    # one thread, and an IPI's wake-up lands where host time says); idle
+    # times are host time and not compared
     awk -v near="$NEAR" '
         FNR == 1 { f++ }
         $2 == "cycles" || $1 ~ /_pio$/ { next }
@@ -139,13 +141,13 @@ if [ "$RUNS" -gt 1 ]; then
             isnear = 0; split(near, w, " ")
             for (i in w) if (index(key, w[i]) == 1) isnear = 1
             d = $3 - first[key]; if (d < 0) d = -d
-            if ((!isnear && d > 2) || (isnear && d * 20 > first[key])) {
+            if ((!isnear && d > 2 && d * 10000 > first[key]) || (isnear && d * 20 > first[key])) {
                 bad = 1; printf "bench: %s differs between runs: %d, %d\n", key, first[key], $3
             }
         }
         END {
             if (bad) print "bench: WARNING: figures did not repeat (see above)"
-            else printf "bench: all %d runs repeat: to 2 instructions, and the disk figures within 5%%\n", f
+            else printf "bench: all %d runs repeat: to 2 instructions or 0.01%%, and the disk and cross-CPU figures within 5%%\n", f
         }' "$OUT"/figures-*.txt
 fi
 
