@@ -80,10 +80,23 @@ static int set_cpu_absent(struct kconfig *cfg, const char *val, size_t len)
     return 0;
 }
 
+/* acpi=off (acpi=on: the default): for firmware whose ACPI tables lie. */
+static int set_acpi(struct kconfig *cfg, const char *val, size_t len)
+{
+    if (len == 3 && val[0] == 'o' && val[1] == 'f' && val[2] == 'f')
+        cfg->acpi_off = 1;
+    else if (len == 2 && val[0] == 'o' && val[1] == 'n')
+        cfg->acpi_off = 0;
+    else
+        return -1;
+    return 0;
+}
+
 static const struct option options[] = {
     { "icc_size", set_icc_size },
     { "cpus", set_cpus },
     { "cpu_absent", set_cpu_absent },
+    { "acpi", set_acpi },
     { "test", set_test },
     { "init", set_init },
 };

@@ -17,6 +17,8 @@ struct kconfig {
     uint32_t cpu_absent;            /* cpu_absent=ID: APIC id + 1 of a CPU to name
                                        besides the table's, one that never answers
                                        (for tests); 0: none */
+    uint8_t acpi_off;               /* acpi=off: the ACPI tables are not read (the
+                                       MP table names the CPUs) */
 };
 
 /* The options this boot was started with (kernel/main.c). */

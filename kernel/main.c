@@ -102,7 +102,8 @@ void kernel_main(void)
     syscall_init();                            /* int 0x80 and sysenter */
     timer_init();                              /* the PIT tick drives preemption */
     sti();
-    smp_init(boot_config.cpus, boot_config.cpu_absent);                /* the other CPUs: found, started, waiting */
+    /* the other CPUs: found, started, waiting */
+    smp_init(boot_config.cpus, boot_config.cpu_absent, boot_config.acpi_off);
     int passed = 0, failed = 0;
     int ok = test_boot ? ktest_run(boot_config.test, &passed, &failed) : 1;
     fmt_snprintf(test_args, sizeof test_args, "test ktest=%d/%d", passed, failed);

@@ -380,7 +380,7 @@ static int start_cpu(uint32_t i)
     return 0;
 }
 
-void smp_init(uint32_t limit, uint32_t absent)
+void smp_init(uint32_t limit, uint32_t absent, int no_acpi)
 {
     uint32_t a, b, c, d;
     cpuid(1, &a, &b, &c, &d);
@@ -394,7 +394,9 @@ void smp_init(uint32_t limit, uint32_t absent)
     invlpg(LAPIC_VIRT);
     lapic = (volatile uint32_t *)LAPIC_VIRT;
     uint32_t me = lapic_read(LAPIC_ID) >> 24;
-    if (!from_madt() && !from_mp()) {
+    if (no_acpi)
+        kprintf("cpu: acpi=off: the ACPI tables are not read\n");
+    if ((no_acpi || !from_madt()) && !from_mp()) {
         kprintf("cpu: no ACPI MADT or MP table names the CPUs: one CPU\n");
         return;
     }

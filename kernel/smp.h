@@ -27,9 +27,10 @@ extern uint32_t cpu_count;          /* CPUs found (and allowed by cpus=) */
 
 /* Find the CPUs, start the others (at most limit in all; 0: no limit),
  * and say so in the log; absent (APIC id + 1, 0: none) names one more, as
- * a table might name a CPU that never answers. Needs the timer (it waits
- * in ticks). They wait until smp_go. */
-void smp_init(uint32_t limit, uint32_t absent);
+ * a table might name a CPU that never answers; no_acpi: the ACPI tables
+ * are not read (acpi=off), the MP table alone names them. Needs the timer
+ * (it waits in ticks). They wait until smp_go. */
+void smp_init(uint32_t limit, uint32_t absent, int no_acpi);
 /* Let the other CPUs into the scheduler (the boot thread holds the big
  * lock meanwhile). */
 void smp_go(void);

@@ -230,6 +230,9 @@ group_suite() {
     message_boot smp-cpus-option $EXIT_FAIL "cpu: 4 CPUs found, cpus=2: using 2" -smp 4 "${quick[@]}" -append "init=nosuch cpus=2"
     expect_line smp-cpus-option/two-online "$log" "cpu: 2 CPUs (ACPI MADT, APIC ids 0 1): 0 1 online"
     message_boot smp-mp-table $EXIT_FAIL "cpu: 1 CPU (MP table, APIC ids 0): 0 online" -smp 2 -no-acpi "${quick[@]}" -append "init=nosuch"
+    # acpi=off, for firmware whose ACPI tables lie: the MP table names the CPUs
+    message_boot smp-acpi-off $EXIT_FAIL "cpu: acpi=off: the ACPI tables are not read" -smp 2 "${quick[@]}" -append "init=nosuch acpi=off"
+    expect_line smp-acpi-off/mp-table "$log" "cpu: [0-9]* CPUs* (MP table, APIC ids "
     message_boot smp-no-apic $EXIT_FAIL "cpu: no local APIC: one CPU, with the PIC" -smp 2 -cpu pentium,-apic "${quick[@]}" -append "init=nosuch"
     suite_boot cmdline -m 128 "${KERNEL[@]}" -append "test=all icc_size=8M bogus=1 icc_size=zz noequals"
     expect_line cmdline/unknown-reported "$log" "unknown option: 'bogus=1' ignored"

@@ -81,6 +81,16 @@ HTEST(cmdline_cpu_absent)
     CHECK_EQ_U(parse("cpu_absent=255 cpu_absent=-1 cpu_absent="), 3);
 }
 
+HTEST(cmdline_acpi_off)
+{
+    CHECK_EQ_U(parse("acpi=off"), 0);
+    CHECK_EQ_U(cfg.acpi_off, 1);
+    CHECK_EQ_U(parse("acpi=off acpi=on"), 0);
+    CHECK_EQ_U(cfg.acpi_off, 0);                /* the last word wins */
+    CHECK_EQ_U(parse("acpi=no acpi= acpi=offf"), 3);
+    CHECK_EQ_U(cfg.acpi_off, 0);
+}
+
 HTEST(cmdline_first_word_with_eq_is_an_option)
 {
     CHECK_EQ_U(parse("icc_size=2M"), 0);
