@@ -92,6 +92,13 @@ static inline __attribute__((always_inline)) int32_t hand_off(struct cpu *cpu, s
     return state == IPC_NONE ? 0 : me->wait_result;
 }
 
+/* The CPU of the thread whose entry from ring 3 built tf: the word above
+ * the frame (KSTACK_CPU, kernel/sched.h), one load. */
+static inline struct cpu *cpu_of(const struct trap_frame *tf)
+{
+    return KSTACK_CPU((uint32_t)(tf + 1));
+}
+
 /* One more IPC call on CPU c (SYS_CPUINFO): one instruction, where i586
  * code would split ++ into three. */
 static inline void count_ipc(struct cpu *c)
@@ -159,13 +166,13 @@ static inline __attribute__((always_inline)) int check_send(const struct trap_fr
                                                             struct thread **dst)
 {
     uint32_t pid = tf->eax >> 8;
-    struct proc *p = pid ? proc_alive(pid) : 0;
+    struct proc *p = pid ? proc_alive(pid) : 0, *mine = cpu_of(tf)->cur->proc;
     if (!p)
         return -ANT_ESRCH;
-    if (p == current->proc)
+    if (p == mine)
         return -ANT_EINVAL;         /* it would wait for itself */
     if (tf->edx) {
-        int err = icc_run_owned(&current->proc->vm, tf->edx);
+        int err = icc_run_owned(&mine->vm, tf->edx);
         if (err)
             return err;
     }
@@ -173,12 +180,12 @@ static inline __attribute__((always_inline)) int check_send(const struct trap_fr
     return 0;
 }
 
-/* The caller blocked in a call on me, or NULL. */
-static struct thread *caller(uint32_t pid)
+/* The caller blocked in a call on me (process mine), or NULL. */
+static struct thread *caller(uint32_t pid, const struct proc *mine)
 {
     struct proc *p = pid ? proc_alive(pid) : 0;
     struct thread *c = p ? p->thread : 0;
-    return c && awaits_reply(c, current->proc->pid) ? c : 0;
+    return c && awaits_reply(c, mine->pid) ? c : 0;
 }
 
 static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
@@ -233,14 +240,14 @@ static inline __attribute__((always_inline)) int32_t send_or_call(struct cpu *cp
 
 int32_t SYSCALL_ABI sys_send(struct trap_frame *tf)
 {
-    struct cpu *cpu = this_cpu();
+    struct cpu *cpu = cpu_of(tf);
     count_ipc(cpu);
     return send_or_call(cpu, tf, 0);
 }
 
 static __attribute__((noinline)) int32_t call_slow(struct trap_frame *tf)
 {
-    return send_or_call(this_cpu(), tf, 1);
+    return send_or_call(cpu_of(tf), tf, 1);
 }
 
 /* The fast paths below are guard clauses over the predicates above: the
@@ -252,7 +259,7 @@ static __attribute__((noinline)) int32_t call_slow(struct trap_frame *tf)
 /* A call without pages to a process of my priority waiting for it. */
 FAST_PATH int32_t SYSCALL_ABI sys_call(struct trap_frame *tf)
 {
-    struct cpu *cpu = this_cpu();
+    struct cpu *cpu = cpu_of(tf);
     struct thread *me = cpu->cur;
     count_ipc(cpu);
     uint32_t pid = tf->eax >> 8;
@@ -269,26 +276,28 @@ FAST_PATH int32_t SYSCALL_ABI sys_call(struct trap_frame *tf)
 int32_t SYSCALL_ABI sys_recv(struct trap_frame *tf)
 {
     uint32_t from = tf->eax >> 8;
-    count_ipc(this_cpu());
-    if (from && from == current->proc->pid)
+    struct cpu *cpu = cpu_of(tf);
+    count_ipc(cpu);
+    if (from && from == cpu->cur->proc->pid)
         return -ANT_EINVAL;
     if (from && from != ANT_PID_NOTES && !proc_alive(from))
         return -ANT_ESRCH;
-    return receive(current, tf, from);
+    return receive(cpu->cur, tf, from);
 }
 
 /* Check and deliver a reply in tf; the caller is left blocked. */
 static int reply_to(struct trap_frame *tf, struct thread **out)
 {
-    struct thread *c = caller(tf->eax >> 8);
+    struct proc *mine = cpu_of(tf)->cur->proc;
+    struct thread *c = caller(tf->eax >> 8, mine);
     if (!c)
         return -ANT_ESRCH;
     if (tf->edx) {
-        int err = icc_run_owned(&current->proc->vm, tf->edx);
+        int err = icc_run_owned(&mine->vm, tf->edx);
         if (err)
             return err;
     }
-    int err = transfer(current->proc, tf, c);
+    int err = transfer(mine, tf, c);
     if (err)
         return err;
     *out = c;
@@ -298,12 +307,13 @@ static int reply_to(struct trap_frame *tf, struct thread **out)
 int32_t SYSCALL_ABI sys_reply(struct trap_frame *tf)
 {
     struct thread *c;
-    count_ipc(this_cpu());
+    struct cpu *cpu = cpu_of(tf);
+    count_ipc(cpu);
     int err = reply_to(tf, &c);
     if (err)
         return err;
     c->ipc_state = IPC_NONE;
-    sched_wake(c, (int32_t)current->proc->pid);
+    sched_wake(c, (int32_t)cpu->cur->proc->pid);
     return 0;
 }
 
@@ -311,7 +321,7 @@ int32_t SYSCALL_ABI sys_reply(struct trap_frame *tf)
  * waits for me (the next message will come to a blocked receiver). */
 static __attribute__((noinline)) int32_t replyrecv_slow(struct trap_frame *tf)
 {
-    struct cpu *cpu = this_cpu();
+    struct cpu *cpu = cpu_of(tf);
     struct thread *me = cpu->cur, *c;
     int err = reply_to(tf, &c);
     if (err)
@@ -327,7 +337,7 @@ static __attribute__((noinline)) int32_t replyrecv_slow(struct trap_frame *tf)
  * waits to be received. */
 FAST_PATH int32_t SYSCALL_ABI sys_replyrecv(struct trap_frame *tf)
 {
-    struct cpu *cpu = this_cpu();
+    struct cpu *cpu = cpu_of(tf);
     struct thread *me = cpu->cur;
     count_ipc(cpu);
     uint32_t pid = tf->eax >> 8;

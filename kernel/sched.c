@@ -147,7 +147,7 @@ static struct thread *thread_alloc(int prio)
          * a slow path for every store to a page it translated code from). */
         memset((void *)(kstack_base(t) + (uint32_t)i * PAGE_SIZE), 0, PAGE_SIZE);
     }
-    t->kstack_top = kstack_base(t) + KSTACK_PAGES * PAGE_SIZE;
+    t->kstack_top = kstack_base(t) + KSTACK_PAGES * PAGE_SIZE - KSTACK_CPU_SLOT;
     t->prio = (uint8_t)prio;
     t->state = T_BLOCKED;
     return t;
@@ -170,6 +170,7 @@ struct thread *thread_create_kernel(void (*fn)(void *), void *arg, int prio)
         return 0;
     t->proc = &kernel_proc;
     t->cpu = (uint8_t)this_cpu()->index;
+    KSTACK_CPU(t->kstack_top) = this_cpu();
     uint32_t *s = (uint32_t *)t->kstack_top;
     *--s = (uint32_t)arg;                  /* thread_kernel_run(fn, arg) */
     *--s = (uint32_t)fn;
@@ -185,6 +186,7 @@ struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, in
         return 0;
     t->proc = p;
     t->cpu = (uint8_t)cpu;
+    KSTACK_CPU(t->kstack_top) = &cpus[cpu];
     struct trap_frame *tf = (struct trap_frame *)(t->kstack_top - sizeof *tf);
     memset(tf, 0, sizeof *tf);
     tf->cs = SEL_UCODE;

@@ -15,6 +15,12 @@
 #define QUANTUM_TICKS 2
 #define MAX_THREADS 128
 #define KSTACK_PAGES 2          /* per thread; a guard page below each */
+/* The top 16 bytes of a thread's kernel stack, above kstack_top (and so
+ * right above the trap frame of every entry from ring 3), hold its CPU's
+ * struct cpu *, fixed for its life: the entry code and the IPC calls find
+ * their CPU with one load (KSTACK_CPU) instead of the task register. */
+#define KSTACK_CPU_SLOT 16
+#define KSTACK_CPU(top) (*(struct cpu **)(top))
 
 enum thread_state { T_FREE, T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
 

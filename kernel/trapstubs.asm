@@ -81,8 +81,9 @@ trap_stubs:
 ; return a message, whose run is in EDX, and sysexit takes EDX for the EIP.
 ; EFLAGS.IF is off throughout and set again in the instruction before the
 ; way out. The big lock (kernel/lock.c) is taken around the call, unless
-; its slot says SYSCALL_NOLOCK; ESI holds this CPU's struct cpu (found
-; from the task register, kernel/cpu.h) across it, which C keeps.
+; its slot says SYSCALL_NOLOCK; ESI holds this CPU's struct cpu (read
+; from the word above the frame, KSTACK_CPU in kernel/sched.h) across it,
+; which C keeps.
 extern syscall_table
 extern syscall_peer_table
 extern sched_preempt_point
@@ -115,15 +116,13 @@ sysenter_entry:
     mov es, edx
     add dword [esp + TF_USER_ESP], 4
     cmp eax, SYS_NCALLS
-    jae .peer
-    lea ebx, [syscall_table + eax * SYSCALL_SIZE]
-.call:                          ; ebx: the call's slot (C keeps ebx)
-    test byte [ebx + SYSCALL_FLAGS], SYSCALL_NOLOCK
-    jnz .nolock
-    str si
-    movzx esi, si
-    shl esi, CPU_SHIFT - 3      ; this CPU (C keeps esi): cpus[(sel - SEL_TSS) / 8]
-    add esi, cpus - (SEL_TSS << (CPU_SHIFT - 3))
+    jb .plain
+    movzx ecx, al               ; eax bits 8-31 name a peer: IPC calls only,
+    cmp ecx, SYS_NCALLS         ; none of them SYSCALL_NOLOCK
+    jae .nosys
+    lea ebx, [syscall_peer_table + ecx * SYSCALL_SIZE]
+.lock:                          ; ebx: the call's slot (C keeps ebx)
+    mov esi, [esp + TF_SIZE]    ; this CPU (C keeps esi): above the frame
     xor eax, eax
     lock cmpxchg [big_lock + LOCK_HOLDER], esi
     jnz .contended
@@ -152,12 +151,14 @@ sysenter_entry:
     popad
     add esp, 24
     iretd
-.peer:                          ; eax bits 8-31 name a peer: IPC calls only
-    movzx ecx, al
-    cmp ecx, SYS_NCALLS
-    jae .nosys
-    lea ebx, [syscall_peer_table + ecx * SYSCALL_SIZE]
-    jmp .call
+.plain:
+    lea ebx, [syscall_table + eax * SYSCALL_SIZE]
+    test byte [ebx + SYSCALL_FLAGS], SYSCALL_NOLOCK
+    jz .lock
+    mov eax, esp                ; reads only the caller's own state
+    call [ebx + SYSCALL_FN]
+    mov [esp + TF_EAX], eax
+    jmp .leave
 .nosys:
     mov dword [esp + TF_EAX], -ANT_ENOSYS
     jmp .sysexit
@@ -170,11 +171,6 @@ sysenter_entry:
     call lock_spin
     add esp, 8
     jmp .locked
-.nolock:                        ; reads only the caller's own state
-    mov eax, esp
-    call [ebx + SYSCALL_FN]
-    mov [esp + TF_EAX], eax
-    jmp .leave
 .bad_return:                    ; no return address: finish the frame, then
     push 0                      ; the program is killed
     push SYSENTER_MARK
