@@ -80,15 +80,21 @@ static int set_cpu_absent(struct kconfig *cfg, const char *val, size_t len)
     return 0;
 }
 
+static int name_is(const char *word, size_t len, const char *name)
+{
+    size_t i = 0;
+    for (; i < len && name[i]; i++)
+        if (word[i] != name[i])
+            return 0;
+    return i == len && !name[i];
+}
+
 /* acpi=off (acpi=on: the default): for firmware whose ACPI tables lie. */
 static int set_acpi(struct kconfig *cfg, const char *val, size_t len)
 {
-    if (len == 3 && val[0] == 'o' && val[1] == 'f' && val[2] == 'f')
-        cfg->acpi_off = 1;
-    else if (len == 2 && val[0] == 'o' && val[1] == 'n')
-        cfg->acpi_off = 0;
-    else
+    if (!name_is(val, len, "off") && !name_is(val, len, "on"))
         return -1;
+    cfg->acpi_off = name_is(val, len, "off");
     return 0;
 }
 
@@ -100,15 +106,6 @@ static const struct option options[] = {
     { "test", set_test },
     { "init", set_init },
 };
-
-static int name_is(const char *word, size_t len, const char *name)
-{
-    size_t i = 0;
-    for (; i < len && name[i]; i++)
-        if (word[i] != name[i])
-            return 0;
-    return i == len && !name[i];
-}
 
 /* One "name=value" word; returns 0 if taken, else reports it. */
 static int parse_word(const char *w, size_t len, struct kconfig *cfg, cmdline_report report)

@@ -291,34 +291,39 @@ static void servers_up(void)
             return;
 }
 
-/* The process count, once it is n (at most 5 s: under multi-threaded TCG
- * on a loaded host the guest's clock runs on while its CPUs wait): a
- * server replaced or a process killed on another CPU ends there, in
- * parallel with me. */
+/* How long a count may take to settle: a server replaced or a process
+ * killed on another CPU ends there, in parallel with me, and under
+ * multi-threaded TCG on a loaded host the guest's clock runs on while its
+ * CPUs wait (5 s). */
+#define SETTLE_TICKS 500
+
+/* The process count, once it is n (at most SETTLE_TICKS). */
 static uint32_t procs_settle(uint32_t n)
 {
-    for (uint32_t t0 = ant_uptime(); procs() != n && ant_uptime() - t0 < 500;)
+    for (uint32_t t0 = ant_uptime(); procs() != n && ant_uptime() - t0 < SETTLE_TICKS;)
         ant_sleep(1);
     return procs();
 }
 
-/* The number of free ICC pages, once it is n (at most 5 s, as above),
- * with the figures in *info; printed, with who holds some, when it is not. */
-static uint32_t icc_settle(uint32_t n, struct ant_iccinfo *info)
+/* "before free ICC pages, after", and who holds some, in the log. */
+static void show_icc_holders(const char *what, uint32_t before, uint32_t after)
 {
-    for (uint32_t t0 = ant_uptime();; ant_sleep(1))
-        if (ant_icc_info(info) == 0 && (info->free == n || ant_uptime() - t0 >= 500))
-            break;
-    if (info->free != n) {
-        ant_printf("hostile: %u ICC pages free before, %u after\n", n, info->free);
-        for (uint32_t i = 0; i < 64; i++) {
-            struct ant_procinfo pi;
-            if (ant_procinfo(i, &pi) == 0 && pi.icc_pages)
-                ant_printf("hostile:   %s (pid %u) holds %u ICC pages\n", pi.name, pi.pid,
-                           pi.icc_pages);
-        }
+    ant_printf("hostile: %s: %u ICC pages free before, %u after\n", what, before, after);
+    for (uint32_t i = 0; i < 64; i++) {
+        struct ant_procinfo pi;
+        if (ant_procinfo(i, &pi) == 0 && pi.icc_pages)
+            ant_printf("hostile: %s: %s (pid %u) holds %u ICC pages\n", what, pi.name, pi.pid,
+                       pi.icc_pages);
     }
-    return info->free;
+}
+
+/* The number of free ICC pages, once it is n (at most SETTLE_TICKS). */
+static uint32_t icc_settle(uint32_t n)
+{
+    struct ant_iccinfo info = { 0 };
+    for (uint32_t t0 = ant_uptime();; ant_sleep(1))
+        if (ant_icc_info(&info) == 0 && (info.free == n || ant_uptime() - t0 >= SETTLE_TICKS))
+            return info.free;
 }
 
 /* One program takes all the ICC pages, frames or process slots it can:
@@ -331,7 +336,7 @@ static void exhaust(const char *what, int32_t expect)
     int32_t st;
     servers_up();
     uint32_t slots = procs(), free0 = pool_free();
-    struct ant_iccinfo icc0, icc1;
+    struct ant_iccinfo icc0;
     CHECK(ant_icc_info(&icc0) == 0);
     fmt_snprintf(args, sizeof args, "hog %s", what);
     int32_t pid = ant_spawn("hostile", args, 4);
@@ -346,11 +351,13 @@ static void exhaust(const char *what, int32_t expect)
     CHECK(ant_kill(pid) == 0 && ant_wait(pid, &st) == pid);
     CHECK(crashed);                         /* restarted from the reserve */
     CHECK(replaced);                        /* and replaced: the successor too */
-    uint32_t now = procs_settle(slots);
+    uint32_t now = procs_settle(slots), icc_free = icc_settle(icc0.free);
     if (now != slots)
         ant_printf("hostile: %s: %u processes before, %u after\n", what, slots, now);
+    if (icc_free != icc0.free)
+        show_icc_holders(what, icc0.free, icc_free);
     CHECK(now == slots);
-    CHECK(icc_settle(icc0.free, &icc1) == icc0.free);
+    CHECK(icc_free == icc0.free);
     CHECK(pool_free() + 8 >= free0);        /* the new name server may hold a few more */
 }
 
@@ -378,8 +385,7 @@ static void t_replace_with_no_page_for_state(void)
         ant_icc_free((void *)ANT_ICC_RUN_ADDR(held[i]), ANT_ICC_RUN_PAGES(held[i]));
     CHECK(none && r == 0);
     CHECK(back >= 0);
-    /* it ends on its own CPU: at most 5 s, as procs_settle */
-    for (uint32_t t0 = ant_uptime(); alive(old) && ant_uptime() - t0 < 500;)
+    for (uint32_t t0 = ant_uptime(); alive(old) && ant_uptime() - t0 < SETTLE_TICKS;)
         ant_sleep(1);
     CHECK(!alive(old));
 }
@@ -401,15 +407,8 @@ static void fuzz(uint32_t seed, uint32_t calls)
     CHECK(pid > 0 && ant_wait(pid, &st) == pid);
     CHECK(st == 0);                         /* it lived to make every call */
     CHECK(pm_call(&after) == 0 && after.w[1] == 0);     /* the ICC and frame audits */
-    if (after.w[2] < before.w[2]) {
-        ant_printf("hostile: fuzz: %u ICC pages free before, %u after\n", before.w[2], after.w[2]);
-        for (uint32_t i = 0; i < 64; i++) {
-            struct ant_procinfo pi;
-            if (ant_procinfo(i, &pi) == 0 && pi.icc_pages)
-                ant_printf("hostile: fuzz: %s (pid %u) holds %u ICC pages\n", pi.name, pi.pid,
-                           pi.icc_pages);
-        }
-    }
+    if (after.w[2] < before.w[2])
+        show_icc_holders("fuzz", before.w[2], after.w[2]);
     CHECK(after.w[2] >= before.w[2]);       /* every ICC page back (a server may
                                                have let go of one of its own) */
     CHECK(after.w[3] == before.w[3]);       /* no server crashed */
