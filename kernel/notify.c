@@ -79,9 +79,8 @@ int note_deliver(struct thread *t, struct trap_frame *tf)
 }
 
 /* A bound interrupt: masked until the driver acknowledges it. */
-static void irq_note(struct trap_frame *tf)
+static void irq_note(int irq)
 {
-    int irq = (int)tf->vector - VEC_IRQ0;
     irq_mask(irq, 1);
     if (irq_owner[irq])
         post_bit(irq_owner[irq], (uint32_t)irq);

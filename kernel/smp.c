@@ -20,6 +20,7 @@
 #include "boot/console.h"
 #include "boot/x86.h"
 #include "kernel/gdt.h"
+#include "kernel/ioapic.h"
 #include "kernel/lock.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
@@ -42,6 +43,7 @@
 #define TIMER_DIV16   0x3
 #define TIMER_PERIODIC 0x20000
 #define LVT_MASKED    0x10000
+#define LAPIC_ISR     0x100         /* in-service: 8 words, 0x10 apart */
 #define LAPIC_ESR     0x280
 #define LAPIC_ICR_LO  0x300
 #define LAPIC_ICR_HI  0x310         /* destination APIC id in bits 24-31 */
@@ -56,6 +58,8 @@
 #define ACPI_HDR      36            /* a table's header */
 #define MADT_ENTRIES  44
 #define MADT_LAPIC    0             /* entry: processor local APIC */
+#define MADT_IOAPIC   1             /* entry: I/O APIC */
+#define MADT_OVERRIDE 2             /* entry: interrupt source override */
 #define MADT_ENABLED  0x1
 #define MADT_ONLINE_CAPABLE 0x2
 #define MP_PROC       0             /* MP config entry: processor (20 bytes) */
@@ -212,6 +216,11 @@ static int from_madt(void)
         }
         if (type == MADT_LAPIC && elen >= 8 && (get32(table + o + 4) & MADT_ENABLED))
             add_cpu(table[o + 3]);
+        else if (type == MADT_IOAPIC && elen >= 12)
+            ioapic_found(table[o + 2], get32(table + o + 4), get32(table + o + 8));
+        else if (type == MADT_OVERRIDE && elen >= 10 && table[o + 2] == 0)   /* bus 0: ISA */
+            ioapic_override(table[o + 3], get32(table + o + 4),
+                            (uint32_t)table[o + 8] | (uint32_t)table[o + 9] << 8);
         o += elen;
     }
     source = "ACPI MADT";
@@ -427,6 +436,7 @@ void smp_init(uint32_t limit, uint32_t absent, int no_acpi)
         cpu_count = 1;
     }
     lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | SVR_ENABLE | VEC_APIC_SPURIOUS);
+    irq_use_ioapic(me);             /* device interrupts to this CPU, CPU 0 */
     if (cpu_count > 1)
         calibrate();
     ktables.pd[0] = PTE_P | PTE_W | PDE_PS;              /* the trampoline, where it is */
@@ -500,6 +510,11 @@ int smp_place(int want, int server)
             return (int)i;
     }
     return 0;
+}
+
+int lapic_in_service(uint32_t vector)
+{
+    return (lapic_read(LAPIC_ISR + (vector / 32) * 0x10) >> (vector % 32)) & 1;
 }
 
 void lapic_eoi(void)

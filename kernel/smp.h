@@ -44,6 +44,8 @@ uint32_t smp_running(void);
 int smp_place(int want, int server);
 /* Interrupt CPU c with vector (VEC_RESCHED). */
 void smp_ipi(struct cpu *c, uint32_t vector);
+/* Is vector in this local APIC's in-service register (it delivered it)? */
+int lapic_in_service(uint32_t vector);
 /* End of a local APIC interrupt. */
 void lapic_eoi(void);
 /* Kernel page va was unmapped: drop it from every other running CPU's

@@ -9,9 +9,9 @@
 
 static volatile uint32_t ticks;
 
-static void timer_irq(struct trap_frame *tf)
+static void timer_irq(int irq)
 {
-    (void)tf;
+    (void)irq;
     ticks++;
     sched_tick();
 }

@@ -1,4 +1,5 @@
-/* The IDT, the 8259 PICs, and trap dispatch: exceptions, IRQs, fix-ups. */
+/* The IDT, the interrupt lines (the 8259 PICs, or the I/O APIC where it
+ * takes a line), and trap dispatch: exceptions, IRQs, fix-ups. */
 #include "kernel/trap.h"
 #include "kernel/paging.h"
 #include "boot/console.h"
@@ -9,6 +10,7 @@
 #include "kernel/smp.h"
 #include "kernel/lock.h"
 #include "kernel/syscall.h"
+#include "kernel/ioapic.h"
 #include "boot/x86.h"
 
 #define PIC1 PORT_PIC1
@@ -28,7 +30,10 @@ extern const uint32_t trap_stubs[256];
 
 static struct idt_gate idt[256];
 static irq_handler irq_handlers[16];
-static uint16_t pic_mask;
+static uint16_t pic_mask;          /* the 8259's mask */
+static uint16_t lines_masked;      /* masked by irq_mask, wherever the line goes */
+static uint16_t apic_lines;        /* lines the I/O APIC delivers */
+static uint16_t lines_pending;     /* an edge came while the line was masked */
 uint32_t trap_last_fixup_addr, trap_last_fixup_vector;
 
 static const char *const exception_names[32] = {
@@ -81,14 +86,34 @@ void pic_eoi(int irq)
     outb(PIC1, PIC_EOI);
 }
 
+/* The hardware's mask for one line, from its handler and lines_masked. An
+ * edge-triggered I/O APIC pin is not masked while its handler is set: the
+ * I/O APIC drops an edge that comes while masked (the 8259 keeps it in its
+ * IRR), so such an edge is noted in lines_pending and handed over when the
+ * line is unmasked. */
+static void line_apply(int irq)
+{
+    uint16_t bit = (uint16_t)(1 << irq);
+    int off = !irq_handlers[irq] || (lines_masked & bit);
+    if (apic_lines & bit) {
+        ioapic_mask(irq, !irq_handlers[irq] || (off && ioapic_level(irq)));
+        off = 1;                   /* and never from the 8259 */
+    }
+    pic_mask = (uint16_t)(off ? pic_mask | bit : pic_mask & ~bit);
+    pic_write_mask();
+}
+
 void irq_mask(int irq, int masked)
 {
     uint32_t fl = irq_save();
-    if (masked)
-        pic_mask |= (uint16_t)(1 << irq);
-    else
-        pic_mask &= (uint16_t)~(1 << irq);
-    pic_write_mask();
+    uint16_t bit = (uint16_t)(1 << irq);
+    lines_masked = (uint16_t)(masked ? lines_masked | bit : lines_masked & ~bit);
+    line_apply(irq);
+    if (!masked && (lines_pending & bit)) {
+        lines_pending &= (uint16_t)~bit;
+        if (irq_handlers[irq])
+            irq_handlers[irq](irq);
+    }
     irq_restore(fl);
 }
 
@@ -96,8 +121,24 @@ void irq_set_handler(int irq, irq_handler handler)
 {
     uint32_t fl = irq_save();
     irq_handlers[irq] = handler;
+    lines_pending &= (uint16_t)~(1 << irq);
     irq_mask(irq, !handler);
     irq_restore(fl);
+}
+
+void irq_use_ioapic(uint32_t dest)
+{
+    uint32_t fl = irq_save();
+    apic_lines = (uint16_t)ioapic_start(dest, IRQ_ISA_DEVICES, VEC_IRQ0);
+    for (int irq = 0; irq < 16; irq++)
+        if (irq != 2)
+            line_apply(irq);
+    irq_restore(fl);
+}
+
+int irq_via_ioapic(int irq)
+{
+    return (apic_lines >> irq) & 1;
 }
 
 int irq_in_use(int irq)
@@ -151,12 +192,23 @@ static int irq_spurious(int irq)
 static void handle_irq(struct trap_frame *tf)
 {
     int irq = (int)tf->vector - VEC_IRQ0;
+    uint16_t bit = (uint16_t)(1 << irq);
     sched_idle_end();
+    /* The I/O APIC's (in the local APIC's in-service register), or the
+     * 8259's: a line the I/O APIC took may still bring a spurious 15. */
+    if ((apic_lines & bit) && lapic_in_service(tf->vector)) {
+        if (lines_masked & bit)
+            lines_pending |= bit;
+        else if (irq_handlers[irq])
+            irq_handlers[irq](irq);  /* before the EOI: a level line is masked */
+        lapic_eoi();
+        return;
+    }
     if ((irq == 7 || irq == 15) && irq_spurious(irq))
         return;
     pic_eoi(irq);
     if (irq_handlers[irq])
-        irq_handlers[irq](tf);
+        irq_handlers[irq](irq);
 }
 
 /* An unexpected trap in the kernel: what, where, the registers; stop. */

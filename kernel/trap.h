@@ -28,16 +28,28 @@ _Static_assert(sizeof(struct trap_frame) == 76, "the frame the CPU and trapstubs
 #define VEC_IRQ0    32             /* the PICs are remapped to 32-47 */
 #define VEC_SYSCALL ANT_VEC_SYSCALL
 
-typedef void (*irq_handler)(struct trap_frame *tf);
+/* The lines with a standard ISA device: the timer, keyboard, serial
+ * ports, floppy, RTC, mouse, IDE channels; the I/O APIC takes these, and
+ * any line the MADT describes (kernel/ioapic.c). */
+#define IRQ_ISA_DEVICES ((1u << 0) | (1u << 1) | (1u << 3) | (1u << 4) | (1u << 6) | \
+                         (1u << 8) | (1u << 12) | (1u << 14) | (1u << 15))
+
+typedef void (*irq_handler)(int irq);
 
 void trap_init(void);
 /* Load the IDT on this CPU (another one, once started). */
 void trap_load_idt(void);
-/* Route IRQ line irq (0-15) to handler and unmask it at the PIC; a NULL
- * handler masks the line. */
+/* Route IRQ line irq (0-15) to handler and unmask it; a NULL handler
+ * masks the line. */
 void irq_set_handler(int irq, irq_handler handler);
-/* Mask (1) or unmask (0) one line at the PIC. */
+/* Mask (1) or unmask (0) one line; an edge that came while it was masked
+ * reaches its handler when it is unmasked. */
 void irq_mask(int irq, int masked);
+/* Let the I/O APIC deliver the lines it can, to APIC id dest (the MADT
+ * has named it: kernel/ioapic.c); the 8259 keeps the others. */
+void irq_use_ioapic(uint32_t dest);
+/* Does the I/O APIC deliver this line? */
+int irq_via_ioapic(int irq);
 /* Has the line a handler? */
 int irq_in_use(int irq);
 /* Acknowledge an interrupt at the PICs. */
