@@ -14,17 +14,19 @@ struct kernel_tables ktables __attribute__((aligned(PAGE_SIZE)));
  * window is only ever touched by the CPU that maps it, so dropping it from
  * that CPU's TLB is enough, with no IPI, as for any per-CPU mapping. */
 #define WINDOWS_PER_CPU (WINDOW_COUNT / MAX_CPUS)
-struct window_pool {
-    uint16_t stack[WINDOWS_PER_CPU];         /* free window slots */
-    uint32_t top;                            /* slots on the stack */
-    int ready;
-};
-static struct window_pool windows[MAX_CPUS];
+static uint16_t window_stack[MAX_CPUS * WINDOWS_PER_CPU];  /* free slots, CPU by CPU */
+static uint32_t window_top[MAX_CPUS];     /* free slots on CPU i's stack */
+static uint8_t window_ready[MAX_CPUS];
+static uint32_t window_global;            /* PTE_G once CR4.PGE is on */
+/* The windows' PTEs, slot by slot: one run of the kernel page tables. */
+#define WINDOW_PTES (&ktables.pt[(WINDOW_VIRT >> BIGPAGE_SHIFT) - KERNEL_PDE_PT_FIRST][0])
+_Static_assert(WINDOW_VIRT % BIGPAGE_SIZE == 0, "the windows start a page table");
 
 void kspace_finish_boot(void)
 {
     ktables.pd[0] = 0;                       /* the boot identity mapping */
     write_cr3(read_cr3());
+    window_global = (read_cr4() & CR4_PGE) ? PTE_G : 0;
 }
 
 uint32_t *kspace_pte(uint32_t va)
@@ -70,37 +72,52 @@ uint32_t kspace_lookup(uint32_t va)
     return (pte & PTE_P) ? (pte & PTE_FRAME_MASK) : 0;
 }
 
+/* CPU cpu's window stack is empty: fill it the first time, else there is
+ * no window left. */
+static __attribute__((noinline, cold)) void window_stack_empty(uint32_t cpu)
+{
+    if (window_ready[cpu])
+        panic("window_map: all %u windows of CPU %u in use", WINDOWS_PER_CPU, cpu);
+    for (uint32_t i = 0; i < WINDOWS_PER_CPU; i++)
+        window_stack[cpu * WINDOWS_PER_CPU + i] =
+            (uint16_t)(cpu * WINDOWS_PER_CPU + WINDOWS_PER_CPU - 1 - i);
+    window_top[cpu] = WINDOWS_PER_CPU;
+    window_ready[cpu] = 1;
+}
+
+static __attribute__((noinline, cold)) void window_bad(uint32_t va, uint32_t cpu, int mapped)
+{
+    if (mapped)
+        panic("window_unmap: window %08x is not mapped", va);
+    panic("window_unmap: %08x is not a window of CPU %u", va, cpu);
+}
+
+/* A slot off this CPU's stack, its PTE set straight (the windows' page
+ * tables are one run): no table walk, no check that it was free, which the
+ * stack guarantees. The fault path maps and unmaps several a fault. */
 void *window_map(uint32_t pa)
 {
     uint32_t fl = irq_save();
     uint32_t cpu = cpu_index();
-    struct window_pool *w = &windows[cpu];
-    if (!w->ready) {
-        for (uint32_t i = 0; i < WINDOWS_PER_CPU; i++)
-            w->stack[i] = (uint16_t)(cpu * WINDOWS_PER_CPU + WINDOWS_PER_CPU - 1 - i);
-        w->top = WINDOWS_PER_CPU;
-        w->ready = 1;
-    }
-    if (w->top == 0)
-        panic("window_map: all %u windows of CPU %u in use", WINDOWS_PER_CPU, cpu);
-    uint32_t va = WINDOW_VIRT + (uint32_t)w->stack[--w->top] * PAGE_SIZE;
-    kspace_map(va, pa);
+    if (__builtin_expect(window_top[cpu] == 0, 0))
+        window_stack_empty(cpu);
+    uint32_t slot = window_stack[cpu * WINDOWS_PER_CPU + --window_top[cpu]];
+    WINDOW_PTES[slot] = (pa & PTE_FRAME_MASK) | PTE_P | PTE_W | window_global;
     irq_restore(fl);
-    return (void *)va;
+    return (void *)(WINDOW_VIRT + (slot << PAGE_SHIFT));
 }
 
 void window_unmap(void *p)
 {
-    uint32_t va = (uint32_t)p & PTE_FRAME_MASK, cpu = cpu_index();
-    uint32_t slot = (va - WINDOW_VIRT) / PAGE_SIZE;
-    if (va < WINDOW_VIRT || va >= WINDOW_VIRT + WINDOW_COUNT * PAGE_SIZE ||
-        slot / WINDOWS_PER_CPU != cpu)
-        panic("window_unmap: %08x is not a window of CPU %u", va, cpu);
+    uint32_t slot = ((uint32_t)p - WINDOW_VIRT) >> PAGE_SHIFT, cpu = cpu_index();
+    if (__builtin_expect(slot / WINDOWS_PER_CPU != cpu, 0))   /* not a window at all, too */
+        window_bad((uint32_t)p, cpu, 0);
     uint32_t fl = irq_save();
-    if (!(*kspace_pte(va) & PTE_P))
-        panic("window_unmap: window %08x is not mapped", va);
-    unmap_local(va);
-    windows[cpu].stack[windows[cpu].top++] = (uint16_t)slot;
+    if (__builtin_expect(!(WINDOW_PTES[slot] & PTE_P), 0))
+        window_bad((uint32_t)p, cpu, 1);
+    WINDOW_PTES[slot] = 0;
+    invlpg(WINDOW_VIRT + (slot << PAGE_SHIFT));
+    window_stack[cpu * WINDOWS_PER_CPU + window_top[cpu]++] = (uint16_t)slot;
     irq_restore(fl);
 }
 
@@ -108,7 +125,7 @@ uint32_t window_in_use(void)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < MAX_CPUS; i++)
-        n += windows[i].ready ? WINDOWS_PER_CPU - windows[i].top : 0;
+        n += window_ready[i] ? WINDOWS_PER_CPU - window_top[i] : 0;
     return n;
 }
 
