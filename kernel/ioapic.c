@@ -161,6 +161,19 @@ uint32_t ioapic_start(uint32_t dest, uint32_t want, uint32_t vec0)
     return taken;
 }
 
+void ioapic_stop(void)
+{
+    for (uint32_t irq = 0; irq < ISA_LINES; irq++)
+        ioapic_mask((int)irq, 1);
+    taken = 0;
+}
+
+uint32_t ioapic_gsi(uint32_t irq, uint32_t *flags)
+{
+    *flags = line_flags[irq];
+    return line_gsi[irq] ? line_gsi[irq] - 1 : irq;
+}
+
 int ioapic_level(int irq)
 {
     return (taken & (1u << irq)) && (line_red[irq] & RED_LEVEL);

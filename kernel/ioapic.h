@@ -16,6 +16,10 @@ void ioapic_override(uint32_t irq, uint32_t gsi, uint32_t flags);
  * vec0 + line; the lines taken (a mask, 0: no usable I/O APIC). Named in
  * the log. */
 uint32_t ioapic_start(uint32_t dest, uint32_t want, uint32_t vec0);
+/* Give every line back: all its pins masked. */
+void ioapic_stop(void);
+/* ISA line irq's GSI and MADT flags, as the MADT gave them (or GSI = irq). */
+uint32_t ioapic_gsi(uint32_t irq, uint32_t *flags);
 /* Is a line it took level-triggered? */
 int ioapic_level(int irq);
 /* Mask (1) or unmask (0) the pin of a line it took. */

@@ -93,11 +93,12 @@ int32_t SYSCALL_ABI sys_irq_bind(struct trap_frame *tf)
     if (!me->priv)
         return -ANT_EPERM;
     if (irq >= IRQ_LINES || irq == 2)
-        return -ANT_EINVAL;             /* 2: the cascade; 0 (the timer) is busy */
+        return -ANT_EINVAL;             /* 2: the cascade */
     if (irq_owner[irq] == me)
         return 0;
-    if (irq_owner[irq] || irq_in_use((int)irq))
-        return -ANT_EBUSY;
+    if (irq == 0 || irq_owner[irq] || irq_in_use((int)irq))
+        return -ANT_EBUSY;              /* 0: the PIT's, the kernel's even when it
+                                           ticks from the local APIC timer */
     irq_owner[irq] = me;
     irq_set_handler((int)irq, irq_note);
     return 0;

@@ -11,9 +11,10 @@
  * pages, CR0, CR4, kernel page directory and IDT, builds its own GDT and
  * TSS, reports itself online and waits for smp_go; then it takes the big
  * lock and becomes its idle thread, and the scheduler runs there as on
- * the boot CPU. The boot CPU's tick is the PIT (the system clock and the
- * timer wheel); every other CPU's is its local APIC timer, set to the same
- * rate against the PIT at boot.
+ * the boot CPU. Every CPU's tick is its local APIC timer, set to the PIT's
+ * 100 Hz against the PIT at boot; CPU 0's is the system clock (the tick
+ * count and the timer wheel), and the PIT, which was until then, is left
+ * counting with its line masked.
  */
 #include "kernel/smp.h"
 #include "boot/bootinfo.h"
@@ -66,6 +67,7 @@
 #define MP_PROC_EN    0x1
 #define TABLE_MAX     8192
 #define START_TICKS   20            /* 200 ms for a CPU to come online */
+#define LAPIC_MIN_PER_TICK 64       /* a timer slower than 6.4 kHz is not believed */
 
 uint32_t cpu_count;
 
@@ -290,8 +292,6 @@ static void calibrate(void)
     uint64_t tsc = (boot_info.flags & BOOT_CPU_TSC) ? rdtsc() - tsc0 : 0;
     lapic_write(LAPIC_TIMER_INIT, 0);
     lapic_per_tick = (0xFFFFFFFFu - left) / 4;
-    if (!lapic_per_tick)
-        lapic_per_tick = 1;
     lock_set_tsc_rate(tsc / 4 * TIMER_HZ);
 }
 
@@ -437,8 +437,19 @@ void smp_init(uint32_t limit, uint32_t absent, int no_acpi)
     }
     lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | SVR_ENABLE | VEC_APIC_SPURIOUS);
     irq_use_ioapic(me);             /* device interrupts to this CPU, CPU 0 */
-    if (cpu_count > 1)
-        calibrate();
+    calibrate();
+    if (lapic_per_tick < LAPIC_MIN_PER_TICK) {
+        kprintf("cpu: the local APIC timer does not count (%u in a tick): one CPU, on the "
+                "PIT\n", lapic_per_tick);
+        cpu_count = 1;
+    } else {
+        uint32_t fl = irq_save();   /* this CPU's tick from its own timer too */
+        timer_pit_release();
+        lapic_timer_start();
+        irq_restore(fl);
+        kprintf("cpu: the tick is each CPU's local APIC timer (%u counts, %u Hz); the PIT's "
+                "line is masked\n", lapic_per_tick, TIMER_HZ);
+    }
     ktables.pd[0] = PTE_P | PTE_W | PDE_PS;              /* the trampoline, where it is */
     for (uint32_t i = 1; i < cpu_count; i++)
         if (!start_cpu(i)) {

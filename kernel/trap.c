@@ -11,6 +11,7 @@
 #include "kernel/lock.h"
 #include "kernel/syscall.h"
 #include "kernel/ioapic.h"
+#include "kernel/timer.h"
 #include "boot/x86.h"
 
 #define PIC1 PORT_PIC1
@@ -126,7 +127,17 @@ void irq_set_handler(int irq, irq_handler handler)
     irq_restore(fl);
 }
 
-void irq_use_ioapic(uint32_t dest)
+/* Every line back to the 8259 (as it was before irq_use_ioapic). */
+static void lines_to_pic(void)
+{
+    ioapic_stop();
+    apic_lines = 0;
+    for (int irq = 0; irq < 16; irq++)
+        if (irq != 2)
+            line_apply(irq);
+}
+
+int irq_use_ioapic(uint32_t dest)
 {
     uint32_t fl = irq_save();
     apic_lines = (uint16_t)ioapic_start(dest, IRQ_ISA_DEVICES, VEC_IRQ0);
@@ -134,6 +145,17 @@ void irq_use_ioapic(uint32_t dest)
         if (irq != 2)
             line_apply(irq);
     irq_restore(fl);
+    /* Believe the route only once the PIT's tick has come through it: a
+     * table that lies about the timer's pin would stop the clock. */
+    uint32_t t0 = timer_ticks();
+    if (!(apic_lines & 1) || (timer_pit_periods(3) && timer_ticks() != t0))
+        return apic_lines != 0;
+    fl = irq_save();
+    lines_to_pic();
+    irq_restore(fl);
+    kprintf("irq: the PIT's tick does not come through the I/O APIC (GSI %u): the 8259 "
+            "keeps every line\n", ioapic_gsi(0, &fl));
+    return 0;
 }
 
 int irq_via_ioapic(int irq)
@@ -246,13 +268,17 @@ static int sysenter_single_step(struct trap_frame *tf)
     return 1;
 }
 
-/* The local APIC's own vectors: IPIs and its timer. */
+/* The local APIC's own vectors: IPIs and its timer (CPU 0's is the
+ * system clock, with the big lock held). */
 static void handle_apic(struct trap_frame *tf, struct cpu *c)
 {
     sched_idle_end();
     lapic_eoi();
     if (tf->vector == VEC_LTIMER) {
-        sched_tick_local();
+        if (c == &cpus[0])
+            timer_tick();
+        else
+            sched_tick_local();
         return;
     }
     c->ipis++;                      /* VEC_RESCHED: need_resched is set, or the
@@ -279,7 +305,7 @@ void trap_dispatch(struct trap_frame *tf)
             lapic_eoi();
             return;
         }
-        if (!bkl_held(c)) {
+        if (!bkl_held(c) && !(tf->vector == VEC_LTIMER && c == &cpus[0])) {
             /* This CPU's own tick and the wake-up IPI touch this CPU's
              * state only: no lock, unless there is a switch to make. An
              * idle CPU goes back to its loop, which looks at its queues. */

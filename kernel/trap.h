@@ -46,8 +46,10 @@ void irq_set_handler(int irq, irq_handler handler);
  * reaches its handler when it is unmasked. */
 void irq_mask(int irq, int masked);
 /* Let the I/O APIC deliver the lines it can, to APIC id dest (the MADT
- * has named it: kernel/ioapic.c); the 8259 keeps the others. */
-void irq_use_ioapic(uint32_t dest);
+ * has named it: kernel/ioapic.c); the 8259 keeps the others. If the
+ * PIT's tick (a line it takes) does not come through it, every line goes
+ * back to the 8259. 1 if it delivers lines. Interrupts on. */
+int irq_use_ioapic(uint32_t dest);
 /* Does the I/O APIC deliver this line? */
 int irq_via_ioapic(int irq);
 /* Has the line a handler? */

@@ -211,6 +211,9 @@ group_suite() {
     expect_line pentium/fpu-fnsave "$log" "fpu: x87, MMX; state per thread by fnsave"
     suite_boot no-fpu -m 32 -cpu pentium,-fpu "${KERNEL[@]}" -append "test=all"
     expect_line no-fpu/said "$log" "fpu: this CPU has no FPU"
+    # No local APIC: the PIT ticks through the 8259, every line is the 8259's.
+    suite_boot no-apic -m 32 -cpu pentium,-apic "${KERNEL[@]}" -append "test=all"
+    expect_line no-apic/pic "$log" "cpu: no local APIC: one CPU, with the PIC"
     # Several CPUs, each scheduling: the whole suite at -smp 2, 4 and 8
     # under multi-threaded TCG (the CPUs truly in parallel); what the boot
     # log says; a CPU the tables name that never answers; cpus=, only an
