@@ -503,7 +503,7 @@ void smp_go(void)
 }
 
 /* Servers (processes with I/O rights: the drivers, the manager) on CPU 0,
- * where the PIC delivers the device interrupts, so that a driver's
+ * where the device interrupts are delivered, so that a driver's
  * interrupt wakes it with no IPI and the servers call one another on one
  * CPU; every other process on the others in turn: AnT's distribution of
  * functions, OS servers apart from services. */
