@@ -18,7 +18,8 @@ TIMEOUT=${BENCH_TIMEOUT:-300}
 RUNS=${BENCH_RUNS:-2}
 EXIT_PASS=33                     # isa-debug-exit: (0x10 << 1) | 1
 REQUIRED="null_syscall ipc_oneway ipc_roundtrip icc_transfer_1p icc_transfer_16p
-          icc_transfer_256p copy_1p copy_16p copy_256p page_fault_zero page_in page_in_idle
+          icc_transfer_256p icc_transfer_1024p icc_transfer_4096p ipc_roundtrip_32ready
+          copy_1p copy_16p copy_256p page_fault_zero page_in page_in_idle
           disk_read_64k_ide disk_read_64k_ahci disk_read_64k_pio
           null_syscall_smp4 ipc_roundtrip_smp4 icc_transfer_256p_smp4
           ipc_roundtrip_xcpu_smp4 icc_transfer_256p_xcpu_smp4"
@@ -94,13 +95,13 @@ check_boot() {                   # check_boot RUN LOG
 # figures in $OUT/figures-N.txt.
 boot_bench() {
     local n=$1 log=$OUT/serial-$1.log fig=$OUT/figures-$1.txt
-    qemu_icount "$log" pc ide -kernel "$B/kernel.elf" -initrd "$MODS" -append "init=bench,icount"
+    qemu_icount "$log" pc ide -kernel "$B/kernel.elf" -initrd "$MODS" -append "init=bench,icount icc_size=32M"
     check_boot "$n" "$log"
     figures "$log" > "$fig"
     # The same on 4 CPUs (the bench and its peers on one CPU; the _xcpu
     # figures with the peer on the next): suffix _smp4.
     local slog=$OUT/serial-smp4-$n.log
-    qemu_icount "$slog" pc ide -smp 4 -kernel "$B/kernel.elf" -initrd "$MODS" -append "init=bench,icount"
+    qemu_icount "$slog" pc ide -smp 4 -kernel "$B/kernel.elf" -initrd "$MODS" -append "init=bench,icount icc_size=32M"
     check_boot "$n" "$slog"
     figures "$slog" _smp4 >> "$fig"
     for d in "ide pc ide init=disk,bench" "pio pc ide init=disk,bench,pio" \
@@ -156,38 +157,43 @@ fi
     awk '{ print $1 "," $2 "," $3 }' "$FIG"
 } > "$OUT/results.csv"
 
-# The table: every figure, and for those with a target, the target and
-# whether it is met (reported, not asserted).
+# The table: every figure; for those with a target (issue #16's, in
+# instructions), the target and whether it is met (reported, not
+# asserted); for those with one, the floor this design allows and why.
 echo
 awk '
     { v[$1] = $3; u[$1] = $2; order[n++] = $1 }
-    function target(name,    c) {
-        if (name == "null_syscall")
-            return v[name] <= 60 ? "yes" : "no"
-        if (name == "ipc_roundtrip")
-            return v[name] <= 300 ? "yes" : "no"
-        if (name == "icc_transfer_256p")
-            return v[name] <= 13000 && v[name] * 20 <= v["copy_256p"] ? "yes" : "no"
-        if (name == "icc_transfer_1p")
-            return v[name] < v["copy_1p"] ? "yes" : "no"
-        if (name == "page_in")
-            return v[name] <= 20000 ? "yes" : "no"
-        return ""
-    }
     END {
-        t["null_syscall"] = "<= 60"
-        t["ipc_roundtrip"] = "<= 300"
-        t["icc_transfer_256p"] = "<= 13000, 20x under copy_256p"
-        t["icc_transfer_1p"] = "< copy_1p"
-        t["page_in"] = "<= 20000"
-        printf "%-24s %-13s %8s  %-30s %s\n", "name", "unit", "value", "target", "met"
+        t["null_syscall"] = 30;       t["ipc_oneway"] = 90;        t["ipc_roundtrip"] = 150
+        t["icc_transfer_1p"] = 150;   t["icc_transfer_256p"] = 2700; t["page_fault_zero"] = 1500
+        t["page_in"] = 20000
+        f["null_syscall"] = 18;       w["null_syscall"] = "the stub, sysenter, one stack load, one dispatch test, the call, sysexit"
+        f["ipc_oneway"] = 55;         w["ipc_oneway"] = "entry, peer lookup and 4 checks, words in registers, CR3 and stack switch, exit"
+        f["ipc_roundtrip"] = 100;     w["ipc_roundtrip"] = "two one-way sends, the user stub once"
+        f["ipc_roundtrip_32ready"] = 100; w["ipc_roundtrip_32ready"] = "as ipc_roundtrip: the run queues are per priority"
+        f["icc_transfer_1p"] = 75;    w["icc_transfer_1p"] = "a one-way send, a run check from a bitmap, one PTE moved"
+        f["icc_transfer_16p"] = 180;  w["icc_transfer_16p"] = "the 1p figure and 7 instructions a page"
+        f["icc_transfer_256p"] = 1850; w["icc_transfer_256p"] = "7 instructions a page: load, test, store, clear, step, compare, branch"
+        f["icc_transfer_1024p"] = 7240; w["icc_transfer_1024p"] = "7 a page: linear"
+        f["icc_transfer_4096p"] = 28730; w["icc_transfer_4096p"] = "7 a page: linear"
+        f["copy_1p"] = 1024;          w["copy_1p"] = "rep movsd: one instruction a word (under -icount)"
+        f["copy_256p"] = 262144;      w["copy_256p"] = "the same, 256 pages"
+        f["page_fault_zero"] = 350;   w["page_fault_zero"] = "trap in and out, a note to the pager, one map-resolve-wait call, a frame zeroed while idle"
+        printf "%-24s %-13s %8s  %-8s %-4s %8s  %s\n", "name", "unit", "value", "target", "met", "floor", "why the floor"
         for (i = 0; i < n; i++) {
             name = order[i]
-            printf "%-24s %-13s %8d  %-30s %s\n", name, u[name], v[name], t[name], target(name)
+            met = (name in t) ? (v[name] <= t[name] ? "yes" : "no") : ""
+            printf "%-24s %-13s %8d  %-8s %-4s %8s  %s\n", name, u[name], v[name],
+                (name in t) ? "<= " t[name] : "", met, (name in f) ? f[name] : "", w[name]
         }
         if (v["icc_transfer_256p"])
             printf "\ncopy_256p / icc_transfer_256p = %.1fx; copy_1p / icc_transfer_1p = %.1fx\n",
                 v["copy_256p"] / v["icc_transfer_256p"], v["copy_1p"] / v["icc_transfer_1p"]
+        if (v["icc_transfer_4096p"] && v["icc_transfer_256p"])
+            printf "growth: icc_transfer per page at 256, 1024, 4096 pages: %.1f, %.1f, %.1f instructions\n",
+                v["icc_transfer_256p"] / 256, v["icc_transfer_1024p"] / 1024, v["icc_transfer_4096p"] / 4096
+        if (v["ipc_roundtrip_32ready"])
+            printf "ipc_roundtrip with 32 more threads ready: %d against %d\n", v["ipc_roundtrip_32ready"], v["ipc_roundtrip"]
     }' "$FIG"
 grep -a "^bench: summary" "$OUT/serial.log" | tr -d '\r'
 echo

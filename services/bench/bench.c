@@ -15,6 +15,9 @@
  *            straight back to the sender (untimed); on OP_REPORT it sends
  *            the totals to the sender and starts again
  *   server   answer calls with reply-and-receive, w0 + 1, no pages
+ *   spin     loop for ever (below my priority: ready, never run while I
+ *            measure), so the round trip is timed with 32 more threads
+ *            on the run queues
  *
  * Started with "live" (the shell's bench command), it measures the same
  * in the running system and prints through the console server, which owns
@@ -47,7 +50,8 @@ enum { OP_WARM, OP_TIMED, OP_REPORT };
 enum {
     F_LOOP, F_NULL, F_NULL_INT80, F_NULL_LIB, F_ONEWAY, F_ROUNDTRIP, F_ROUNDTRIP_LIB,
     F_ICC_1, F_ICC_16, F_ICC_256, F_COPY_1, F_COPY_16, F_COPY_256, F_FAULT_ZERO, F_PAGE_IN,
-    F_PAGE_IN_IDLE, F_ROUNDTRIP_XCPU, F_ICC_256_XCPU, NFIGURES
+    F_PAGE_IN_IDLE, F_ROUNDTRIP_XCPU, F_ICC_256_XCPU, F_ICC_1024, F_ICC_4096, F_ROUNDTRIP_BUSY,
+    NFIGURES
 };
 
 static const char *const figure_name[NFIGURES] = {
@@ -55,7 +59,8 @@ static const char *const figure_name[NFIGURES] = {
     "ipc_oneway", "ipc_roundtrip", "ipc_roundtrip_lib",
     "icc_transfer_1p", "icc_transfer_16p", "icc_transfer_256p",
     "copy_1p", "copy_16p", "copy_256p", "page_fault_zero", "page_in", "page_in_idle",
-    "ipc_roundtrip_xcpu", "icc_transfer_256p_xcpu",
+    "ipc_roundtrip_xcpu", "icc_transfer_256p_xcpu", "icc_transfer_1024p", "icc_transfer_4096p",
+    "ipc_roundtrip_32ready",
 };
 
 /* Where lines go and what rdtsc counts: the make bench boot, or live. */
@@ -362,10 +367,15 @@ static void roundtrip_figure(int f, int32_t (*run)(int32_t, uint32_t, uint64_t *
 
 /* ---- ICC pages against copying ---- */
 
-static void measure_icc(int32_t sink_pid, int f, uint32_t npages)
+static void measure_icc_n(int32_t sink_pid, int f, uint32_t npages, uint32_t ops)
 {
     void *addr;
     int32_t r = ant_icc_alloc(npages, &addr);
+    if (r == -ANT_ENOMEM || r == -ANT_ENOSPC) {   /* make bench gives it icc_size=32M */
+        out("bench: %s: the ICC area has no run of %u free pages here: not measured\n",
+            figure_name[f], npages);
+        return;
+    }
     if (r) {
         fail(figure_name[f], r);
         return;
@@ -373,17 +383,22 @@ static void measure_icc(int32_t sink_pid, int f, uint32_t npages)
     uint32_t *p = addr, run = ANT_ICC_RUN(addr, npages);
     for (uint32_t i = 0; i < npages; i++)
         p[i * PAGE / 4] = PAGE_MARK + i;
-    r = send_stamped(sink_pid, OP_WARM, run, WARMUP);
+    r = send_stamped(sink_pid, OP_WARM, run, ops < WARMUP ? ops : WARMUP);
     if (!r)
-        r = send_stamped(sink_pid, OP_TIMED, run, ICC_OPS);
+        r = send_stamped(sink_pid, OP_TIMED, run, ops);
     if (!r)
-        r = sink_average(sink_pid, f, ICC_OPS);
+        r = sink_average(sink_pid, f, ops);
     for (uint32_t i = 0; !r && i < npages; i++)
         if (p[i * PAGE / 4] != PAGE_MARK + i)
             r = -ANT_EINVAL;            /* not the same pages back */
     if (r)
         fail(figure_name[f], r);
     ant_icc_free(addr, npages);
+}
+
+static void measure_icc(int32_t sink_pid, int f, uint32_t npages)
+{
+    measure_icc_n(sink_pid, f, npages, ICC_OPS);
 }
 
 /* n copies of dwords words with rep movsd, counting the register set-up. */
@@ -474,6 +489,32 @@ static void stop_peer(int32_t pid)
         ant_wait(pid, &status);
 }
 
+/* The round trip again with READY_PEERS more threads ready on my CPU, a
+ * priority below mine (they run only when I and the server wait): the
+ * scheduler's queues are per priority, so it should not move. */
+#define READY_PEERS 32
+#define READY_PRIO 6
+
+static void measure_roundtrip_busy(int32_t server_pid)
+{
+    int32_t spin[READY_PEERS];
+    uint32_t started = 0;
+    for (; started < READY_PEERS; started++) {
+        spin[started] = ant_spawn("bench", "spin", READY_PRIO | ANT_SPAWN_CPU(ant_my_cpu()));
+        if (spin[started] < 0)
+            break;
+    }
+    if (started == READY_PEERS)
+        roundtrip_figure(F_ROUNDTRIP_BUSY, calls, server_pid);
+    else if (live)
+        out("bench: %s: %u more processes cannot be started here (%s): not measured\n",
+            figure_name[F_ROUNDTRIP_BUSY], READY_PEERS, ant_strerror(spin[started]));
+    else
+        fail(figure_name[F_ROUNDTRIP_BUSY], spin[started]);
+    for (uint32_t i = 0; i < started; i++)
+        stop_peer(spin[i]);
+}
+
 /* Paging, when a pager runs (init=bench starts one that may hold 512
  * frames): a first touch of a lazy page (demand-zero, served by the pager,
  * well under its budget: no stealing), and a touch of a page the pager had
@@ -558,11 +599,14 @@ static int measure(void)
     if (server_pid > 0) {
         roundtrip_figure(F_ROUNDTRIP, calls, server_pid);
         roundtrip_figure(F_ROUNDTRIP_LIB, lib_calls, server_pid);
+        measure_roundtrip_busy(server_pid);
     }
     if (sink_pid > 0) {
         measure_icc(sink_pid, F_ICC_1, 1);
         measure_icc(sink_pid, F_ICC_16, 16);
         measure_icc(sink_pid, F_ICC_256, 256);
+        measure_icc_n(sink_pid, F_ICC_1024, 1024, ICC_OPS / 4);
+        measure_icc_n(sink_pid, F_ICC_4096, 4096, ICC_OPS / 16);
     }
     measure_copies();
     if (!live)                  /* the running system may have no paging space */
@@ -599,6 +643,9 @@ int main(const char *args)
         sink();
     if (!strcmp(args, "server"))
         server();
+    if (!strcmp(args, "spin"))
+        for (;;)
+            __asm__ volatile("pause");
     if (!strcmp(args, "live")) {
         live = 1;
         out = con_printf;
