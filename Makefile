@@ -21,7 +21,7 @@ LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 # and build/kernel-test.elf with the in-kernel suite (tests/kernel) in it.
 KERNEL_C   := $(filter-out kernel/asmdefs.c kernel/notests.c,$(wildcard boot/*.c kernel/*.c mm/*.c ipc/*.c)) \
               lib/fmt.c lib/string.c lib/screen.c
-KERNEL_ASM := boot/entry.asm boot/higher_half.asm $(wildcard kernel/*.asm)
+KERNEL_ASM := boot/entry.asm boot/higher_half.asm $(wildcard kernel/*.asm ipc/*.asm)
 KOBJS      := $(KERNEL_ASM:%.asm=$(B)/%.o) $(KERNEL_C:%.c=$(B)/%.o)
 KTEST_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard tests/kernel/*.c))
 INCS       := $(B)/inc/asmdefs.inc $(B)/inc/libdefs.inc

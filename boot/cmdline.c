@@ -98,11 +98,22 @@ static int set_acpi(struct kconfig *cfg, const char *val, size_t len)
     return 0;
 }
 
+/* ipcfast=off (ipcfast=on: the default): every IPC call by the general
+ * path, for the tests that compare the two (ipc/fastpath.asm). */
+static int set_ipcfast(struct kconfig *cfg, const char *val, size_t len)
+{
+    if (!name_is(val, len, "off") && !name_is(val, len, "on"))
+        return -1;
+    cfg->ipcfast_off = name_is(val, len, "off");
+    return 0;
+}
+
 static const struct option options[] = {
     { "icc_size", set_icc_size },
     { "cpus", set_cpus },
     { "cpu_absent", set_cpu_absent },
     { "acpi", set_acpi },
+    { "ipcfast", set_ipcfast },
     { "test", set_test },
     { "init", set_init },
 };

@@ -19,6 +19,7 @@ struct kconfig {
                                        (for tests); 0: none */
     uint8_t acpi_off;               /* acpi=off: the ACPI tables are not read (the
                                        MP table names the CPUs) */
+    uint8_t ipcfast_off;            /* ipcfast=off: no IPC fastpath (for tests) */
 };
 
 /* The options this boot was started with (kernel/main.c). */

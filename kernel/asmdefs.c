@@ -12,8 +12,25 @@
 #include "kernel/smp.h"
 #include "kernel/lock.h"
 #include "kernel/trap.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/cpu.h"
 #include "boot/x86_bits.h"
 #include "mm/layout.h"
+
+/* The field sizes ipc/fastpath.asm assumes. */
+#define FIELD_SIZE(type, field) sizeof(((type *)0)->field)
+_Static_assert(FIELD_SIZE(struct thread, state) == 1 && FIELD_SIZE(struct thread, ipc_state) == 1 &&
+               FIELD_SIZE(struct thread, prio) == 1 && FIELD_SIZE(struct thread, cpu) == 1 &&
+               offsetof(struct thread, cpu) == offsetof(struct thread, prio) + 1 &&
+               FIELD_SIZE(struct thread, quantum) == 4 && FIELD_SIZE(struct thread, pending) == 4 &&
+               FIELD_SIZE(struct thread, ipc_peer) == 4 && FIELD_SIZE(struct thread, wait_result) == 4,
+               "the thread fields of ipc/fastpath.asm");
+_Static_assert(FIELD_SIZE(struct proc, state) == 1 && FIELD_SIZE(struct proc, io_on) == 1 &&
+               FIELD_SIZE(struct proc, pid) == 4 && FIELD_SIZE(struct cpu, fpu_open) == 1 &&
+               sizeof(struct runqueue) == 8 &&
+               FIELD_SIZE(struct cpu, need_resched) == 4 && (MAX_PROCS & (MAX_PROCS - 1)) == 0,
+               "the process and CPU fields of ipc/fastpath.asm");
 
 void asmdefs(void);
 void asmdefs(void)
@@ -54,6 +71,49 @@ void asmdefs(void)
     SAME(SEL_TSS);
     DEFINE(CPU_RESCHED, offsetof(struct cpu, need_resched));
     DEFINE(LOCK_HOLDER, offsetof(struct spinlock, holder));
+
+    /* ipc/fastpath.asm */
+    SAME(SYS_CALL);
+    SAME(SYS_REPLYRECV);
+    SAME(SYS_SEND);
+    SAME(T_READY);
+    DEFINE(T_RQ_NEXT, offsetof(struct thread, rq_next));
+    DEFINE(CPU_RQ, offsetof(struct cpu, rq));
+    DEFINE(RQ_HEAD, offsetof(struct runqueue, head));
+    DEFINE(RQ_TAIL, offsetof(struct runqueue, tail));
+    SAME(MAX_PROCS);
+    SAME(IPC_NONE);
+    SAME(IPC_RECV);
+    SAME(IPC_REPLY_WAIT);
+    SAME(T_RUNNING);
+    SAME(T_BLOCKED);
+    SAME(P_ALIVE);
+    SAME(CR0_TS);
+    DEFINE(TF_ECX, offsetof(struct trap_frame, ecx));
+    DEFINE(PROC_SIZE, sizeof(struct proc));
+    DEFINE(P_PID, offsetof(struct proc, pid));
+    DEFINE(P_STATE, offsetof(struct proc, state));
+    DEFINE(P_THREAD, offsetof(struct proc, thread));
+    DEFINE(P_PD, offsetof(struct proc, vm.pd));
+    DEFINE(P_IO_ON, offsetof(struct proc, io_on));
+    DEFINE(T_ESP, offsetof(struct thread, esp));
+    DEFINE(T_KSTACK_TOP, offsetof(struct thread, kstack_top));
+    DEFINE(T_STATE, offsetof(struct thread, state));
+    DEFINE(T_PRIO, offsetof(struct thread, prio));      /* and cpu, the next byte */
+    DEFINE(T_QUANTUM, offsetof(struct thread, quantum));
+    DEFINE(T_PROC, offsetof(struct thread, proc));
+    DEFINE(T_WAIT_RESULT, offsetof(struct thread, wait_result));
+    DEFINE(T_IPC_STATE, offsetof(struct thread, ipc_state));
+    DEFINE(T_PENDING, offsetof(struct thread, pending));
+    DEFINE(T_IPC_PEER, offsetof(struct thread, ipc_peer));
+    DEFINE(T_SENDQ_HEAD, offsetof(struct thread, sendq_head));
+    DEFINE(CPU_CUR, offsetof(struct cpu, cur));
+    DEFINE(CPU_FPU_OPEN, offsetof(struct cpu, fpu_open));
+    DEFINE(CPU_REAP, offsetof(struct cpu, reap_pending));
+    DEFINE(CPU_IPCS, offsetof(struct cpu, ipcs));
+    DEFINE(CPU_SWITCHES, offsetof(struct cpu, switches));
+    DEFINE(CPU_TSS_ESP0, offsetof(struct cpu, tss.tss.esp0));
+    DEFINE(CPU_SYSENTER_ESP0, offsetof(struct cpu, sysenter.esp0));
 
     /* kernel/trampoline.asm */
     SAME(AP_TRAMP_PHYS);

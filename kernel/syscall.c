@@ -498,6 +498,7 @@ static int32_t SYSCALL_ABI sys_nosys(struct trap_frame *tf)
 #define NOLOCK(nr) ((nr) == SYS_GETPID || (nr) == SYS_UPTIME ? SYSCALL_NOLOCK : 0)
 #define ENTRY_(nr, NAME, name, kind, ...) [nr] = { sys_##name, FLAGS_##kind | NOLOCK(nr) },
 #define PEER_ENTRY_(nr, NAME, name, kind, ...) [nr] = { PEER_##kind(name), FLAGS_##kind },
+uint32_t ipc_fast_table[SYS_NCALLS];
 const struct syscall syscall_table[SYS_NCALLS] = { ANT_SYSCALLS(ENTRY_) };
 const struct syscall syscall_peer_table[SYS_NCALLS] = { ANT_SYSCALLS(PEER_ENTRY_) };
 
@@ -528,8 +529,20 @@ void syscall_init_cpu(struct cpu *c)
     wrmsr(MSR_SYSENTER_EIP, (uint32_t)sysenter_entry);
 }
 
+/* The fastpath's entries (ipc/fastpath.asm), and where the others go on. */
+void ipc_fast_call(void), ipc_fast_replyrecv(void), ipc_fast_send(void), sysenter_peer(void);
+
 void syscall_init(void)
 {
     pool_total = pool_free_count();
+    for (uint32_t i = 0; i < SYS_NCALLS; i++)
+        ipc_fast_table[i] = (uint32_t)sysenter_peer;
+    if (!boot_config.ipcfast_off) {
+        ipc_fast_table[SYS_CALL] = (uint32_t)ipc_fast_call;
+        ipc_fast_table[SYS_REPLYRECV] = (uint32_t)ipc_fast_replyrecv;
+        ipc_fast_table[SYS_SEND] = (uint32_t)ipc_fast_send;
+    } else {
+        kprintf("ipc: ipcfast=off: every IPC call takes the general path\n");
+    }
     syscall_init_cpu(this_cpu());
 }

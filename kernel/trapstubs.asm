@@ -120,6 +120,10 @@ sysenter_entry:
     movzx ecx, al               ; eax bits 8-31 name a peer: IPC calls only,
     cmp ecx, SYS_NCALLS         ; none of them SYSCALL_NOLOCK
     jae .nosys
+    jmp [ipc_fast_table + ecx * 4]  ; call and replyrecv: their fastpath
+                                ; (ipc/fastpath.asm), which keeps EBX, ESI,
+                                ; EDI, EBP, the words; the others: on
+.peer:                          ; (sysenter_peer)
     lea ebx, [syscall_peer_table + ecx * SYSCALL_SIZE]
 .lock:                          ; ebx: the call's slot (C keeps ebx)
     mov esi, [esp + TF_SIZE]    ; this CPU (C keeps esi): above the frame
@@ -129,6 +133,7 @@ sysenter_entry:
 .locked:                        ; (big_lock.where stays 0: "a system call")
     mov eax, esp                ; struct trap_frame * (SYSCALL_ABI: in eax)
     call [ebx + SYSCALL_FN]
+.returned:                      ; (sysenter_returned) eax: its result
     mov [esp + TF_EAX], eax
     cmp dword [esi + CPU_RESCHED], 0
     jne .preempt
@@ -182,6 +187,15 @@ sysenter_entry:
     mov es, edx
     push esp
     call sysenter_bad_stack     ; does not return
+
+; Where ipc/fastpath.asm goes on: a peer call the fastpath does not take
+; (ECX its number); the lock taken, ESI this CPU and EBX the slot; a
+; result in EAX, ESI and EBX as for the call.
+global sysenter_peer, sysenter_locked, sysenter_returned
+sysenter_peer equ sysenter_entry.peer
+sysenter_locked equ sysenter_entry.locked
+sysenter_returned equ sysenter_entry.returned
+extern ipc_fast_table
 
 section .ex_table progbits alloc noexec nowrite align=4
     dd .load_return, .bad_return

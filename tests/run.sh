@@ -211,6 +211,10 @@ group_suite() {
     expect_line pentium/fpu-fnsave "$log" "fpu: x87, MMX; state per thread by fnsave"
     suite_boot no-fpu -m 32 -cpu pentium,-fpu "${KERNEL[@]}" -append "test=all"
     expect_line no-fpu/said "$log" "fpu: this CPU has no FPU"
+    # The IPC fastpath off: every call by the general path, and the same
+    # suite (the fastpath's cases, the random messages) passes both ways.
+    suite_boot ipcfast-off -m 64 "${KERNEL[@]}" -append "test=all ipcfast=off"
+    expect_line ipcfast-off/said "$log" "ipc: ipcfast=off: every IPC call takes the general path"
     # No local APIC: the PIT ticks through the 8259, every line is the 8259's.
     suite_boot no-apic -m 32 -cpu pentium,-apic "${KERNEL[@]}" -append "test=all"
     expect_line no-apic/pic "$log" "cpu: no local APIC: one CPU, with the PIC"

@@ -5,6 +5,13 @@
  *   sink            receive forever; free any pages that arrive
  *   relay PID       pass every message on to PID, pages and all
  *   bounce          receive a message and send it straight back to its sender
+ *   random SEED     the other end of ipctest's random messages: the same
+ *                   generator from SEED tells it every message to expect
+ *                   (a call or a send, its words, a run of stamped pages);
+ *                   it checks each, answers a call with the words mixed
+ *                   and any pages back (a send's it frees), and ends with
+ *                   0 after the last,
+ *                   or with the number of the first that was wrong + 16
  *   hold            receive one message with pages, then sleep holding them
  *   check MAGIC     serve calls with runs: reply w0 = 1 if every word of
  *                   every page is MAGIC plus its page index, else 0; w1 =
@@ -177,6 +184,49 @@ static int stress(int32_t coord)
     }
 }
 
+/* ipctest's random messages, as both ends see them (ipctest.c has the same
+ * generator): message i is a send or a call, four words, maybe a run. */
+#define RANDOM_MESSAGES 1000000u
+
+static uint32_t mix(uint32_t w, uint32_t i)
+{
+    return (w ^ 0x5A5A5A5Au) + i;
+}
+
+static int random_messages(uint32_t seed)
+{
+    struct ant_msg m;
+    uint32_t r = seed;
+    int32_t from = ant_recv(0, &m);
+    for (uint32_t i = 0; i < RANDOM_MESSAGES; i++) {
+        uint32_t w[4];
+        for (int k = 0; k < 4; k++) {
+            r = r * 1103515245u + 12345u;
+            w[k] = r ^ (r >> 15);
+        }
+        int is_send = (w[0] & 7) == 0, with_run = (w[1] & 15) == 0;
+        if (from <= 0 || m.w[0] != w[0] || m.w[1] != w[1] || m.w[2] != w[2] || m.w[3] != w[3])
+            return (int)(i + 16);
+        if (with_run != (m.run != 0) || (m.run && !stamped(m.run, w[2])))
+            return (int)(i + 16);
+        if (is_send && m.run &&                 /* a send's pages stay here: let them go */
+            ant_icc_free((void *)ANT_ICC_RUN_ADDR(m.run), ANT_ICC_RUN_PAGES(m.run)))
+            return 14;
+        if (i + 1 == RANDOM_MESSAGES && is_send)
+            return 0;
+        if (is_send) {
+            from = ant_recv(0, &m);
+            continue;
+        }
+        for (int k = 0; k < 4; k++)
+            m.w[k] = mix(m.w[k], i);
+        if (i + 1 == RANDOM_MESSAGES)
+            return ant_reply(from, &m) == 0 ? 0 : 15;
+        from = ant_replyrecv(from, &m);
+    }
+    return 0;
+}
+
 static uint8_t cmos_read(uint8_t reg)
 {
     outb(0x70, reg);
@@ -243,6 +293,8 @@ int main(const char *args)
         sink();
     else if (!strncmp(args, "relay ", 6))
         relay((int32_t)str_decimal(args + 6));
+    else if (!strncmp(args, "random ", 7))
+        return random_messages((uint32_t)str_decimal(args + 7));
     else if (!strcmp(args, "bounce"))
         bounce();
     else if (!strncmp(args, "check ", 6)) {

@@ -81,6 +81,16 @@ HTEST(cmdline_cpu_absent)
     CHECK_EQ_U(parse("cpu_absent=255 cpu_absent=-1 cpu_absent="), 3);
 }
 
+HTEST(cmdline_ipcfast_off)
+{
+    CHECK_EQ_U(parse("ipcfast=off"), 0);
+    CHECK_EQ_U(cfg.ipcfast_off, 1);
+    CHECK_EQ_U(parse("ipcfast=off ipcfast=on"), 0);
+    CHECK_EQ_U(cfg.ipcfast_off, 0);
+    CHECK_EQ_U(parse("ipcfast=0 ipcfast="), 2);
+    CHECK_EQ_U(cfg.ipcfast_off, 0);
+}
+
 HTEST(cmdline_acpi_off)
 {
     CHECK_EQ_U(parse("acpi=off"), 0);
