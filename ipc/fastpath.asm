@@ -54,19 +54,18 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
     shr edx, 8                      ; the peer's pid: its process
     mov eax, edx
     and eax, MAX_PROCS - 1
-    imul eax, eax, PROC_SIZE
-    add eax, proc_table
-    cmp [eax + P_PID], edx
+    imul eax, eax, PROC_SIZE        ; its slot: proc_table + EAX
+    cmp [eax + proc_table + P_PID], edx
     jne .general_locked
-    cmp byte [eax + P_STATE], P_ALIVE
+    cmp byte [eax + proc_table + P_STATE], P_ALIVE
     jne .general_locked
-    cmp byte [eax + P_IO_ON], 0
+    cmp byte [eax + proc_table + P_IO_ON], 0
     jne .general_locked
     mov ebp, [ecx + CPU_CUR]        ; me
 %if BEGIN_STORE_PEER
     mov [ebp + T_IPC_PEER], edx     ; a caller: whom I will wait for (read
 %endif                              ; only with ipc_state, set at the end)
-    mov eax, [eax + P_THREAD]       ; the peer's thread
+    mov eax, [eax + proc_table + P_THREAD]  ; the peer's thread
     mov dx, [ebp + T_PRIO]          ; priority and CPU, one compare (a peer
     cmp dx, [eax + T_PRIO]          ; on another CPU fails here, early)
     jne .general_locked
@@ -102,12 +101,9 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 %%fpu_closed:
     inc dword [ecx + CPU_SWITCHES]
     mov [ecx + CPU_CUR], eax
-    push %1                         ; my switch frame: where I go on,
-    push ebp                        ; then EBP EBX ESI EDI FS GS, with ESI
-    push ebx                        ; this CPU (the resume needs it)
-    push ecx
-    push edi
-    push fs
+    push %1                         ; my switch frame: where I go on, then
+    sub esp, 16                     ; EBP EBX ESI EDI (nothing the resume
+    push fs                         ; needs), FS, GS
     push gs
     mov [ebp + T_ESP], esp
     mov edx, [eax + T_ESP]          ; the peer's switch frame: its GS, FS
@@ -225,12 +221,14 @@ ipc_fast_replyrecv:
     GENERAL SYS_REPLYRECV
 
 ; The scheduler runs a thread the fastpath blocked (switch_context popped
-; its frame: ESI is its CPU): as when its call returns in the general path,
+; its frame, and ESP is 8 bytes above its trap frame): as when its call
+; returns in the general path, with ESI its CPU and EBX the call's slot,
 ; with what woke it (wait_result), after reaping a dead thread if one
 ; waits for it (sched_switch_threads does that after every switch).
 ipc_fast_send_resumed:              ; a send is done: 0
     lea ebx, [syscall_peer_table + SYS_SEND * SYSCALL_SIZE]
     add esp, 8
+    mov esi, [esp + TF_SIZE]        ; this CPU (KSTACK_CPU)
     xor eax, eax
     jmp reap_then_return
 ipc_fast_call_resumed:
@@ -240,6 +238,7 @@ ipc_fast_replyrecv_resumed:
     lea ebx, [syscall_peer_table + SYS_REPLYRECV * SYSCALL_SIZE]
 resumed:
     add esp, 8                      ; my pid and w3: ESP is my frame again
+    mov esi, [esp + TF_SIZE]        ; this CPU (KSTACK_CPU)
     mov eax, [esi + CPU_CUR]
     mov eax, [eax + T_WAIT_RESULT]
 reap_then_return:                   ; EAX: the result
