@@ -11,7 +11,13 @@
  *
  * Input: keys from the keyboard (scancodes) and the serial line (ANSI
  * escape sequences) become the same key events (kbd.c) and go through one
- * line editor; a completed line goes to the foreground process's pending
+ * line editor (a cursor in the line: Left/Right, Home/End, Delete,
+ * Backspace, Ctrl-A/E/B/F/K/U/W; a history of the last lines, Up/Down),
+ * which echoes with backspaces and spaces only, so a serial terminal and
+ * the screen follow it alike. Output that arrives while a line is being
+ * typed for a reader goes on a line of its own, and the reader's prompt
+ * (the end of its last output) and the line typed so far are drawn again
+ * under it. A completed line goes to the foreground process's pending
  * CON_READ or waits in a short queue. When the queue is full the devices
  * are left undrained and their IRQs unacknowledged until a reader takes a
  * line: the UART then holds further bytes back, so input waits instead of
@@ -47,8 +53,16 @@
 
 #define BIND_TRIES  500         /* 5 s of ticks for a predecessor to let go */
 #define QUEUE_MAX   4
+#define CTRL_A      0x01
+#define CTRL_B      0x02
+#define CTRL_E      0x05
+#define CTRL_F      0x06
+#define CTRL_K      0x0B
 #define CTRL_U      0x15
+#define CTRL_W      0x17
 #define DEL         0x7F
+#define HISTORY_MAX 8           /* lines kept for Up/Down */
+#define PROMPT_MAX  40          /* the end of a reader's output kept as its prompt */
 
 struct line {
     char text[CON_LINE_MAX];
@@ -66,6 +80,15 @@ struct state {
     struct line queue[QUEUE_MAX];  /* complete, oldest first */
     uint32_t queued;
     uint32_t lines_out, lines_in, dropped;
+    uint32_t cursor;            /* in edit.text: 0 to edit.len */
+    struct {
+        char text[CON_LINE_MAX];
+        uint32_t len;
+    } history[HISTORY_MAX];     /* the newest at (history_next - 1) % MAX */
+    uint32_t history_next, history_count;
+    uint32_t browsing;          /* 0: the new line; n: n lines back */
+    char prompt[PROMPT_MAX];    /* the foreground's output since its last newline */
+    uint32_t prompt_len;
 };
 _Static_assert(sizeof(struct state) <= 4096, "the state fits one ICC page");
 
@@ -161,8 +184,26 @@ static int room(void)
     return reader.pid || st.queued < QUEUE_MAX;
 }
 
+/* A line typed goes into the history, unless empty or the same as the last. */
+static void history_add(void)
+{
+    uint32_t last = (st.history_next + HISTORY_MAX - 1) % HISTORY_MAX;
+    if (!st.edit.len || (st.history_count && st.history[last].len == st.edit.len &&
+                         !memcmp(st.history[last].text, st.edit.text, st.edit.len)))
+        return;
+    memcpy(st.history[st.history_next].text, st.edit.text, st.edit.len);
+    st.history[st.history_next].len = st.edit.len;
+    st.history_next = (st.history_next + 1) % HISTORY_MAX;
+    if (st.history_count < HISTORY_MAX)
+        st.history_count++;
+}
+
 static void line_done(void)
 {
+    history_add();
+    st.browsing = 0;
+    st.cursor = 0;
+    st.prompt_len = 0;
     st.lines_in++;
     int32_t pid = reader.pid;
     reader.pid = 0;
@@ -171,45 +212,198 @@ static void line_done(void)
     st.edit.len = st.edit.flags = 0;
 }
 
-static void append(char c)
+/* The cursor n places left (backspaces) or, over the text, right. */
+static void cursor_left(uint32_t n)
 {
-    if (st.edit.len < CON_LINE_MAX) {
-        st.edit.text[st.edit.len++] = c;
-        put(&c, 1);
-    } else {
-        st.dropped++;
-        st.edit.flags |= CON_F_TRUNCATED;
-    }
+    while (n--)
+        put("\b", 1);
 }
 
-/* One key through the line editor, echoed. The keys that are not
- * characters (arrows, Home, ...) type nothing. */
+/* Show text[from, len) then the blanks that clear what it left, and go
+ * back to the cursor. */
+static void redraw_tail(uint32_t from, uint32_t blanks)
+{
+    put(st.edit.text + from, st.edit.len - from);
+    for (uint32_t i = 0; i < blanks; i++)
+        put(" ", 1);
+    cursor_left(st.edit.len - from + blanks - (st.cursor - from));
+}
+
+static void insert(char c)
+{
+    if (st.edit.len >= CON_LINE_MAX) {
+        st.dropped++;
+        st.edit.flags |= CON_F_TRUNCATED;
+        return;
+    }
+    memmove(st.edit.text + st.cursor + 1, st.edit.text + st.cursor, st.edit.len - st.cursor);
+    st.edit.text[st.cursor] = c;
+    st.edit.len++;
+    st.cursor++;
+    put(&c, 1);
+    if (st.cursor < st.edit.len)
+        redraw_tail(st.cursor, 0);
+}
+
+/* Delete n characters at the cursor. */
+static void delete_at(uint32_t n)
+{
+    if (n > st.edit.len - st.cursor)
+        n = st.edit.len - st.cursor;
+    if (!n)
+        return;
+    memmove(st.edit.text + st.cursor, st.edit.text + st.cursor + n, st.edit.len - st.cursor - n);
+    st.edit.len -= n;
+    redraw_tail(st.cursor, n);
+}
+
+static void move_to(uint32_t at)
+{
+    if (at < st.cursor)
+        cursor_left(st.cursor - at);
+    else
+        put(st.edit.text + st.cursor, at - st.cursor);
+    st.cursor = at;
+}
+
+/* Replace the whole line with text (history). */
+static void replace_line(const char *text, uint32_t len)
+{
+    move_to(0);
+    uint32_t old = st.edit.len;
+    memcpy(st.edit.text, text, len);
+    st.edit.len = len;
+    put(st.edit.text, len);
+    st.cursor = len;
+    for (uint32_t i = len; i < old; i++)
+        put(" ", 1);
+    if (old > len)
+        cursor_left(old - len);
+    st.edit.flags = 0;
+}
+
+static void browse(int back)
+{
+    uint32_t to = st.browsing + (back ? 1 : 0) - (back ? 0 : 1);
+    if (back ? st.browsing >= st.history_count : st.browsing == 0)
+        return;
+    st.browsing = to;
+    if (!to) {
+        replace_line("", 0);
+        return;
+    }
+    const char *t = st.history[(st.history_next + HISTORY_MAX - to) % HISTORY_MAX].text;
+    replace_line(t, st.history[(st.history_next + HISTORY_MAX - to) % HISTORY_MAX].len);
+}
+
+/* One key through the line editor, echoed. */
 static void edit(int key)
 {
-    if (key < 0 || key > 0xFF)
+    if (key == KEY_NONE)
         return;
-    uint8_t c = (uint8_t)key;
     int after_cr = (int)st.after_cr;
-    st.after_cr = c == '\r';
-    if (c == '\r' || c == '\n') {
-        if (c == '\r' || !after_cr) {
+    st.after_cr = key == '\r';
+    switch (key) {
+    case '\r':
+    case '\n':
+        if (key == '\r' || !after_cr) {
+            move_to(st.edit.len);
             put("\n", 1);
             line_done();
         }
-    } else if (c == '\b' || c == DEL) {
-        if (st.edit.len) {
-            st.edit.len--;
-            put("\b \b", 3);
+        return;
+    case '\b':
+    case DEL:
+        if (st.cursor) {
+            move_to(st.cursor - 1);
+            delete_at(1);
         }
-    } else if (c == CTRL_U) {
-        for (; st.edit.len; st.edit.len--)
-            put("\b \b", 3);
+        return;
+    case KEY_DELETE:
+        delete_at(1);
+        return;
+    case KEY_LEFT:
+    case CTRL_B:
+        if (st.cursor)
+            move_to(st.cursor - 1);
+        return;
+    case KEY_RIGHT:
+    case CTRL_F:
+        if (st.cursor < st.edit.len)
+            move_to(st.cursor + 1);
+        return;
+    case KEY_HOME:
+    case CTRL_A:
+        move_to(0);
+        return;
+    case KEY_END:
+    case CTRL_E:
+        move_to(st.edit.len);
+        return;
+    case CTRL_K:
+        delete_at(st.edit.len - st.cursor);
+        return;
+    case CTRL_U:
+        move_to(0);
+        delete_at(st.edit.len);
         st.edit.flags = 0;
-    } else if (c >= 0x20 && c < DEL) {
-        append((char)c);
-    } else {
-        st.dropped++;
+        return;
+    case CTRL_W: {
+        uint32_t at = st.cursor;
+        while (at && st.edit.text[at - 1] == ' ')
+            at--;
+        while (at && st.edit.text[at - 1] != ' ')
+            at--;
+        uint32_t n = st.cursor - at;
+        move_to(at);
+        delete_at(n);
+        return;
     }
+    case KEY_UP:
+        browse(1);
+        return;
+    case KEY_DOWN:
+        browse(0);
+        return;
+    }
+    if (key >= 0x20 && key < DEL)
+        insert((char)key);
+    else
+        st.dropped++;
+}
+
+/* Output is about to go out while a line is being typed for a reader:
+ * put it on a line of its own. */
+static int typing(void)
+{
+    return reader.pid && (st.edit.len || st.prompt_len) && st.col;
+}
+
+/* Then draw the reader's prompt and the line typed so far again. */
+static void retype(void)
+{
+    if (st.col)
+        put("\n", 1);
+    put(st.prompt, st.prompt_len);
+    put(st.edit.text, st.edit.len);
+    cursor_left(st.edit.len - st.cursor);
+}
+
+/* What the foreground wrote since its last newline: its prompt. */
+static void note_prompt(const char *s, uint32_t n)
+{
+    uint32_t start = n;
+    while (start && s[start - 1] != '\n')
+        start--;
+    uint32_t tail = n - start;
+    if (start)
+        st.prompt_len = 0;                  /* a newline: it starts again */
+    if (st.prompt_len + tail > PROMPT_MAX) {
+        st.prompt_len = 0;                  /* too long to be a prompt */
+        return;
+    }
+    memcpy(st.prompt + st.prompt_len, s + start, tail);
+    st.prompt_len += tail;
 }
 
 /* Feed a device's waiting bytes to the editor while a line has somewhere
@@ -285,8 +479,16 @@ static int op_write(int32_t from, struct ant_msg *m)
     uint32_t n = m->w[1];
     if (n > (m->run ? ANT_ICC_RUN_PAGES(m->run) * 4096 : 0))
         return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
+    const char *text = (const char *)ANT_ICC_RUN_ADDR(m->run);
+    int again = typing() && from != reader.pid;
+    if (again)
+        put("\n", 1);          /* not after what is being typed */
     show_log();                 /* what the inner core said before this came */
-    put((const char *)ANT_ICC_RUN_ADDR(m->run), n);
+    put(text, n);
+    if ((uint32_t)from == st.fg)
+        note_prompt(text, n);
+    if (again)
+        retype();
     st.lines_out++;
     return svc_answer(m, (int32_t)n, n, 0, 0);
 }
@@ -351,7 +553,12 @@ static const struct svc_op ops[] = {
 static void note(const struct ant_msg *m)
 {
     if (m->w[0] == ANT_NOTE_LOG) {
+        int again = typing();
+        if (again)
+            put("\n", 1);
         show_log();
+        if (again)
+            retype();
     } else if (m->w[0] < 16 && (devices & 1u << m->w[0])) {
         held |= 1u << m->w[0];
         pump();

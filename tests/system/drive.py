@@ -339,13 +339,76 @@ def scenario_keyboard(s):
 
 
 def scenario_serial_arrow_keys(s):
-    """Escape sequences of a terminal's keys are keys, never text: arrows,
-    Home, End, Delete, Page Up before, inside and after a line."""
+    """Escape sequences of a terminal's keys are keys, never text: Up and
+    Down on a new line come back to it, Right and Delete at the end of a
+    line, Page Up and Ctrl-Left/Right change nothing."""
     s.expect(r"ant> ")
-    s.send("\x1b[A\x1b[Becho ar\x1b[C\x1b[Drows\x1bOH\x1b[4~\x1b[3~\x1b[5~\x1b[1;5D\r")
+    s.send("\x1b[A\x1b[Becho arrows\x1b[C\x1b[3~\x1b[5~\x1b[1;5D\x1b[1;5C\r")
     m = s.expect(r"(?m)^(.*arrows.*)\r?$")
     if m.group(1).strip() != b"arrows":
         raise Fail(f"the line came out as {m.group(1)!r}")
+
+
+def typed(s, keys, out):
+    """Type keys (with escape sequences) and Enter at the prompt; the
+    command's output must be the line out (the echo of what was typed, with
+    its backspaces, is on the prompt's line)."""
+    s.expect(r"ant> ")
+    s.send(keys + "\r")
+    s.expect(r"(?m)^" + re.escape(out) + r"\r?$")
+
+
+def scenario_line_editing(s):
+    """The line editor over the serial line: Left/Right, Home/End, Delete,
+    Backspace in the middle, Ctrl-A/E/K/U/W."""
+    left, home, end, delete = "\x1b[D", "\x1b[H", "\x1b[F", "\x1b[3~"
+    typed(s, "echo wrld" + left * 3 + "o" + end + "!", "world!")
+    typed(s, "echo abXc" + left * 2 + delete, "abc")
+    typed(s, "echo abXc" + left + "\x7f", "abc")
+    typed(s, "cho A\x01e\x05B", "AB")
+    typed(s, "xyz" + home + "\x0becho killed", "killed")
+    typed(s, "echo one two\x17three", "one three")
+    typed(s, "garbage\x15echo clean", "clean")
+    typed(s, "echo mid" + home + "\x1b[C" * 5 + "dle-" + end + "dle", "dle-middle")
+
+
+def scenario_history(s):
+    """Up and Down walk the lines typed before, newest first; Down past the
+    newest gives back an empty line; a line run again is not kept twice."""
+    typed(s, "echo first", "first")
+    typed(s, "echo second", "second")
+    typed(s, "\x1b[A\x1b[A", "first")            # two back: echo first
+    typed(s, "\x1b[A\x1b[A", "second")           # first is the newest now
+    typed(s, "\x1b[A\x1b[A\x1b[B\x1b[B\x1b[Becho fresh", "fresh")
+    typed(s, "\x1b[A" + "\x1b[D" * 5 + "re", "refresh")
+
+
+def scenario_keyboard_editing(s):
+    """The same editor from the PS/2 keyboard: Left, Backspace, Up."""
+    s.expect(r"ant> ")
+    s.pos -= 5
+    for key in ["e", "c", "h", "o", "spc", "a", "c", "left", "b", "ret"]:
+        s.monitor(f"sendkey {key}")
+        time.sleep(0.05)
+    s.expect(r"(?m)^abc\r?$")
+    s.expect(r"ant> ")
+    s.pos -= 5
+    for key in ["up", "backspace", "x", "ret"]:
+        s.monitor(f"sendkey {key}")
+        time.sleep(0.05)
+    s.expect(r"(?m)^abx\r?$")
+
+
+def scenario_prompt_redrawn(s):
+    """Output that arrives while a line is being typed goes on a line of its
+    own, and the prompt and the part typed are drawn again below it."""
+    s.cmd("run pipeline 20000 16 quiet &", r"in the background")
+    s.expect(r"ant> ")
+    s.send("echo par")
+    s.expect(r"pipeline: done: [^\n]*\n", 120)
+    s.expect(r"ant> echo par", 10)
+    s.send("tial\r")
+    s.expect(r"(?m)^partial\r?$")
 
 
 def scenario_paging_demo(s):
@@ -417,6 +480,10 @@ SCENARIOS = [
     ("commands", scenario_commands),
     ("keyboard", scenario_keyboard),
     ("serial-arrow-keys", scenario_serial_arrow_keys),
+    ("line-editing", scenario_line_editing),
+    ("history", scenario_history),
+    ("keyboard-editing", scenario_keyboard_editing),
+    ("prompt-redrawn", scenario_prompt_redrawn),
     ("replace-console", scenario_replace_console),
     ("crash-console", scenario_crash_console),
     ("kill-console-mid-output", scenario_kill_console_mid_output),
