@@ -278,10 +278,17 @@ int con_printf(const char *fmt, ...)
 
 int32_t con_readline(char *buf, uint32_t size, uint32_t *flags)
 {
+    return con_readline_words(buf, size, flags, 0, 0);
+}
+
+int32_t con_readline_words(char *buf, uint32_t size, uint32_t *flags, const char *words,
+                           uint32_t len)
+{
     struct ant_msg m = {{CON_READ, 0, 0, 0}, 0};
-    if (!size)
+    if (!size || len > CON_WORDS_MAX)
         return -ANT_EINVAL;
-    int32_t r = con_call(&m, 0, 0);
+    m.w[1] = len;
+    int32_t r = con_call(&m, words, len);
     if (r < 0)
         return r;
     uint32_t n = m.w[1] < size - 1 ? m.w[1] : size - 1;

@@ -53,6 +53,10 @@ int con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One input line into buf (NUL-terminated, cut to size - 1); returns its
  * length, *flags gets CON_F_*; -error. */
 int32_t con_readline(char *buf, uint32_t size, uint32_t *flags);
+/* The same, giving the console the words Tab completes (NUL-separated,
+ * len bytes, at most CON_WORDS_MAX; 0: the ones it has). */
+int32_t con_readline_words(char *buf, uint32_t size, uint32_t *flags, const char *words,
+                           uint32_t len);
 /* Make pid (0: me) the process that gets input lines. */
 int32_t con_foreground(uint32_t pid);
 

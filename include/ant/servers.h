@@ -84,7 +84,11 @@
                                NUL-terminated, no newline), w2 = CON_F_* flags;
                                the page comes back. Only the foreground
                                process may read (EPERM), one reader at a time
-                               (EBUSY) */
+                               (EBUSY). In: w1 = 0, or the length (up to
+                               CON_WORDS_MAX) of the words Tab completes,
+                               NUL-separated at the start of the page; they
+                               stay until a reader gives others */
+#define CON_WORDS_MAX 512
 #define CON_FOREGROUND 3    /* w1 = pid: input lines go to it. Allowed to the
                                process manager, the foreground process, or
                                anyone when the foreground is gone */

@@ -12,7 +12,8 @@
  * Input: keys from the keyboard (scancodes) and the serial line (ANSI
  * escape sequences) become the same key events (kbd.c) and go through one
  * line editor (a cursor in the line: Left/Right, Home/End, Delete,
- * Backspace, Ctrl-A/E/B/F/K/U/W; a history of the last lines, Up/Down),
+ * Backspace, Ctrl-A/E/B/F/K/U/W; a history of the last lines, Up/Down;
+ * Tab completes the word before the cursor from the reader's words),
  * which echoes with backspaces and spaces only, so a serial terminal and
  * the screen follow it alike. Output that arrives while a line is being
  * typed for a reader goes on a line of its own, and the reader's prompt
@@ -89,6 +90,8 @@ struct state {
     uint32_t browsing;          /* 0: the new line; n: n lines back */
     char prompt[PROMPT_MAX];    /* the foreground's output since its last newline */
     uint32_t prompt_len;
+    char words[CON_WORDS_MAX];  /* what Tab completes: NUL-separated (CON_READ) */
+    uint32_t words_len;
 };
 _Static_assert(sizeof(struct state) <= 4096, "the state fits one ICC page");
 
@@ -296,6 +299,68 @@ static void browse(int back)
     replace_line(t, st.history[(st.history_next + HISTORY_MAX - to) % HISTORY_MAX].len);
 }
 
+/* The length of the word at w, at most max bytes. */
+static uint32_t word_len(const char *w, uint32_t max)
+{
+    uint32_t n = 0;
+    while (n < max && w[n])
+        n++;
+    return n;
+}
+
+/* Tab: the word before the cursor, completed from st.words: the one that
+ * fits, with a space after it; or what all that fit share; or, when that
+ * adds nothing, the list of them under the line, and the line again. */
+static void complete(void)
+{
+    uint32_t start = st.cursor;
+    while (start && st.edit.text[start - 1] != ' ')
+        start--;
+    const char *prefix = st.edit.text + start, *first = 0;
+    uint32_t plen = st.cursor - start, matches = 0, common = 0;
+    for (uint32_t at = 0; at < st.words_len;) {
+        const char *w = st.words + at;
+        uint32_t len = word_len(w, st.words_len - at);
+        if (len >= plen && len && !memcmp(w, prefix, plen)) {
+            if (!matches++) {
+                first = w;
+                common = len;
+            } else {
+                uint32_t k = plen;
+                while (k < common && k < len && w[k] == first[k])
+                    k++;
+                common = k;
+            }
+        }
+        at += len + 1;
+    }
+    if (!matches)
+        return;
+    for (uint32_t k = plen; k < common; k++)
+        insert(first[k]);
+    if (matches == 1) {
+        if (st.cursor == st.edit.len || st.edit.text[st.cursor] != ' ')
+            insert(' ');
+        return;
+    }
+    if (common > plen)
+        return;
+    move_to(st.edit.len);       /* the list, under the line */
+    put("\n", 1);
+    for (uint32_t at = 0; at < st.words_len;) {
+        const char *w = st.words + at;
+        uint32_t len = word_len(w, st.words_len - at);
+        if (len >= plen && len && !memcmp(w, prefix, plen)) {
+            put(w, len);
+            put("  ", 2);
+        }
+        at += len + 1;
+    }
+    put("\n", 1);
+    put(st.prompt, st.prompt_len);
+    put(st.edit.text, st.edit.len);
+}
+
 /* One key through the line editor, echoed. */
 static void edit(int key)
 {
@@ -359,6 +424,9 @@ static void edit(int key)
         delete_at(n);
         return;
     }
+    case '\t':
+        complete();
+        return;
     case KEY_UP:
         browse(1);
         return;
@@ -513,6 +581,12 @@ static int op_read(int32_t from, struct ant_msg *m)
         return svc_answer(m, -ANT_EPERM, 0, 0, 0);
     if (reader.pid && reader_waiting())
         return svc_answer(m, -ANT_EBUSY, 0, 0, 0);
+    if (m->w[1] > CON_WORDS_MAX)
+        return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
+    if (m->w[1]) {              /* the words Tab completes from now on */
+        memcpy(st.words, (const void *)ANT_ICC_RUN_ADDR(m->run), m->w[1]);
+        st.words_len = m->w[1];
+    }
     if (!st.queued) {
         reader.pid = from;      /* answered when a line is complete */
         reader.run = m->run;

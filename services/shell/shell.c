@@ -420,18 +420,41 @@ static void execute(char *line)
     con_printf("shell: unknown command '%.*s' (try help)\n", SHOWN_MAX, words[0]);
 }
 
+/* The words Tab completes: my commands and the programs on the image. */
+static char words[CON_WORDS_MAX];
+static uint32_t words_len;
+
+static void add_word(const char *w)
+{
+    uint32_t n = (uint32_t)strlen(w) + 1;
+    if (words_len + n <= sizeof words) {
+        memcpy(words + words_len, w, n);
+        words_len += n;
+    }
+}
+
+static void collect_words(void)
+{
+    struct ant_modinfo mi;
+    for (int i = 0; i < NCOMMANDS; i++)
+        add_word(commands[i].name);
+    for (uint32_t i = 0; ant_modinfo(i, &mi) == 0; i++)
+        add_word(mi.name);
+}
+
 int main(const char *args)
 {
     char line[CON_LINE_MAX + 1];
     int prompt = 1;
     (void)args;
+    collect_words();
     con_foreground(0);
     con_printf("shell: AnT/i386 shell (pid %d); type help\n", ant_getpid());
     for (;;) {
         uint32_t flags = 0;
         if (prompt)
             con_write(PROMPT, sizeof PROMPT - 1);
-        int32_t r = con_readline(line, sizeof line, &flags);
+        int32_t r = con_readline_words(line, sizeof line, &flags, words, words_len);
         prompt = r >= 0;
         if (r < 0) {
             /* The console is restarting, or a new one does not know me yet. */

@@ -355,7 +355,8 @@ def typed(s, keys, out):
     its backspaces, is on the prompt's line)."""
     s.expect(r"ant> ")
     s.send(keys + "\r")
-    s.expect(r"(?m)^" + re.escape(out) + r"\r?$")
+    if out is not None:
+        s.expect(r"(?m)^" + re.escape(out) + r"\r?$")
 
 
 def scenario_line_editing(s):
@@ -381,6 +382,24 @@ def scenario_history(s):
     typed(s, "\x1b[A\x1b[A", "second")           # first is the newest now
     typed(s, "\x1b[A\x1b[A\x1b[B\x1b[B\x1b[Becho fresh", "fresh")
     typed(s, "\x1b[A" + "\x1b[D" * 5 + "re", "refresh")
+
+
+def scenario_tab(s):
+    """Tab completes commands and program names: a word that one fits gets
+    it and a space; one that several fit lists them under the line, and the
+    line comes back."""
+    typed(s, "ec\ttabbed", "tabbed")
+    typed(s, "pro\t", None)
+    s.expect(r"progs: \d+ programs")
+    s.expect(r"ant> ")
+    s.send("re\t")
+    m = s.expect(r"(?m)^(.*\S)  \r?$")
+    if set(m.group(1).split()) != {b"replace", b"reboot"}:
+        raise Fail(f"Tab listed {m.group(1)!r}")
+    s.expect(r"ant> re")
+    s.send("\x15run vic\t\r")
+    s.expect(r"run victim \r?\n")
+    s.expect(r"victim: pid \d+ exited with status 99")    # no argument: it says so
 
 
 def scenario_keyboard_editing(s):
@@ -482,6 +501,7 @@ SCENARIOS = [
     ("serial-arrow-keys", scenario_serial_arrow_keys),
     ("line-editing", scenario_line_editing),
     ("history", scenario_history),
+    ("tab", scenario_tab),
     ("keyboard-editing", scenario_keyboard_editing),
     ("prompt-redrawn", scenario_prompt_redrawn),
     ("replace-console", scenario_replace_console),
