@@ -57,8 +57,10 @@ if [ "$what" = debug ]; then
         while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
     fi
     cmd+=(-gdb "tcp::$port" -S)
-    printf 'target remote :%s\nsymbol-file %s/kernel.elf\n' "$port" "$B" > .gdbinit
-    echo "QEMU waits for gdb on :$port: gdb -x .gdbinit (connects and loads the kernel symbols)"
+    printf 'target remote :%s\n' "$port" > .gdbinit
+    scripts/gdbinit.sh "$B" >> .gdbinit
+    echo "QEMU waits for gdb on :$port: gdb -x .gdbinit (connects and loads the kernel symbols;"
+    echo "'ubreak PROGRAM FUNCTION' breaks in that user program only)"
 fi
 # shellcheck disable=SC2206
 [ -n "${QEMU_EXTRA:-}" ] && cmd+=(${QEMU_EXTRA})

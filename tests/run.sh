@@ -154,6 +154,29 @@ run_settings() {
     rm -f .gdbinit "$B/ovmf-vars.fd"
 }
 
+# make debug's ubreak: a breakpoint in one user program stops there only
+# (every program is linked at 0x00400000: another program's code at the
+# same address runs first, and a plain breakpoint there stops in it).
+gdb_ubreak() {
+    local port=$(( 21000 + $$ % 10000 )) out
+    timeout 60 "$QEMU" -m 128 -display none -serial null -kernel "$B/kernel-test.elf" \
+        -initrd "$MODS_test" -append "test=all" -gdb "tcp::$port" -S > /dev/null 2>&1 &
+    local qemu=$!
+    sleep 1
+    scripts/gdbinit.sh "$B" "$B/kernel-test.elf" > "$LOGS/gdbinit"
+    out=$(timeout 50 gdb -batch -nx -ex "target remote :$port" -x "$LOGS/gdbinit" \
+        -ex "ubreak ipcpeer main" -ex continue -ex ucur -ex 'p/x $pc' -ex 'p/x &main' 2>&1)
+    kill $qemu 2>/dev/null
+    wait $qemu 2>/dev/null
+    local addrs
+    addrs=$(grep -o '^\$[0-9]* = 0x[0-9a-f]*$' <<< "$out" | sed 's/.* = //' | sort -u | wc -l)
+    if grep -q '= "ipcpeer"' <<< "$out" && grep -q "Breakpoint 1, main" <<< "$out" && [ "$addrs" = 1 ]; then
+        result debug/ubreak-one-program 1
+    else
+        result debug/ubreak-one-program 0 "$(tail -4 <<< "$out" | tr '\n' ' ')"
+    fi
+}
+
 # gdb steps from the Multiboot entry into kernel_main without a warning
 # (each assembly file's debug information covers one code section).
 gdb_steps_cleanly() {
@@ -192,6 +215,7 @@ group_host() {
     fi
     run_settings
     gdb_steps_cleanly
+    gdb_ubreak
     tests/usb/test_mkusb.sh > "$LOGS/usb.out" 2>&1
     count_lines "$LOGS/usb.out" usb usb
     grep -q "^usb: " "$LOGS/usb.out" || result usb/script 0 "see $LOGS/usb.out"
