@@ -402,6 +402,67 @@ def scenario_tab(s):
     s.expect(r"victim: pid \d+ exited with status 99")    # no argument: it says so
 
 
+README_SESSION = [                          # what the README's sample session types
+    ("ps", r"ps: \d+ processes"),
+    ("mem", r"mem: check ok"),
+    ("run pipeline 4", r"pipeline: pid \d+ exited with status 0"),
+    ("replace console", r"replace: console: pid \d+ replaced by pid \d+ \(build 2\)"),
+    ("crash names", r"restarted as pid \d+"),
+    ("echo still here", r"(?m)^still here\r?$"),
+]
+
+
+def readme_sample():
+    """The README's sample session: the indented block after 'A session of
+    `make run`', without its '...' lines."""
+    text = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
+    block = text[text.index("A session of `make run`"):]
+    block = block[block.index("\n    "):]
+    lines = []
+    for line in block.split("\n")[1:]:
+        if not line.startswith("    ") and line.strip():
+            break
+        if line.strip() and line.strip() != "...":
+            lines.append(line[4:])
+    return lines
+
+
+def sample_rx(line):
+    """A README line as a pattern: any number (decimal or hex) where it has
+    one, any run of blanks where it has one, and in a row of ps any state
+    (what a process waits for at that moment)."""
+    row = re.fullmatch(r"(\s*\d+\s+\d+\s+\S+\s+)(\S+)(\s+.*)", line)
+    if row:
+        return sample_rx(row.group(1)) + r"\S+" + sample_rx(row.group(3))
+    out = ""
+    for tok in re.split(r"(\s+|[0-9a-f]*[0-9][0-9a-f]*)", line):
+        if not tok:
+            continue
+        if tok.isspace():
+            out += r"\s+"
+        elif re.fullmatch(r"[0-9a-f]*[0-9][0-9a-f]*", tok):
+            out += r"[0-9a-f]+"
+        else:
+            out += re.escape(tok)
+    return out
+
+
+def scenario_readme_session(s):
+    """The README's sample session, typed as it shows, and every line of it
+    (numbers aside) in the output, in its order: the README stays true."""
+    start = 0
+    for line, pattern in README_SESSION:
+        s.cmd(line, pattern, timeout=60)
+    s.sync()
+    out = s.buf.decode("latin-1").replace("\r", "")
+    for line in readme_sample():
+        m = re.compile(r"(?m)^" + sample_rx(line) + r"$").search(out, start)
+        if not m:
+            raise Fail(f"the README's sample line {line!r} is not in the run's output "
+                       f"after offset {start}")
+        start = m.end()
+
+
 def scenario_keyboard_editing(s):
     """The same editor from the PS/2 keyboard: Left, Backspace, Up."""
     s.expect(r"ant> ")
@@ -523,6 +584,7 @@ def main():
     if sys.argv[1] == "--iso":              # what a user boots: GRUB's menu
         image, logdir = sys.argv[2:4]
         boot, scenarios = ["-cdrom", image], [("iso-replace-console", scenario_replace_console),
+                                              ("iso-readme-session", scenario_readme_session),
                                               ("iso-reboot", scenario_reboot)]
         log = os.path.join(logdir, "system-iso.log")
     elif sys.argv[1] == "--paging":
