@@ -94,7 +94,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -I$(B)/inc -fsanitize=a
 QEMU_RUN_MEM ?= 128
 
 .SECONDARY: $(INCS)
-.PHONY: all iso run debug test bench clean deps host-tests usb fuzz soak
+.PHONY: all iso run debug test bench clean deps host-tests usb fuzz soak bochs
 all: $(B)/kernel.elf $(B)/kernel-test.elf $(USER_PROGS) $(B)/ant.iso
 
 deps:
@@ -192,6 +192,14 @@ $(B)/paging.img: scripts/mkpaging.py
 run debug: deps
 	@$(MAKE) --no-print-directory $(B)/ant.iso $(B)/paging.img $(B)/kernel.elf $(USER_PROGS) $(B)/modules.sh
 	@MEM="$(or $(MEM),$(QEMU_RUN_MEM))" scripts/run.sh $@
+
+# make bochs: the system's ISO on Bochs (scripts/bochsrc), the VGA screen
+# in the terminal, the serial line in
+# build/bochs-serial.log; Bochs' own debugger is told to continue
+# (scripts/bochs.rc). Quit with Ctrl-C, then `q`.
+bochs: deps
+	@$(MAKE) --no-print-directory $(B)/ant.iso
+	BXSHARE=/usr/share/bochs bochs -q -f scripts/bochsrc -rc scripts/bochs.rc
 
 $(B)/host/test_host: $(HOST_SRC) $(wildcard tests/host/*.h) $(FONT_H)
 	@mkdir -p $(@D)

@@ -590,6 +590,31 @@ group_firmware() {
         "$B/inc/font.h" "$LOGS" 2 "~pager: build 1" "~bench: ipc_roundtrip cycles [0-9]+" \
         "bench: done" "press a key to restart" > "$LOGS/grub-bench-entry.out" 2>&1
     count_lines "$LOGS/grub-bench-entry.out" screen firmware
+    bochs_boot
+}
+
+# make bochs's configuration (scripts/bochsrc) boots the ISO on Bochs to the
+# shell: its own BIOS, I/O APIC, PIT and IDE (a VNC display nobody watches).
+bochs_boot() {
+    local serial=$B/bochs-serial.log ok=0 why
+    rm -f "$serial"
+    BXSHARE=/usr/share/bochs timeout 150 bochs -q -f scripts/bochsrc -rc scripts/bochs.rc \
+        'display_library: rfb, options="timeout=0"' > "$LOGS/bochs.out" 2>&1 &
+    local bx=$!
+    for _ in $(seq 1 140); do
+        sleep 1
+        grep -q "^shell: AnT/i386 shell" "$serial" 2>/dev/null && { ok=1; break; }
+        kill -0 $bx 2>/dev/null || break
+    done
+    kill $bx 2>/dev/null
+    wait $bx 2>/dev/null
+    cp "$serial" "$LOGS/bochs-serial.log" 2>/dev/null
+    why="no shell prompt within 140 s: see $LOGS/bochs-serial.log, $LOGS/bochs.out"
+    if [ $ok = 1 ] && grep -q "PANIC\|does not come through" "$serial"; then
+        ok=0
+        why="$(grep -m1 "PANIC\|does not come through" "$serial")"
+    fi
+    result bochs/boots-to-shell $ok "$why"
 }
 
 # tests/run.sh [GROUP...]: the groups named (default: all of them).
