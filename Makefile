@@ -94,7 +94,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -I$(B)/inc -fsanitize=a
 QEMU_RUN_MEM ?= 128
 
 .SECONDARY: $(INCS)
-.PHONY: all iso run debug test bench clean deps host-tests usb fuzz soak bochs
+.PHONY: all iso run debug test bench clean deps host-tests usb fuzz soak bochs memmap
 all: $(B)/kernel.elf $(B)/kernel-test.elf $(USER_PROGS) $(B)/ant.iso
 
 deps:
@@ -192,6 +192,13 @@ $(B)/paging.img: scripts/mkpaging.py
 run debug: deps
 	@$(MAKE) --no-print-directory $(B)/ant.iso $(B)/paging.img $(B)/kernel.elf $(USER_PROGS) $(B)/modules.sh
 	@MEM="$(or $(MEM),$(QEMU_RUN_MEM))" scripts/run.sh $@
+
+# make memmap: pictures of live address spaces, read from the page tables
+# through the QEMU monitor (scripts/memmap.py): build/memmap/before.svg,
+# build/memmap/after.svg (an ICC page moved from the shell to the console).
+memmap: deps
+	@$(MAKE) --no-print-directory $(B)/kernel.elf $(USER_PROGS) $(B)/modules.sh
+	B=$(B) && . $(B)/modules.sh && python3 scripts/memmap.py $(B)/kernel.elf "$$MODS_system" $(B)/memmap
 
 # make bochs: the system's ISO on Bochs (scripts/bochsrc), the VGA screen
 # in the terminal, the serial line in

@@ -297,6 +297,49 @@ int32_t SYSCALL_ABI sys_procinfo(struct trap_frame *tf)
     return err ? err : copy_to_user(tf->esi, &info, sizeof info);
 }
 
+/* What the area at va is, for SYS_VMMAP (mm/layout.h). */
+static uint32_t map_kind(uint32_t va)
+{
+    static const struct { uint32_t start, end, kind; } areas[] = {
+        { USER_START - PAGE_SIZE, ICC_VIRT, ANT_MAPK_PRIVATE },
+        { ICC_VIRT, USER_END, ANT_MAPK_ICC },
+        { KERNEL_VIRT, KDATA_VIRT, ANT_MAPK_TEXT },
+        { KDATA_VIRT, KDATA_VIRT + KDATA_SIZE, ANT_MAPK_DATA },
+        { IOALIAS_VIRT, FRAMETAB_VIRT, ANT_MAPK_IOALIAS },
+        { FRAMETAB_VIRT, FRAMETAB_VIRT + FRAMETAB_MAX, ANT_MAPK_FRAMES },
+        { WINDOW_VIRT, WINDOW_VIRT + WINDOW_SIZE, ANT_MAPK_WINDOW },
+        { KSTACK_VIRT, KSTACK_VIRT + KSTACK_AREA, ANT_MAPK_KSTACK },
+        { MODULES_VIRT, MODULES_VIRT + MODULES_SIZE, ANT_MAPK_MODULES },
+        { FB_VIRT, FB_VIRT + FB_SIZE, ANT_MAPK_SCREEN },
+        { KDYN_VIRT, KDYN_VIRT + KDYN_SIZE, ANT_MAPK_KDYN },
+        { ICC_PT_VIRT, ICC_PT_VIRT + ICC_PT_SIZE, ANT_MAPK_ICC_TABLES },
+    };
+    for (uint32_t i = 0; i < sizeof areas / sizeof areas[0]; i++)
+        if (va >= areas[i].start && va < areas[i].end)
+            return areas[i].kind;
+    return ANT_MAPK_KERNEL;
+}
+
+int32_t SYSCALL_ABI sys_vmmap(struct trap_frame *tf)
+{
+    uint32_t pid = tf->ebx, from = tf->esi, va, pa, bits;
+    struct proc *p = pid ? proc_alive(pid) : me();
+    if (!p)
+        return -ANT_ESRCH;
+    if (p != me() && !(me()->rights & ANT_RIGHT_MANAGE))
+        return -ANT_EPERM;
+    uint32_t n = vm_next_run(&p->vm, from, &va, &pa, &bits);
+    if (!n)
+        return -ANT_ENOENT;
+    struct ant_maprun run = {
+        .va = va, .pages = n, .pa = pa, .kind = map_kind(va), .pd = p->vm.pd,
+        .flags = ((bits & PTE_W) ? ANT_MAP_WRITE : 0) | ((bits & PTE_U) ? ANT_MAP_USER : 0) |
+                 ((bits & PTE_G) ? ANT_MAP_GLOBAL : 0) | ((bits & PDE_PS) ? ANT_MAP_BIG : 0) |
+                 ((bits & PTE_PCD) ? ANT_MAP_UNCACHED : 0),
+    };
+    return copy_to_user(tf->edi, &run, sizeof run);
+}
+
 /* What SYS_MAPIO maps: the video memory (the console driver's screen), or
  * device memory, that is pages that are not RAM (a PCI device's registers),
  * never the APICs the inner core may use. Device pages are never freed to

@@ -212,3 +212,57 @@ int vm_map_zeroed(struct vm *vm, uint32_t va, uint32_t len, uint32_t flags)
     }
     return 0;
 }
+
+/* The PTE (or 4MB PDE, with PDE_PS) for va in the directory pd (a window);
+ * *pt holds the window of the table last looked at (0: none), reused
+ * while va stays in it. 0 if nothing is mapped. */
+#define RUN_BITS (PTE_P | PTE_W | PTE_U | PTE_PCD | PTE_PWT | PTE_G)
+
+static uint32_t entry_for(const uint32_t *pd, uint32_t va, uint32_t **pt, uint32_t *pt_pa)
+{
+    uint32_t pde = pd[PDX(va)];
+    if (!(pde & PTE_P))
+        return 0;
+    if (pde & PDE_PS)
+        return ((pde & PDE_4MB_MASK) + (va & (BIGPAGE_SIZE - 1) & PTE_FRAME_MASK)) |
+               (pde & RUN_BITS) | PDE_PS;
+    if (*pt_pa != (pde & PTE_FRAME_MASK)) {
+        if (*pt)
+            window_unmap(*pt);
+        *pt_pa = pde & PTE_FRAME_MASK;
+        *pt = window_map(*pt_pa);
+    }
+    return (*pt)[PTX(va)] & (PTE_FRAME_MASK | RUN_BITS);
+}
+
+uint32_t vm_next_run(const struct vm *vm, uint32_t from, uint32_t *va, uint32_t *pa,
+                     uint32_t *bits)
+{
+    uint32_t *pd = window_map(vm->pd), *pt = 0, pt_pa = 0, n = 0, first = 0;
+    for (uint64_t a = from & PTE_FRAME_MASK; a < 0x100000000ull;) {
+        if (!n && !(pd[PDX((uint32_t)a)] & PTE_P)) {
+            a = (a & ~(uint64_t)(BIGPAGE_SIZE - 1)) + BIGPAGE_SIZE;    /* a whole table: none */
+            continue;
+        }
+        uint32_t e = entry_for(pd, (uint32_t)a, &pt, &pt_pa);
+        if (!n) {
+            if (e & PTE_P) {
+                first = e;
+                *va = (uint32_t)a;
+                n = 1;
+            }
+        } else if ((e & ~PTE_FRAME_MASK) == (first & ~PTE_FRAME_MASK) &&
+                   (e & PTE_FRAME_MASK) == (first & PTE_FRAME_MASK) + n * PAGE_SIZE) {
+            n++;
+        } else {
+            break;
+        }
+        a += PAGE_SIZE;
+    }
+    if (pt)
+        window_unmap(pt);
+    window_unmap(pd);
+    *pa = first & PTE_FRAME_MASK;
+    *bits = first & ~PTE_FRAME_MASK;
+    return n;
+}

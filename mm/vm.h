@@ -29,6 +29,12 @@ int vm_has_table(const struct vm *vm, uint32_t va);
 uint32_t vm_pte_update(struct vm *vm, uint32_t va, uint32_t clear, uint32_t set);
 /* The PTE for va, or 0. */
 uint32_t vm_pte(const struct vm *vm, uint32_t va);
+/* The first run of vm's mappings at or after from (the kernel half is
+ * every space's): pages at consecutive addresses on consecutive frames
+ * with the same PTE bits. 0 if there is none; else its pages, and *va,
+ * *pa, *bits (PTE_* and PDE_PS) of its first. */
+uint32_t vm_next_run(const struct vm *vm, uint32_t from, uint32_t *va, uint32_t *pa,
+                     uint32_t *bits);
 /* Map zeroed fresh frames over [va, va+len); on failure nothing stays mapped. */
 int vm_map_zeroed(struct vm *vm, uint32_t va, uint32_t len, uint32_t flags);
 /* Unmap [va, va+len); free the frames this space owns (device pages of

@@ -537,6 +537,22 @@ group_system() {
     count_lines "$LOGS/system.out" system system
     [ $rc = 0 ] || grep -q "^system: FAIL" "$LOGS/system.out" ||
         result system/driver 0 "exit status $rc, see $LOGS/system.out"
+    # make memmap: the page tables read through the QEMU monitor agree with
+    # the shell's map, an ICC page moved, and the pictures name the areas.
+    timeout 120 python3 scripts/memmap.py "$B/kernel.elf" "$SYSMODS" "$LOGS/memmap" \
+        > "$LOGS/memmap.out" 2>&1
+    rc=$?
+    local named=1 area
+    for area in "kernel text" "kernel data" "I/O hole alias" "frame table" "kernel stacks" \
+        "modules" "ICC page tables" "private" "ICC  moved here" "4MB"; do
+        grep -q "$area" "$LOGS/memmap/after.svg" 2>/dev/null || named=0
+    done
+    if [ $rc = 0 ] && [ $named = 1 ] && grep -q "moved from the shell to the console: 8" \
+        "$LOGS/memmap.out"; then
+        result system/memmap 1
+    else
+        result system/memmap 0 "exit status $rc, areas named $named: see $LOGS/memmap.out"
+    fi
     # Paging while the disk driver and the pager are replaced, killed and
     # crashed (24 MiB, a 128 MiB paging space).
     python3 scripts/mkpaging.py disk "$LOGS/system-paging.img" --size 128M > /dev/null

@@ -100,7 +100,9 @@
   X(39, VM_MEMO,    vm_memo,   PLAIN, int32_t, 3, (uint32_t, op), (void *, buf), (uint32_t, len)) \
                                                     /* VM_MEMO_GET: bytes of the memo (the pager) */ \
   X(40, DMA_RESET,  dma_reset, PLAIN, int32_t, 0)   /* 0: I have reset my controller (see below); privileged */ \
-  X(41, POWER,      power,     PLAIN, int32_t, 1, (uint32_t, op)) /* ANT_POWER_*: no return; the manager only */
+  X(41, POWER,      power,     PLAIN, int32_t, 1, (uint32_t, op)) /* ANT_POWER_*: no return; the manager only */ \
+  X(42, VMMAP,      vmmap,     PLAIN, int32_t, 3, (uint32_t, pid), (uint32_t, from), (struct ant_maprun *, run)) \
+                                                    /* 0: pid's first run of mappings at or after from */
 
 /* SYS_<NAME> = number, SYS_NCALLS; the list must count 0, 1, 2, ... */
 #define ANT_SYSCALL_NR_(nr, NAME, ...) SYS_##NAME = nr,
@@ -249,6 +251,26 @@ ANT_SYSCALLS(ANT_SYSCALL_DENSE_)
 #define VM_B_REF       0x2  /* accessed since the bit was last cleared */
 #define VM_B_DIRTY     0x4  /* written since mapped (or since cleared) */
 #define VM_B_PINNED    0x8
+
+/* SYS_VMMAP: a run of pages mapped at consecutive addresses to consecutive
+ * frames with the same bits, in pid's address space (the kernel's half
+ * too). Mine, or anyone's with ANT_RIGHT_MANAGE; -ENOENT past the last. */
+struct ant_maprun {
+    unsigned va, pages, pa;     /* the first page's address and frame */
+    unsigned flags;             /* ANT_MAP_* */
+    unsigned kind;              /* enum ant_map_kind: what the area is */
+    unsigned pd;                /* the space's page directory (its frame) */
+};
+#define ANT_MAP_WRITE    0x1
+#define ANT_MAP_USER     0x2
+#define ANT_MAP_GLOBAL   0x4    /* stays in the TLB across address spaces */
+#define ANT_MAP_BIG      0x8    /* 4MB pages */
+#define ANT_MAP_UNCACHED 0x10
+enum ant_map_kind {
+    ANT_MAPK_PRIVATE, ANT_MAPK_ICC, ANT_MAPK_TEXT, ANT_MAPK_DATA, ANT_MAPK_IOALIAS,
+    ANT_MAPK_FRAMES, ANT_MAPK_WINDOW, ANT_MAPK_KSTACK, ANT_MAPK_MODULES, ANT_MAPK_SCREEN,
+    ANT_MAPK_KDYN, ANT_MAPK_ICC_TABLES, ANT_MAPK_KERNEL,
+};
 
 struct ant_vminfo {
     unsigned ranges;            /* lazy ranges */

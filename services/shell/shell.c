@@ -8,6 +8,7 @@
  * privileged and the parent of every program. Every answer, error or not,
  * is one line or a fixed block of lines; tests on the host match them.
  */
+#include "lib/fmt.h"
 #include "lib/svc.h"
 #include "lib/string.h"
 
@@ -319,6 +320,74 @@ static void cmd_kill(int argc, char **argv)
         con_printf("kill: pid %d killed\n", pid);
 }
 
+/* map [PID]: the address space of a process (mine by default), from its
+ * page tables: each run of its own pages and ICC pages (address, pages,
+ * frames, bits), then the kernel's half, which every space shares, one
+ * line an area. */
+static const char *const map_kinds[] = {
+    [ANT_MAPK_PRIVATE] = "private", [ANT_MAPK_ICC] = "ICC", [ANT_MAPK_TEXT] = "kernel text",
+    [ANT_MAPK_DATA] = "kernel data", [ANT_MAPK_IOALIAS] = "I/O hole alias",
+    [ANT_MAPK_FRAMES] = "frame table", [ANT_MAPK_WINDOW] = "windows",
+    [ANT_MAPK_KSTACK] = "kernel stacks", [ANT_MAPK_MODULES] = "modules",
+    [ANT_MAPK_SCREEN] = "framebuffer", [ANT_MAPK_KDYN] = "kernel dynamic (APICs)",
+    [ANT_MAPK_ICC_TABLES] = "ICC page tables", [ANT_MAPK_KERNEL] = "kernel",
+};
+
+static void map_bits(char *out, uint32_t size, uint32_t flags)
+{
+    fmt_snprintf(out, size, "%s %s%s%s%s", flags & ANT_MAP_WRITE ? "rw" : "ro",
+                 flags & ANT_MAP_USER ? "user" : "kernel", flags & ANT_MAP_GLOBAL ? " global" : "",
+                 flags & ANT_MAP_BIG ? " 4MB" : "", flags & ANT_MAP_UNCACHED ? " uncached" : "");
+}
+
+static void cmd_map(int argc, char **argv)
+{
+    int32_t pid = argc ? parse_number(argv[0]) : ant_getpid();
+    if (pid <= 0) {
+        con_printf("map: usage: map [PID]\n");
+        return;
+    }
+    struct ant_maprun r = {0, 0, 0, 0, 0, 0}, area = r;
+    uint32_t from = 0, runs = 0, area_runs = 0, user_pages = 0, icc_pages = 0;
+    char bits[48];
+    int32_t err;
+    while ((err = ant_vmmap((uint32_t)pid, from, &r)) == 0) {
+        if (r.kind == ANT_MAPK_PRIVATE || r.kind == ANT_MAPK_ICC) {
+            map_bits(bits, sizeof bits, r.flags);
+            con_printf("map: %08x-%08x %5u pages at phys %08x-%08x  %-14s %s\n", r.va,
+                       r.va + r.pages * 4096, r.pages, r.pa, r.pa + r.pages * 4096, bits,
+                       map_kinds[r.kind]);
+            *(r.kind == ANT_MAPK_ICC ? &icc_pages : &user_pages) += r.pages;
+        } else {
+            if (area_runs && area.kind != r.kind) {
+                map_bits(bits, sizeof bits, area.flags);
+                con_printf("map: %08x-         %5u pages in %3u runs       %-14s %s\n", area.va,
+                           area.pages, area_runs, bits, map_kinds[area.kind]);
+                area_runs = 0;
+            }
+            if (!area_runs)
+                area = r, area.pages = 0;
+            area.pages += r.pages;
+            area_runs++;
+        }
+        runs++;
+        if ((uint64_t)r.va + (uint64_t)r.pages * 4096 >= 0x100000000ull)
+            break;
+        from = r.va + r.pages * 4096;
+    }
+    if (area_runs) {
+        map_bits(bits, sizeof bits, area.flags);
+        con_printf("map: %08x-         %5u pages in %3u runs       %-14s %s\n", area.va, area.pages,
+                   area_runs, bits, map_kinds[area.kind]);
+    }
+    if (err && err != -ANT_ENOENT) {
+        con_printf("map: %d: %s (%s)\n", pid, ant_strwords(err), ant_strerror(err));
+        return;
+    }
+    con_printf("map: pid %d: %u runs; %u private pages, %u ICC pages; page directory at phys "
+               "%08x\n", pid, runs, user_pages, icc_pages, r.pd);
+}
+
 static void cmd_replace(int argc, char **argv)
 {
     struct ant_msg m;
@@ -368,6 +437,7 @@ static const struct command commands[] = {
     {"vmstat", "vmstat", "the pager: frames, faults, paging, steals, slots", 0, 0, cmd_vmstat},
     {"cpus", "cpus", "the CPUs: idle time, threads, IPC calls, switches", 0, 0, cmd_cpus},
     {"progs", "progs", "the programs on the image", 0, 0, cmd_progs},
+    {"map", "map [PID]", "a process's address space, from its page tables", 0, 1, cmd_map},
     {"run", "run NAME [ARGS] [&]", "run a program and wait for it (&: don't)", 1, -1, cmd_run},
     {"kill", "kill ID", "end a process", 1, 1, cmd_kill},
     {"replace", "replace SERVER", "swap a server for its other build, live", 1, 1, cmd_replace},

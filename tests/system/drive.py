@@ -463,6 +463,25 @@ def scenario_readme_session(s):
         start = m.end()
 
 
+def scenario_map(s):
+    """map: a process's address space from its page tables: the 4MB
+    read-only global text, the 4MB data area, the I/O hole alias, its own
+    pages and its ICC page; a pid that names nobody is said in words."""
+    m = s.cmd("map", r"map: pid (\d+): (\d+) runs; (\d+) private pages, (\d+) ICC pages; "
+              r"page directory at phys [0-9a-f]{8}")
+    out = s.buf[s.buf.rfind(b"ant> map", 0, m.start()):m.end()].decode("latin-1")
+    for want in [r"c0000000-\s+1024 pages in\s+1 runs\s+ro kernel global 4MB\s+kernel text",
+                 r"c0400000-\s+1024 pages in\s+1 runs\s+rw kernel global 4MB\s+kernel data",
+                 r"I/O hole alias", r"00400000-00401000\s+1 pages at phys [0-9a-f]{8}-[0-9a-f]{8}"
+                 r"\s+ro user\s+private", r"8[0-9a-f]{7}-8[0-9a-f]{7}\s+\d+ pages at phys "
+                 r"[0-9a-f]{8}-[0-9a-f]{8}\s+rw user\s+ICC"]:
+        if not re.search(want, out):
+            raise Fail(f"map shows no line like {want!r}")
+    if int(m.group(4)) < 1 or int(m.group(3)) < 4:
+        raise Fail("map counts no ICC page or too few private pages")
+    s.cmd("map 99999", r"map: 99999: no such process \(ESRCH\)")
+
+
 def scenario_keyboard_editing(s):
     """The same editor from the PS/2 keyboard: Left, Backspace, Up."""
     s.expect(r"ant> ")
@@ -563,6 +582,7 @@ SCENARIOS = [
     ("line-editing", scenario_line_editing),
     ("history", scenario_history),
     ("tab", scenario_tab),
+    ("map", scenario_map),
     ("keyboard-editing", scenario_keyboard_editing),
     ("prompt-redrawn", scenario_prompt_redrawn),
     ("replace-console", scenario_replace_console),
