@@ -213,44 +213,53 @@ int vm_map_zeroed(struct vm *vm, uint32_t va, uint32_t len, uint32_t flags)
     return 0;
 }
 
-/* The PTE (or 4MB PDE, with PDE_PS) for va in the directory pd (a window);
- * *pt holds the window of the table last looked at (0: none), reused
- * while va stays in it. 0 if nothing is mapped. */
+/* SYS_VMMAP's walk: a PTE's bits that a run keeps the same. */
 #define RUN_BITS (PTE_P | PTE_W | PTE_U | PTE_PCD | PTE_PWT | PTE_G)
-
-static uint32_t entry_for(const uint32_t *pd, uint32_t va, uint32_t **pt, uint32_t *pt_pa)
-{
-    uint32_t pde = pd[PDX(va)];
-    if (!(pde & PTE_P))
-        return 0;
-    if (pde & PDE_PS)
-        return ((pde & PDE_4MB_MASK) + (va & (BIGPAGE_SIZE - 1) & PTE_FRAME_MASK)) |
-               (pde & RUN_BITS) | PDE_PS;
-    if (*pt_pa != (pde & PTE_FRAME_MASK)) {
-        if (*pt)
-            window_unmap(*pt);
-        *pt_pa = pde & PTE_FRAME_MASK;
-        *pt = window_map(*pt_pa);
-    }
-    return (*pt)[PTX(va)] & (PTE_FRAME_MASK | RUN_BITS);
-}
 
 uint32_t vm_next_run(const struct vm *vm, uint32_t from, uint32_t *va, uint32_t *pa,
                      uint32_t *bits)
 {
     uint32_t *pd = window_map(vm->pd), *pt = 0, pt_pa = 0, n = 0, first = 0;
     for (uint64_t a = from & PTE_FRAME_MASK; a < 0x100000000ull;) {
-        if (!n && !(pd[PDX((uint32_t)a)] & PTE_P)) {
-            a = (a & ~(uint64_t)(BIGPAGE_SIZE - 1)) + BIGPAGE_SIZE;    /* a whole table: none */
+        uint32_t v = (uint32_t)a, pde = pd[PDX(v)], e;
+        uint64_t next_table = (a & ~(uint64_t)(BIGPAGE_SIZE - 1)) + BIGPAGE_SIZE;
+        if (!(pde & PTE_P)) {
+            if (n)
+                break;
+            a = next_table;
             continue;
         }
-        uint32_t e = entry_for(pd, (uint32_t)a, &pt, &pt_pa);
-        if (!n) {
-            if (e & PTE_P) {
-                first = e;
-                *va = (uint32_t)a;
-                n = 1;
+        if (pde & PDE_PS) {
+            e = ((pde & PDE_4MB_MASK) + (v & (BIGPAGE_SIZE - 1) & PTE_FRAME_MASK)) |
+                (pde & RUN_BITS) | PDE_PS;
+        } else {
+            if (pt_pa != (pde & PTE_FRAME_MASK)) {
+                if (pt)
+                    window_unmap(pt);
+                pt_pa = pde & PTE_FRAME_MASK;
+                pt = window_map(pt_pa);
             }
+            uint32_t k = PTX(v);
+            if (!n) {               /* to the next page mapped, in a tight loop */
+                while (k < 1024 && !(pt[k] & PTE_P))
+                    k++;
+                if (k == 1024) {
+                    a = next_table;
+                    continue;
+                }
+                v = (v & ~(BIGPAGE_SIZE - 1)) | (k << PAGE_SHIFT);
+                a = v;
+            }
+            e = pt[k] & (PTE_FRAME_MASK | RUN_BITS);
+        }
+        if (!n) {
+            if (!(e & PTE_P)) {
+                a += PAGE_SIZE;
+                continue;
+            }
+            first = e;
+            *va = v;
+            n = 1;
         } else if ((e & ~PTE_FRAME_MASK) == (first & ~PTE_FRAME_MASK) &&
                    (e & PTE_FRAME_MASK) == (first & PTE_FRAME_MASK) + n * PAGE_SIZE) {
             n++;

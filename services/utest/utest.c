@@ -118,6 +118,24 @@ static void t_mmap_bad_arguments(void)
     CHECK(ant_munmap(0xC0000000, 4096) == -ANT_EINVAL);
 }
 
+/* SYS_VMMAP: my own space from its page tables, and its refusals. */
+static void t_vmmap(void)
+{
+    struct ant_maprun r, k;
+    CHECK(ant_vmmap(0, 0, &r) == 0);
+    CHECK(r.va == 0x00400000 && r.pages >= 1 && (r.flags & ANT_MAP_USER));
+    CHECK(r.kind == ANT_MAPK_PRIVATE && !(r.flags & ANT_MAP_WRITE));    /* my text */
+    CHECK(ant_vmmap(0, 0xC0000000, &k) == 0);
+    CHECK(k.va == 0xC0000000 && k.pages == 1024 && k.kind == ANT_MAPK_TEXT);
+    CHECK((k.flags & (ANT_MAP_BIG | ANT_MAP_GLOBAL | ANT_MAP_WRITE | ANT_MAP_USER)) ==
+          (ANT_MAP_BIG | ANT_MAP_GLOBAL));                              /* 4MB, ro, global */
+    CHECK(k.pd == r.pd && r.pd != 0);
+    CHECK(ant_vmmap(0, 0xC0400000, &k) == 0 && k.kind == ANT_MAPK_DATA && (k.flags & ANT_MAP_WRITE));
+    CHECK(ant_vmmap(0, 0xFFFFF000, &k) == -ANT_ENOENT);                /* nothing after */
+    CHECK(ant_vmmap(0, 0, (struct ant_maprun *)0xC0100000) == -ANT_EFAULT);
+    CHECK(ant_vmmap(0x00FFFFF1, 0, &k) == -ANT_ESRCH);
+}
+
 static void t_mmap_read_only(void)
 {
     CHECK(ant_mmap(0x11000000, 4096, 0) == 0);
@@ -467,6 +485,7 @@ int main(const char *args)
     run("mmap", t_mmap);
     run("mmap_bad_arguments", t_mmap_bad_arguments);
     run("mmap_read_only", t_mmap_read_only);
+    run("vmmap", t_vmmap);
     run("spawn_bad_arguments", t_spawn_bad_arguments);
     run("wait_and_kill_errors", t_wait_and_kill_errors);
     run("exit_status", t_exit_status);
