@@ -65,6 +65,9 @@
 #define PM_SUCCESSOR 9      /* w1 = a server's pid -> w1 = the pid the manager
                                started to replace it; ENOENT: none (a server
                                hands its state to that process alone) */
+#define PM_INTERRUPT 11     /* w1 = pid: end a program I started (PM_RUN), not
+                               a server: the console driver's Ctrl-C; EPERM
+                               from anyone else, or for a server */
 
 /* Name server (outer_core/names). */
 #define NS_REGISTER 1       /* w1, w2 = name, w3 = pid (0: the caller). Allowed

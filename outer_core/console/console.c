@@ -13,7 +13,8 @@
  * escape sequences) become the same key events (kbd.c) and go through one
  * line editor (a cursor in the line: Left/Right, Home/End, Delete,
  * Backspace, Ctrl-A/E/B/F/K/U/W; a history of the last lines, Up/Down;
- * Tab completes the word before the cursor from the reader's words),
+ * Tab completes the word before the cursor from the reader's words;
+ * Ctrl-C drops the line, and ends the foreground program if one runs),
  * which echoes with backspaces and spaces only, so a serial terminal and
  * the screen follow it alike. Output that arrives while a line is being
  * typed for a reader goes on a line of its own, and the reader's prompt
@@ -56,6 +57,7 @@
 #define QUEUE_MAX   4
 #define CTRL_A      0x01
 #define CTRL_B      0x02
+#define CTRL_C      0x03
 #define CTRL_E      0x05
 #define CTRL_F      0x06
 #define CTRL_K      0x0B
@@ -361,6 +363,32 @@ static void complete(void)
     put(st.edit.text, st.edit.len);
 }
 
+/* Ctrl-C: the line typed is dropped; a foreground program (one without
+ * ANT_RIGHT_CONSOLE, not the shell) is ended by the process manager
+ * (PM_INTERRUPT: the manager never calls me, so this call cannot wait on
+ * me); with the shell reading, it gets an empty line: a new prompt. */
+static void interrupt(void)
+{
+    move_to(st.edit.len);
+    put("^C\n", 3);
+    st.edit.len = st.cursor = st.edit.flags = 0;
+    st.browsing = 0;
+    uint32_t fg = st.fg;
+    if (fg && (int32_t)fg != pm_pid() && !(svc_rights_of((int32_t)fg) & ANT_RIGHT_CONSOLE)) {
+        struct ant_msg m = {{PM_INTERRUPT, fg, 0, 0}, 0};
+        int32_t r = pm_call(&m);
+        if (r < 0) {
+            char line[96];
+            fmt_snprintf(line, sizeof line, "console: Ctrl-C: pid %u not ended: %s\n", fg,
+                         ant_strwords(r));
+            put(line, (uint32_t)strlen(line));
+        }
+        return;
+    }
+    st.prompt_len = 0;
+    line_done();                /* an empty line: the reader prompts again */
+}
+
 /* One key through the line editor, echoed. */
 static void edit(int key)
 {
@@ -426,6 +454,9 @@ static void edit(int key)
     }
     case '\t':
         complete();
+        return;
+    case CTRL_C:
+        interrupt();
         return;
     case KEY_UP:
         browse(1);

@@ -360,6 +360,26 @@ static int op_kill(int32_t from, struct ant_msg *m)
     return svc_answer(m, ant_kill((int32_t)m->w[1]), 0, 0, 0);
 }
 
+/* PM_INTERRUPT: Ctrl-C at the console ends the foreground program, one I
+ * started for someone (PM_RUN); only the console driver asks, and never
+ * for a server or for me. */
+static int op_interrupt(int32_t from, struct ant_msg *m)
+{
+    const struct server *con = server_named_str("console");
+    uint32_t pid = m->w[1];
+    struct ant_procinfo info;
+    if (!con || (uint32_t)from != con->pid || pid == (uint32_t)ant_getpid())
+        return svc_answer(m, -ANT_EPERM, 0, 0, 0);
+    for (uint32_t i = 0; i < NSERVERS; i++)
+        if (servers[i].pid == pid || servers[i].old == pid)
+            return svc_answer(m, -ANT_EPERM, 0, 0, 0);
+    if (!pid || ant_procinfo(pid % 64, &info) || info.pid != pid ||
+        info.ppid != (uint32_t)ant_getpid())
+        return svc_answer(m, -ANT_ESRCH, 0, 0, 0);
+    ant_printf("init: Ctrl-C at the console: ending %s (pid %u)\n", info.name, pid);
+    return svc_answer(m, ant_kill((int32_t)pid), 0, 0, 0);
+}
+
 /* PM_REPLACE: the other build takes over, with the old one's state. */
 static int op_replace(int32_t from, struct ant_msg *m)
 {
@@ -450,7 +470,7 @@ static const struct svc_op ops[] = {
     {PM_KILL, op_kill, ANT_RIGHT_MANAGE}, {PM_REPLACE, op_replace, ANT_RIGHT_MANAGE},
     {PM_CRASH, op_crash, ANT_RIGHT_MANAGE}, {PM_CHECK, op_check, 0},
     {PM_SERVERS, op_servers, 0}, {PM_SUCCESSOR, op_successor, 0},
-    {PM_POWER, op_power, ANT_RIGHT_MANAGE},
+    {PM_POWER, op_power, ANT_RIGHT_MANAGE}, {PM_INTERRUPT, op_interrupt, 0},
 };
 
 /* The inner core's messages: children that ended. */

@@ -482,6 +482,30 @@ def scenario_map(s):
     s.cmd("map 99999", r"map: 99999: no such process \(ESRCH\)")
 
 
+def scenario_ctrl_c(s):
+    """Ctrl-C ends the foreground program (the shell says how it ended),
+    drops a line being typed, and works from the PS/2 keyboard too."""
+    m = s.cmd("run victim spin", r"run: victim started as pid (\d+)")
+    pid = m.group(1).decode()
+    time.sleep(0.5)
+    s.send("\x03")
+    s.expect(r"\^C")
+    s.expect(rf"victim: pid {pid} killed \(status 0x1ff\)")
+    s.expect(r"ant> ")
+    s.send("echo nope\x03")
+    s.expect(r"\^C\r?\n")
+    s.expect(r"ant> ")
+    s.pos -= 5
+    typed(s, "echo yes", "yes")
+    if re.search(rb"(?m)^nope\r?$", s.buf):
+        raise Fail("a line dropped with Ctrl-C ran")
+    m = s.cmd("run victim spin", r"run: victim started as pid (\d+)")
+    pid = m.group(1).decode()
+    time.sleep(0.5)
+    s.monitor("sendkey ctrl-c")
+    s.expect(rf"victim: pid {pid} killed \(status 0x1ff\)")
+
+
 def scenario_keyboard_editing(s):
     """The same editor from the PS/2 keyboard: Left, Backspace, Up."""
     s.expect(r"ant> ")
@@ -583,6 +607,7 @@ SCENARIOS = [
     ("history", scenario_history),
     ("tab", scenario_tab),
     ("map", scenario_map),
+    ("ctrl-c", scenario_ctrl_c),
     ("keyboard-editing", scenario_keyboard_editing),
     ("prompt-redrawn", scenario_prompt_redrawn),
     ("replace-console", scenario_replace_console),
