@@ -49,10 +49,12 @@ KTEST(ioapic_delivers_isa_lines)
     line0_edges = 0;
     irq_set_handler(0, count_line0);
     int counted = timer_pit_periods(2);
-    uint32_t open_edges = line0_edges;
+    uint32_t fl = irq_save();       /* no edge between the count and the mask */
     irq_mask(0, 1);
+    uint32_t open_edges = line0_edges;
+    irq_restore(fl);
     int counted_masked = timer_pit_periods(2);
-    uint32_t fl = irq_save();
+    fl = irq_save();
     uint32_t masked_edges = line0_edges - open_edges;
     irq_mask(0, 0);
     uint32_t replayed = line0_edges - open_edges - masked_edges;

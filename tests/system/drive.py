@@ -485,7 +485,7 @@ def scenario_map(s):
 def scenario_ctrl_c(s):
     """Ctrl-C ends the foreground program (the shell says how it ended),
     drops a line being typed, and works from the PS/2 keyboard too."""
-    m = s.cmd("run victim spin", r"run: victim started as pid (\d+)")
+    m = s.cmd("run victim spin", r"run: victim started as pid (\d+)\r?\n")
     pid = m.group(1).decode()
     time.sleep(0.5)
     s.send("\x03")
@@ -499,7 +499,7 @@ def scenario_ctrl_c(s):
     typed(s, "echo yes", "yes")
     if re.search(rb"(?m)^nope\r?$", s.buf):
         raise Fail("a line dropped with Ctrl-C ran")
-    m = s.cmd("run victim spin", r"run: victim started as pid (\d+)")
+    m = s.cmd("run victim spin", r"run: victim started as pid (\d+)\r?\n")
     pid = m.group(1).decode()
     time.sleep(0.5)
     s.monitor("sendkey ctrl-c")
@@ -507,7 +507,7 @@ def scenario_ctrl_c(s):
 
 
 def scenario_keyboard_editing(s):
-    """The same editor from the PS/2 keyboard: Left, Backspace, Up."""
+    """The same editor from the PS/2 keyboard: Left, Backspace, Up, Tab."""
     s.expect(r"ant> ")
     s.pos -= 5
     for key in ["e", "c", "h", "o", "spc", "a", "c", "left", "b", "ret"]:
@@ -520,6 +520,12 @@ def scenario_keyboard_editing(s):
         s.monitor(f"sendkey {key}")
         time.sleep(0.05)
     s.expect(r"(?m)^abx\r?$")
+    s.expect(r"ant> ")
+    s.pos -= 5
+    for key in ["e", "c", "tab", "k", "b", "d", "ret"]:          # Tab: "echo "
+        s.monitor(f"sendkey {key}")
+        time.sleep(0.05)
+    s.expect(r"(?m)^kbd\r?$")
 
 
 def scenario_prompt_redrawn(s):
