@@ -356,7 +356,7 @@ def typed(s, keys, out):
     s.expect(r"ant> ")
     s.send(keys + "\r")
     if out is not None:
-        s.expect(r"(?m)^" + re.escape(out) + r"\r?$")
+        s.expect(r"(?m)^" + re.escape(out) + r"\r?\n")     # the whole line, not a prefix
 
 
 def scenario_line_editing(s):
@@ -393,7 +393,7 @@ def scenario_tab(s):
     s.expect(r"progs: \d+ programs")
     s.expect(r"ant> ")
     s.send("re\t")
-    m = s.expect(r"(?m)^(.*\S)  \r?$")
+    m = s.expect(r"(?m)^((?:\S+  )+)\r?\n")                  # the whole line
     if set(m.group(1).split()) != {b"replace", b"reboot"}:
         raise Fail(f"Tab listed {m.group(1)!r}")
     s.expect(r"ant> re")
