@@ -146,8 +146,10 @@ if [ "$RUNS" -gt 1 ]; then
             isfar = 0; split(far, w, " ")
             for (i in w) if (index(key, w[i]) == 1) isfar = 1
             d = $3 - first[key]; if (d < 0) d = -d
-            if (isfar ? d * 10 > first[key] :
-                (!isnear && d > 2 && d * 10000 > first[key]) || (isnear && d * 20 > first[key])) {
+            if (isfar) off = d * 10 > first[key]
+            else if (isnear) off = d * 20 > first[key]
+            else off = d > 2 && d * 10000 > first[key]
+            if (off) {
                 bad = 1; printf "bench: %s differs between runs: %d, %d\n", key, first[key], $3
             }
         }
