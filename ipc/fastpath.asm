@@ -33,10 +33,11 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 ; its EAX (the peer's pid << 8 | the call), EBX ESI EDI EBP = the words,
 ; ECX = the call, EDX free, the lock not held.
 
-; Take the lock and begin: ECX = this CPU, EBP = me, EAX = the peer's
-; thread, the program's EBP (w3) pushed; to .general if the message has a
-; run or the lock is contended, to .general_locked if a switch is due or
-; the peer is no live process of my priority and CPU without I/O rights.
+; Take the lock and begin: ECX = this CPU, EBP = me, EDX = my pid, EAX =
+; the peer's thread, the program's EBP (w3) pushed; to .general if the
+; message has a run or the lock is contended, to .general_locked if a
+; switch is due, the peer is no live process of my priority and CPU, or
+; either of us has I/O rights (an I/O bitmap to load).
 ; (No dead thread awaits its reaping here: the thread that runs after a
 ; switch reaps it first, ipc_fast_*_resumed included.)
 %macro BEGIN 1
@@ -69,6 +70,21 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
     mov dx, [ebp + T_PRIO]          ; priority and CPU, one compare (a peer
     cmp dx, [eax + T_PRIO]          ; on another CPU fails here, early)
     jne .general_locked
+    mov edx, [ebp + T_PROC]
+    cmp byte [edx + P_IO_ON], 0
+    jne .general_locked
+    mov edx, [edx + P_PID]          ; my pid
+%endmacro
+
+; The peer (EAX) waits in a receive from anyone or from me (EDX).
+%macro PEER_RECEIVES 0
+    cmp byte [eax + T_IPC_STATE], IPC_RECV
+    jne .general_locked
+    cmp dword [eax + T_IPC_PEER], 0
+    je %%accepts
+    cmp [eax + T_IPC_PEER], edx
+    jne .general_locked
+%%accepts:
 %endmacro
 
 ; The peer (EAX) entered by sysenter (its frame has no segments to
@@ -143,17 +159,7 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 ; A call to a process waiting in a receive, from anyone or from me.
 ipc_fast_call:
     BEGIN 1
-    cmp byte [eax + T_IPC_STATE], IPC_RECV
-    jne .general_locked
-    mov edx, [ebp + T_PROC]
-    cmp byte [edx + P_IO_ON], 0
-    jne .general_locked
-    mov edx, [edx + P_PID]          ; my pid
-    cmp dword [eax + T_IPC_PEER], 0
-    je .accepts
-    cmp [eax + T_IPC_PEER], edx
-    jne .general_locked
-.accepts:
+    PEER_RECEIVES
     SYSENTER_PEER
     mov byte [ebp + T_IPC_STATE], IPC_REPLY_WAIT
     mov byte [ebp + T_STATE], T_BLOCKED
@@ -165,35 +171,26 @@ ipc_fast_call:
 ; (sched_requeue_current).
 ipc_fast_send:
     BEGIN 0
-    cmp byte [eax + T_IPC_STATE], IPC_RECV
-    jne .general_locked
-    mov edx, [ebp + T_PROC]
-    cmp byte [edx + P_IO_ON], 0
-    jne .general_locked
-    mov edx, [edx + P_PID]          ; my pid
-    cmp dword [eax + T_IPC_PEER], 0
-    je .accepts
-    cmp [eax + T_IPC_PEER], edx
-    jne .general_locked
-.accepts:
+    PEER_RECEIVES
     SYSENTER_PEER
     mov byte [ebp + T_STATE], T_READY
     mov dword [ebp + T_RQ_NEXT], 0
-    push eax                        ; a register for the queue
+    push eax                        ; a register for my level's queue
     movzx eax, byte [ebp + T_PRIO]
     lea eax, [ecx + CPU_RQ + eax * 8]
     cmp dword [eax + RQ_TAIL], 0
     je .first
-    push eax
-    mov eax, [eax + RQ_TAIL]
-    mov [eax + T_RQ_NEXT], ebp
-    pop eax
-    jmp .queued
-.first:
-    mov [eax + RQ_HEAD], ebp
-.queued:
+    mov edx, [eax + RQ_TAIL]        ; after its tail (EDX, then the peer's
+    mov [edx + T_RQ_NEXT], ebp      ; stack top again)
     mov [eax + RQ_TAIL], ebp
     pop eax
+    mov edx, [eax + T_KSTACK_TOP]
+    jmp .queued
+.first:                             ; alone on it (EDX kept)
+    mov [eax + RQ_HEAD], ebp
+    mov [eax + RQ_TAIL], ebp
+    pop eax
+.queued:
     SWITCH_AND_LEAVE ipc_fast_send_resumed
     GENERAL SYS_SEND
 
@@ -207,10 +204,6 @@ ipc_fast_replyrecv:
     jne .general_locked
     cmp byte [eax + T_IPC_STATE], IPC_REPLY_WAIT
     jne .general_locked
-    mov edx, [ebp + T_PROC]
-    cmp byte [edx + P_IO_ON], 0
-    jne .general_locked
-    mov edx, [edx + P_PID]          ; my pid
     cmp [eax + T_IPC_PEER], edx
     jne .general_locked
     SYSENTER_PEER

@@ -111,6 +111,12 @@ static int bring_up(uint32_t i)
     return 1;
 }
 
+uint32_t ioapic_gsi(uint32_t irq, uint32_t *flags)
+{
+    *flags = line_flags[irq];
+    return line_gsi[irq] ? line_gsi[irq] - 1 : irq;
+}
+
 uint32_t ioapic_start(uint32_t dest, uint32_t want, uint32_t vec0)
 {
     uint32_t up = 0;
@@ -118,9 +124,8 @@ uint32_t ioapic_start(uint32_t dest, uint32_t want, uint32_t vec0)
         up += (uint32_t)bring_up(i);
     if (!up)
         return 0;
-    uint32_t used_gsi[ISA_LINES];
     for (uint32_t irq = 0; irq < ISA_LINES; irq++) {
-        uint32_t gsi = line_gsi[irq] ? line_gsi[irq] - 1 : irq, pin = 0, flags = line_flags[irq];
+        uint32_t flags, gsi = ioapic_gsi(irq, &flags), pin = 0;
         /* A line the MADT describes goes through it whatever it is; a
          * line it does not describe only if it is a standard ISA device's
          * (want): a PCI device's line in the 8259's routing may reach the
@@ -129,8 +134,8 @@ uint32_t ioapic_start(uint32_t dest, uint32_t want, uint32_t vec0)
             continue;
         struct ioapic *a = holder(gsi, &pin);
         int dup = 0;
-        for (uint32_t j = 0; j < irq; j++)
-            dup |= (taken & (1u << j)) && used_gsi[j] == gsi;
+        for (uint32_t j = 0; a && j < irq; j++)
+            dup |= (taken & (1u << j)) && &ioapics[line_apic[j]] == a && line_pin[j] == pin;
         if (!a || dup) {
             kprintf("irq: IRQ %u's GSI %u is %s: it stays with the 8259\n", irq, gsi,
                     dup ? "another line's too" : "on no I/O APIC");
@@ -141,7 +146,6 @@ uint32_t ioapic_start(uint32_t dest, uint32_t want, uint32_t vec0)
             red |= RED_LEVEL;
         if ((flags & INTI_POLARITY) == INTI_POLARITY)
             red |= RED_LOW;
-        used_gsi[irq] = gsi;
         line_apic[irq] = (uint8_t)(a - ioapics);
         line_pin[irq] = (uint8_t)pin;
         line_red[irq] = red;
@@ -168,11 +172,6 @@ void ioapic_stop(void)
     taken = 0;
 }
 
-uint32_t ioapic_gsi(uint32_t irq, uint32_t *flags)
-{
-    *flags = line_flags[irq];
-    return line_gsi[irq] ? line_gsi[irq] - 1 : irq;
-}
 
 int ioapic_level(int irq)
 {

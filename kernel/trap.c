@@ -127,23 +127,27 @@ void irq_set_handler(int irq, irq_handler handler)
     irq_restore(fl);
 }
 
+/* Every line but the cascade, after a change of route. */
+static void lines_apply(void)
+{
+    for (int irq = 0; irq < 16; irq++)
+        if (irq != 2)
+            line_apply(irq);
+}
+
 /* Every line back to the 8259 (as it was before irq_use_ioapic). */
 static void lines_to_pic(void)
 {
     ioapic_stop();
     apic_lines = 0;
-    for (int irq = 0; irq < 16; irq++)
-        if (irq != 2)
-            line_apply(irq);
+    lines_apply();
 }
 
 int irq_use_ioapic(uint32_t dest)
 {
     uint32_t fl = irq_save();
     apic_lines = (uint16_t)ioapic_start(dest, IRQ_ISA_DEVICES, VEC_IRQ0);
-    for (int irq = 0; irq < 16; irq++)
-        if (irq != 2)
-            line_apply(irq);
+    lines_apply();
     irq_restore(fl);
     /* Believe the route only once the PIT's tick has come through it: a
      * table that lies about the timer's pin would stop the clock. */

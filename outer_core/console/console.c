@@ -289,16 +289,34 @@ static void replace_line(const char *text, uint32_t len)
 
 static void browse(int back)
 {
-    uint32_t to = st.browsing + (back ? 1 : 0) - (back ? 0 : 1);
     if (back ? st.browsing >= st.history_count : st.browsing == 0)
         return;
-    st.browsing = to;
-    if (!to) {
+    st.browsing = back ? st.browsing + 1 : st.browsing - 1;
+    uint32_t i = (st.history_next + HISTORY_MAX - st.browsing) % HISTORY_MAX;
+    if (st.browsing)
+        replace_line(st.history[i].text, st.history[i].len);
+    else
         replace_line("", 0);
-        return;
-    }
-    const char *t = st.history[(st.history_next + HISTORY_MAX - to) % HISTORY_MAX].text;
-    replace_line(t, st.history[(st.history_next + HISTORY_MAX - to) % HISTORY_MAX].len);
+}
+
+/* Output is about to go out while a line is being typed for a reader:
+ * put it on a line of its own (1 if so: retype after it). */
+static int set_aside(void)
+{
+    if (!reader.pid || !(st.edit.len || st.prompt_len) || !st.col)
+        return 0;
+    put("\n", 1);
+    return 1;
+}
+
+/* Draw the reader's prompt and the line typed so far again. */
+static void retype(void)
+{
+    if (st.col)
+        put("\n", 1);
+    put(st.prompt, st.prompt_len);
+    put(st.edit.text, st.edit.len);
+    cursor_left(st.edit.len - st.cursor);
 }
 
 /* The length of the word at w, at most max bytes. */
@@ -308,6 +326,12 @@ static uint32_t word_len(const char *w, uint32_t max)
     while (n < max && w[n])
         n++;
     return n;
+}
+
+/* Does word w (len bytes) complete prefix (plen bytes)? */
+static int fits(const char *w, uint32_t len, const char *prefix, uint32_t plen)
+{
+    return len && len >= plen && !memcmp(w, prefix, plen);
 }
 
 /* Tab: the word before the cursor, completed from st.words: the one that
@@ -323,7 +347,7 @@ static void complete(void)
     for (uint32_t at = 0; at < st.words_len;) {
         const char *w = st.words + at;
         uint32_t len = word_len(w, st.words_len - at);
-        if (len >= plen && len && !memcmp(w, prefix, plen)) {
+        if (fits(w, len, prefix, plen)) {
             if (!matches++) {
                 first = w;
                 common = len;
@@ -352,15 +376,14 @@ static void complete(void)
     for (uint32_t at = 0; at < st.words_len;) {
         const char *w = st.words + at;
         uint32_t len = word_len(w, st.words_len - at);
-        if (len >= plen && len && !memcmp(w, prefix, plen)) {
+        if (fits(w, len, prefix, plen)) {
             put(w, len);
             put("  ", 2);
         }
         at += len + 1;
     }
     put("\n", 1);
-    put(st.prompt, st.prompt_len);
-    put(st.edit.text, st.edit.len);
+    retype();
 }
 
 /* Ctrl-C: the line typed is dropped; a foreground program (one without
@@ -471,23 +494,6 @@ static void edit(int key)
         st.dropped++;
 }
 
-/* Output is about to go out while a line is being typed for a reader:
- * put it on a line of its own. */
-static int typing(void)
-{
-    return reader.pid && (st.edit.len || st.prompt_len) && st.col;
-}
-
-/* Then draw the reader's prompt and the line typed so far again. */
-static void retype(void)
-{
-    if (st.col)
-        put("\n", 1);
-    put(st.prompt, st.prompt_len);
-    put(st.edit.text, st.edit.len);
-    cursor_left(st.edit.len - st.cursor);
-}
-
 /* What the foreground wrote since its last newline: its prompt. */
 static void note_prompt(const char *s, uint32_t n)
 {
@@ -574,14 +580,11 @@ static void pump(void)
 
 static int op_write(int32_t from, struct ant_msg *m)
 {
-    (void)from;
     uint32_t n = m->w[1];
     if (n > (m->run ? ANT_ICC_RUN_PAGES(m->run) * 4096 : 0))
         return svc_answer(m, -ANT_EINVAL, 0, 0, 0);
     const char *text = (const char *)ANT_ICC_RUN_ADDR(m->run);
-    int again = typing() && from != reader.pid;
-    if (again)
-        put("\n", 1);          /* not after what is being typed */
+    int again = from != reader.pid && set_aside();  /* not after what is being typed */
     show_log();                 /* what the inner core said before this came */
     put(text, n);
     if ((uint32_t)from == st.fg)
@@ -658,9 +661,7 @@ static const struct svc_op ops[] = {
 static void note(const struct ant_msg *m)
 {
     if (m->w[0] == ANT_NOTE_LOG) {
-        int again = typing();
-        if (again)
-            put("\n", 1);
+        int again = set_aside();
         show_log();
         if (again)
             retype();

@@ -340,6 +340,16 @@ static void map_bits(char *out, uint32_t size, uint32_t flags)
                  flags & ANT_MAP_BIG ? " 4MB" : "", flags & ANT_MAP_UNCACHED ? " uncached" : "");
 }
 
+/* One line for an area of the kernel's half: where it starts, its pages
+ * in all and in how many runs, the first run's bits. */
+static void map_area(const struct ant_maprun *area, uint32_t runs)
+{
+    char bits[48];
+    map_bits(bits, sizeof bits, area->flags);
+    con_printf("map: %08x-         %5u pages in %3u runs       %-14s %s\n", area->va, area->pages,
+               runs, bits, map_kinds[area->kind]);
+}
+
 static void cmd_map(int argc, char **argv)
 {
     int32_t pid = argc ? parse_number(argv[0]) : ant_getpid();
@@ -360,9 +370,7 @@ static void cmd_map(int argc, char **argv)
             *(r.kind == ANT_MAPK_ICC ? &icc_pages : &user_pages) += r.pages;
         } else {
             if (area_runs && area.kind != r.kind) {
-                map_bits(bits, sizeof bits, area.flags);
-                con_printf("map: %08x-         %5u pages in %3u runs       %-14s %s\n", area.va,
-                           area.pages, area_runs, bits, map_kinds[area.kind]);
+                map_area(&area, area_runs);
                 area_runs = 0;
             }
             if (!area_runs)
@@ -375,11 +383,8 @@ static void cmd_map(int argc, char **argv)
             break;
         from = r.va + r.pages * 4096;
     }
-    if (area_runs) {
-        map_bits(bits, sizeof bits, area.flags);
-        con_printf("map: %08x-         %5u pages in %3u runs       %-14s %s\n", area.va, area.pages,
-                   area_runs, bits, map_kinds[area.kind]);
-    }
+    if (area_runs)
+        map_area(&area, area_runs);
     if (err && err != -ANT_ENOENT) {
         con_printf("map: %d: %s (%s)\n", pid, ant_strwords(err), ant_strerror(err));
         return;
