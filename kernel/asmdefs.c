@@ -74,6 +74,7 @@ void asmdefs(void)
 
     /* ipc/fastpath.asm */
     SAME(SYS_CALL);
+    SAME(SYS_GETPID);
     SAME(SYS_REPLYRECV);
     SAME(SYS_SEND);
     SAME(T_READY);
@@ -102,6 +103,7 @@ void asmdefs(void)
     DEFINE(T_PRIO, offsetof(struct thread, prio));      /* and cpu, the next byte */
     DEFINE(T_QUANTUM, offsetof(struct thread, quantum));
     DEFINE(T_PROC, offsetof(struct thread, proc));
+    DEFINE(T_PID, offsetof(struct thread, pid));
     DEFINE(T_WAIT_RESULT, offsetof(struct thread, wait_result));
     DEFINE(T_IPC_STATE, offsetof(struct thread, ipc_state));
     DEFINE(T_PENDING, offsetof(struct thread, pending));

@@ -182,6 +182,7 @@ int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *pa
         return err;
     }
     p->pid = next_pid((uint32_t)(p - procs));
+    p->thread->pid = p->pid;
     p->state = P_ALIVE;
     p->priv = (uint8_t)((flags & PROC_PRIV) != 0);
     p->rights = (uint8_t)((flags & PROC_MANAGER) ? ANT_RIGHTS_ALL : (flags >> 8) & ANT_RIGHTS_ALL);

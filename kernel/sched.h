@@ -53,6 +53,8 @@ struct thread {
     uint32_t cpu_ticks;         /* ticks charged while running */
     uint32_t wake_tick;         /* when sleeping; 0 if not */
     struct proc *proc;
+    uint32_t pid;               /* proc->pid (0: a kernel thread), for the
+                                   entry's getpid and the fastpath */
     struct thread *rq_next;     /* run queue or wait queue link */
     int32_t wait_result;        /* what woke a blocked thread */
     uint8_t ipc_state;          /* enum ipc_state */

@@ -541,7 +541,7 @@ static int32_t SYSCALL_ABI sys_nosys(struct trap_frame *tf)
 #define NOLOCK(nr) ((nr) == SYS_GETPID || (nr) == SYS_UPTIME ? SYSCALL_NOLOCK : 0)
 #define ENTRY_(nr, NAME, name, kind, ...) [nr] = { sys_##name, FLAGS_##kind | NOLOCK(nr) },
 #define PEER_ENTRY_(nr, NAME, name, kind, ...) [nr] = { PEER_##kind(name), FLAGS_##kind },
-uint32_t ipc_fast_table[SYS_NCALLS];
+uint32_t ipc_fast_table[IPC_FAST_SLOTS];
 const struct syscall syscall_table[SYS_NCALLS] = { ANT_SYSCALLS(ENTRY_) };
 const struct syscall syscall_peer_table[SYS_NCALLS] = { ANT_SYSCALLS(PEER_ENTRY_) };
 
@@ -573,13 +573,14 @@ void syscall_init_cpu(struct cpu *c)
 }
 
 /* The fastpath's entries (ipc/fastpath.asm), and where the others go on. */
-void ipc_fast_call(void), ipc_fast_replyrecv(void), ipc_fast_send(void), sysenter_peer(void);
+void ipc_fast_call(void), ipc_fast_replyrecv(void), ipc_fast_send(void), sysenter_peer(void),
+    sysenter_nosys(void);
 
 void syscall_init(void)
 {
     pool_total = pool_free_count();
-    for (uint32_t i = 0; i < SYS_NCALLS; i++)
-        ipc_fast_table[i] = (uint32_t)sysenter_peer;
+    for (uint32_t i = 0; i < IPC_FAST_SLOTS; i++)
+        ipc_fast_table[i] = (uint32_t)(i < SYS_NCALLS ? sysenter_peer : sysenter_nosys);
     if (!boot_config.ipcfast_off) {
         ipc_fast_table[SYS_CALL] = (uint32_t)ipc_fast_call;
         ipc_fast_table[SYS_REPLYRECV] = (uint32_t)ipc_fast_replyrecv;

@@ -92,9 +92,13 @@ extern big_lock
 extern cpus
 extern lock_spin
 
+section .ex_table progbits alloc noexec nowrite align=4
 section .text
-global sysenter_entry
-sysenter_entry:
+
+; The first half of the frame, up to the user's return address (which may
+; fault: __ex_table sends that to .bad_return, the frame built so far), then
+; the rest: everything but the call's own dispatch.
+%macro FRAME 0
     mov esp, [esp]              ; this thread's kernel stack
     push EFLAGS_RESERVED1       ; clear NT, TF, AC, DF a program may have set:
     popfd                       ; NT would make a later iret switch tasks
@@ -104,9 +108,11 @@ sysenter_entry:
     push SEL_UCODE              ; cs
     cmp ecx, USER_END - 4       ; the return address must be user memory
     ja .bad_return
-.load_return:
-    push dword [ss:ecx]         ; eip (through SS: the user's DS may be null);
-                                ; may fault: __ex_table sends it on
+%%load_return:
+    push dword [ss:ecx]         ; eip (through SS: the user's DS may be null)
+[section .ex_table]
+    dd %%load_return, .bad_return
+__SECT__
     push SYSENTER_MARK          ; "error code"
     push VEC_SYSCALL            ; vector
     sub esp, 16                 ; gs, fs, es, ds: not saved on this path
@@ -115,14 +121,23 @@ sysenter_entry:
     mov ds, edx
     mov es, edx
     add dword [esp + TF_USER_ESP], 4
-    cmp eax, SYS_NCALLS
-    jb .plain
-    movzx ecx, al               ; eax bits 8-31 name a peer: IPC calls only,
-    cmp ecx, SYS_NCALLS         ; none of them SYSCALL_NOLOCK
-    jae .nosys
-    jmp [ipc_fast_table + ecx * 4]  ; call and replyrecv: their fastpath
-                                ; (ipc/fastpath.asm), which keeps EBX, ESI,
-                                ; EDI, EBP, the words; the others: on
+%endmacro
+
+global sysenter_entry
+sysenter_entry:
+    cmp eax, SYS_NCALLS         ; eax bits 8-31 name a peer: IPC calls only,
+    jae .peer_call              ; none of them SYSCALL_NOLOCK
+    cmp eax, SYS_GETPID
+    je .getpid
+    FRAME
+    jmp .plain
+.peer_call:
+    FRAME
+    movzx ecx, al               ; one dispatch: call, send and replyrecv to
+    jmp [ipc_fast_table + ecx * 4]  ; their fastpath (ipc/fastpath.asm),
+                                ; which keeps EBX, ESI, EDI, EBP, the words;
+                                ; the others: on (sysenter_peer), or to
+                                ; .nosys (AL no call)
 .peer:                          ; (sysenter_peer)
     lea ebx, [syscall_peer_table + ecx * SYSCALL_SIZE]
 .lock:                          ; ebx: the call's slot (C keeps ebx)
@@ -156,6 +171,32 @@ sysenter_entry:
     popad
     add esp, 24
     iretd
+
+; getpid, the one call that needs neither a frame nor the lock: the pid of
+; this CPU's thread (ESP is this CPU's sysenter.esp0, kernel/gdt.h), back
+; by sysexit with the program's own EFLAGS (no other thread ran). The
+; return address is loaded on the kernel stack, so that a fault on it
+; finds one, and goes to .bad_return like the frame's.
+.getpid:
+    mov eax, [esp - CPU_SYSENTER_ESP0 + CPU_CUR]
+    mov esp, [esp]
+    cmp ecx, USER_END - 4
+    ja .getpid_bad
+.getpid_load:
+    mov edx, [ss:ecx]
+    mov eax, [eax + T_PID]
+    add ecx, 4
+    sti
+    sysexit
+.getpid_bad:                    ; the frame so far, as .bad_return wants it
+    push SEL_UDATA
+    push ecx
+    push EFLAGS_IF | EFLAGS_RESERVED1
+    push SEL_UCODE
+    jmp .bad_return
+[section .ex_table]
+    dd .getpid_load, .getpid_bad
+__SECT__
 .plain:
     lea ebx, [syscall_table + eax * SYSCALL_SIZE]
     test byte [ebx + SYSCALL_FLAGS], SYSCALL_NOLOCK
@@ -191,13 +232,12 @@ sysenter_entry:
 ; Where ipc/fastpath.asm goes on: a peer call the fastpath does not take
 ; (ECX its number); the lock taken, ESI this CPU and EBX the slot; a
 ; result in EAX, ESI and EBX as for the call.
-global sysenter_peer, sysenter_locked, sysenter_returned
+global sysenter_peer, sysenter_locked, sysenter_returned, sysenter_nosys
 sysenter_peer equ sysenter_entry.peer
 sysenter_locked equ sysenter_entry.locked
 sysenter_returned equ sysenter_entry.returned
+sysenter_nosys equ sysenter_entry.nosys
 extern ipc_fast_table
 
-section .ex_table progbits alloc noexec nowrite align=4
-    dd .load_return, .bad_return
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -226,8 +226,26 @@ static int killed_by_sysenter(int32_t st)
     return st == ANT_KILLED_BASE + 6 || st == ANT_KILLED_BASE + 13;
 }
 
+/* A sysenter whose ECX (the stack with the return address on top) is a
+ * kernel or an unmapped address ends the program with #GP, whichever entry
+ * its call takes (getpid's own, the general, the IPC one); its pages come
+ * back. Then TF and NT set before sysenter are shrugged off. */
 static void t_sysenter_flag_attacks(void)
 {
+    static const char *const bad[] = {
+        "sysenter_bad getpid kernel", "sysenter_bad getpid unmapped",
+        "sysenter_bad yield kernel", "sysenter_bad yield unmapped",
+        "sysenter_bad call kernel", "sysenter_bad call unmapped",
+    };
+    uint32_t before = pool_free();
+    for (uint32_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int32_t st = victim(bad[i]);
+        int ok = ant_has_sysenter() ? st == ANT_KILLED_BASE + 13 : killed_by_sysenter(st);
+        if (!ok)
+            ant_printf("utest: victim %s ended with status %x\n", bad[i], st);
+        CHECK(ok);
+    }
+    CHECK(pool_free() == before);
     int32_t tf = victim("tf_sysenter"), nt = victim("nt_sysenter");
     if (ant_has_sysenter()) {
         CHECK(tf == 0);

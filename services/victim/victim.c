@@ -46,6 +46,15 @@ static inline __attribute__((always_inline)) int sysenter_with_flags(const uint3
     return r;
 }
 
+/* Enter by sysenter with ECX (the stack with the return address on top)
+ * at esp: a kernel address or an unmapped one must end me, whichever
+ * entry the call takes (getpid's, the general one, the IPC one). */
+static int sysenter_bad_stack(uint32_t call, uint32_t esp)
+{
+    __asm__ volatile("sysenter" : : "a"(call), "c"(esp) : "edx", "memory", "cc");
+    return 1;                       /* not reached */
+}
+
 /* ---- CPU state that must be mine alone (the switch tests) ---- */
 
 #define SWITCH_ROUNDS 200
@@ -220,6 +229,15 @@ int main(const char *args)
     }
     if (!strcmp(args, "tf_sysenter"))
         return sysenter_with_flags(1 << 8, SYS_GETPID) == ant_getpid() ? 0 : 1;
+    if (!strncmp(args, "sysenter_bad ", 13)) {  /* CALL kernel|unmapped */
+        const char *w = args + 13;
+        uint32_t call = !strncmp(w, "getpid", 6) ? SYS_GETPID
+                        : !strncmp(w, "yield", 5) ? SYS_YIELD
+                        : SYS_CALL | (uint32_t)ant_getpid() << 8;
+        while (*w && *w != ' ')
+            w++;
+        return sysenter_bad_stack(call, !strcmp(w, " kernel") ? 0xC0001000u : 0x5F000000u);
+    }
     if (!strcmp(args, "nt_sysenter")) {
         sysenter_with_flags(1 << 14, SYS_YIELD);
         return ant_spawn("victim", "exit0", 4) > 0 ? 0 : 1;  /* a new thread irets */
