@@ -31,8 +31,8 @@ struct cpu {
     struct thread *reap_pending;    /* a dead thread whose stack to free */
     struct thread *fpu_owner;       /* whose state this FPU's registers hold */
     struct runqueue rq[NPRIO];
-    uint64_t idle_tsc;              /* cycles halted in the idle loop */
-    uint64_t idle_since;            /* TSC when it halted; 0: not halted */
+    uint64_t idle_tsc;              /* cycles idle: halted, or zeroing free frames */
+    uint64_t idle_since;            /* TSC when it went idle; 0: not idle */
     uint32_t idle_ticks;            /* its ticks that found the idle thread */
     uint32_t ticks;                 /* its own timer ticks */
     uint32_t ipcs;                  /* IPC calls made here */

@@ -225,10 +225,10 @@ int32_t SYSCALL_ABI sys_vm_frame(struct trap_frame *tf)
          * cannot (kernel/proc.h). */
         if (pool_free_count() <= proc_frame_reserve())
             return -ANT_ENOMEM;
-        pa = pool_alloc(FRAME_USER, pager->tag);
+        pa = pool_alloc_zero(FRAME_USER, pager->tag);
         if (!pa)
             return -ANT_ENOMEM;
-        frame_of(pa)->flags = FRAME_F_LOOSE;
+        frame_of(pa)->flags |= FRAME_F_LOOSE;   /* and FRAME_F_ZERO if zeroed */
         pager->vm.pages++;
         return (int32_t)pa;         /* page aligned: never in -4095..-1 */
     }
@@ -275,7 +275,8 @@ int32_t SYSCALL_ABI sys_vm_map(struct trap_frame *tf)
     if (vm_pte(&p->vm, va) & PTE_P)
         return -ANT_EBUSY;
     if (src == VM_SRC_ZERO) {
-        frame_zero(pa);
+        if (!(f->flags & FRAME_F_ZERO))     /* else zeroed by an idle CPU */
+            frame_zero(pa);
     } else if (src == VM_SRC_FILE) {
         uint8_t *w = window_map(pa);
         proc_image_fill(p, r, va, w);
@@ -283,6 +284,8 @@ int32_t SYSCALL_ABI sys_vm_map(struct trap_frame *tf)
     } else {
         frame_copy(pa, icc_phys(src));
     }
+    if (src != VM_SRC_ZERO)
+        f->flags &= (uint8_t)~FRAME_F_ZERO;     /* it holds data now */
     err = vm_map(&p->vm, va, pa, r->writable ? PTE_W : 0);
     if (err)
         return err;                 /* no page table: the frame stays loose */

@@ -475,8 +475,40 @@ void sched_idle_end(void)
     }
 }
 
-/* Every CPU's: it holds the big lock except while halted, and it takes
- * it again only when something is ready here (a wake-up for this CPU is
+/* Zero a frame of the pool for pool_alloc_zero (docs/DESIGN.md §3): taken
+ * out under the big lock, zeroed without it and with interrupts on, a
+ * chunk at a time, given up (back unzeroed) as soon as something is ready
+ * here, put back under the lock. The time counts as idle (cpu.idle_tsc). With the lock held and interrupts off on
+ * entry and on return; 0 if no frame is left to zero. */
+#define ZERO_CHUNK 512
+static int idle_zero(struct cpu *c)
+{
+    uint32_t pa = pool_take_dirty();
+    if (!pa)
+        return 0;
+    bkl_drop();
+    uint8_t *w = window_map(pa);
+    uint32_t off = 0;
+    int tsc = (boot_info.flags & BOOT_CPU_TSC) != 0;
+    sti();
+    while (off < PAGE_SIZE && !anything_ready(c)) {
+        if (tsc && !c->idle_since)
+            c->idle_since = rdtsc();        /* idle time: an interrupt ends it */
+        memset(w + off, 0, ZERO_CHUNK);
+        off += ZERO_CHUNK;
+        __asm__ volatile("" ::: "memory");   /* the queues change under me */
+    }
+    cli();
+    sched_idle_end();
+    window_unmap(w);
+    bkl_take(c, "the idle loop");
+    pool_put_back(pa, off == PAGE_SIZE);
+    return 1;
+}
+
+/* Every CPU's: it holds the big lock except while halted or zeroing, and
+ * zeroes free frames while there are any; it takes the lock again only
+ * when something is ready here (a wake-up for this CPU is
  * queued under the lock before its IPI is sent, so the IPI that ends the
  * halt comes after it). */
 static void idle_loop(void *arg)
@@ -488,6 +520,8 @@ static void idle_loop(void *arg)
         cli();
         if (anything_ready(c))
             sched_yield();
+        if (idle_zero(c))
+            continue;
         bkl_drop();
         do {
             if (tsc)

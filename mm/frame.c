@@ -15,7 +15,8 @@ void ft_init(struct frame_table *t, struct frame *mem, uint32_t n)
 {
     t->f = mem;
     t->n = n;
-    t->free_head = FRAME_NONE;
+    t->free_head = t->zero_head = FRAME_NONE;
+    t->zeroed = t->zeroing = 0;
     t->pooled = 0;
     for (int s = 0; s < FRAME_NSTATES; s++)
         t->count[s] = 0;
@@ -43,7 +44,8 @@ void ft_mark(struct frame_table *t, uint32_t first, uint32_t count, enum frame_s
 
 void ft_build_pool(struct frame_table *t)
 {
-    t->free_head = FRAME_NONE;
+    t->free_head = t->zero_head = FRAME_NONE;
+    t->zeroed = t->zeroing = 0;
     for (uint32_t i = 0; i < t->n; i++) {
         if (t->f[i].state == FRAME_FREE) {
             t->f[i].next = t->free_head;
@@ -53,20 +55,69 @@ void ft_build_pool(struct frame_table *t)
     t->pooled = 1;
 }
 
-uint32_t ft_alloc(struct frame_table *t, enum frame_state s, uint16_t owner)
+/* Unlink the head of list *head (not empty) and give it to s. */
+static uint32_t take(struct frame_table *t, uint32_t *head, enum frame_state s, uint16_t owner)
 {
-    uint32_t i = t->free_head;
-    if (i == FRAME_NONE || (s != FRAME_KERNEL && s != FRAME_USER))
-        return FRAME_NONE;
+    uint32_t i = *head;
     struct frame *f = &t->f[i];
-    t->free_head = f->next;
+    *head = f->next;
     f->next = FRAME_NONE;
     f->state = (uint8_t)s;
     f->owner = owner;
-    f->flags = 0;
+    f->flags &= FRAME_F_ZERO;
     t->count[FRAME_FREE]--;
     t->count[s]++;
     return i;
+}
+
+uint32_t ft_alloc(struct frame_table *t, enum frame_state s, uint16_t owner)
+{
+    if (s != FRAME_KERNEL && s != FRAME_USER)
+        return FRAME_NONE;
+    if (t->free_head != FRAME_NONE)
+        return take(t, &t->free_head, s, owner);
+    if (t->zero_head == FRAME_NONE)
+        return FRAME_NONE;
+    t->zeroed--;
+    uint32_t i = take(t, &t->zero_head, s, owner);
+    t->f[i].flags = 0;              /* not asked for: its user may write it */
+    return i;
+}
+
+uint32_t ft_alloc_zero(struct frame_table *t, enum frame_state s, uint16_t owner)
+{
+    if (t->zero_head == FRAME_NONE || (s != FRAME_KERNEL && s != FRAME_USER))
+        return ft_alloc(t, s, owner);   /* FRAME_F_ZERO clear */
+    t->zeroed--;
+    return take(t, &t->zero_head, s, owner);
+}
+
+uint32_t ft_take_dirty(struct frame_table *t)
+{
+    if (t->free_head == FRAME_NONE)
+        return FRAME_NONE;
+    t->zeroing++;
+    return take(t, &t->free_head, FRAME_KERNEL, 0);
+}
+
+void ft_put_back(struct frame_table *t, uint32_t i, int zeroed)
+{
+    struct frame *f = &t->f[i];
+    t->zeroing--;
+    t->count[f->state]--;
+    t->count[FRAME_FREE]++;
+    f->state = FRAME_FREE;
+    f->owner = 0;
+    if (zeroed) {
+        f->flags = FRAME_F_ZERO;
+        f->next = t->zero_head;
+        t->zero_head = i;
+        t->zeroed++;
+    } else {
+        f->flags = 0;
+        f->next = t->free_head;
+        t->free_head = i;
+    }
 }
 
 int ft_free(struct frame_table *t, uint32_t i)
@@ -109,22 +160,33 @@ int ft_check(struct frame_table *t, char *why, size_t len)
         fmt_snprintf(why, len, "states add up to %u of %u frames", total, t->n);
         return -1;
     }
-    for (uint32_t i = t->free_head; i != FRAME_NONE && !bad; i = t->f[i].next) {
-        if (i >= t->n || t->f[i].state != FRAME_FREE || (t->f[i].flags & FRAME_F_MARK)) {
-            fmt_snprintf(why, len, "free list holds frame %u (%s%s)", i,
-                         i < t->n ? ft_state_name(t->f[i].state) : "out of range",
-                         i < t->n && (t->f[i].flags & FRAME_F_MARK) ? ", twice" : "");
-            bad = 1;
-            break;
+    uint32_t zeros = 0;
+    for (int l = 0; l < 2 && !bad; l++) {
+        for (uint32_t i = l ? t->zero_head : t->free_head; i != FRAME_NONE; i = t->f[i].next) {
+            if (i >= t->n || t->f[i].state != FRAME_FREE || (t->f[i].flags & FRAME_F_MARK) ||
+                !(t->f[i].flags & FRAME_F_ZERO) != !l) {
+                fmt_snprintf(why, len, "%s list holds frame %u (%s%s)", l ? "zeroed" : "free", i,
+                             i < t->n ? ft_state_name(t->f[i].state) : "out of range",
+                             i >= t->n ? ""
+                             : (t->f[i].flags & FRAME_F_MARK) ? ", twice"
+                             : !(t->f[i].flags & FRAME_F_ZERO) != !l ? ", zero flag wrong" : "");
+                bad = 1;
+                break;
+            }
+            t->f[i].flags |= FRAME_F_MARK;
+            listed++;
+            zeros += (uint32_t)l;
         }
-        t->f[i].flags |= FRAME_F_MARK;
-        listed++;
     }
     for (uint32_t i = 0; i < t->n; i++)
         t->f[i].flags &= (uint8_t)~FRAME_F_MARK;
     if (!bad && t->pooled && listed != t->count[FRAME_FREE]) {
         fmt_snprintf(why, len, "free list has %u frames, %u are free",
                      listed, t->count[FRAME_FREE]);
+        bad = 1;
+    }
+    if (!bad && zeros != t->zeroed) {
+        fmt_snprintf(why, len, "zeroed list has %u frames, counted %u", zeros, t->zeroed);
         bad = 1;
     }
     return bad ? -1 : 0;

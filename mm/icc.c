@@ -131,14 +131,11 @@ static int prepare(struct vm *vm, uint32_t first, uint32_t n)
     for (uint32_t t = first / 1024; t <= (first + n - 1) / 1024; t++) {
         if (has_table(vm, t))
             continue;
-        uint32_t pt = pool_alloc(FRAME_USER, vm->owner);
+        uint32_t pt = frame_alloc_zeroed(FRAME_USER, vm->owner);
         if (!pt)
             return -ANT_ENOMEM;
-        frame_zero(pt);
-        uint32_t *pd = window_map(vm->pd);
-        pd[ICC_PDE_FIRST + t] = pt | PTE_P | PTE_W | PTE_U;
-        window_unmap(pd);
         kspace_map((uint32_t)(ptes_of(vm) + t * 1024), pt);
+        vm_pd(vm)[ICC_PDE_FIRST + t] = pt | PTE_P | PTE_W | PTE_U;
         vm->icc_tables[t / 32] |= 1u << (t % 32);
         vm->pages++;
     }

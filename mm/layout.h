@@ -12,6 +12,10 @@
  *  0xC08A0000-0xC08FFFFF      0xA0000-0xFFFFF     4KB RW G  writable I/O-hole alias
  *  0xC1000000-0xC17FFFFF      pool frames         4KB RW G  frame table
  *  0xC2000000-0xC2FFFFFF      any frame           4KB RW G  temporary windows
+ *  0xC4000000-0xCC1FFFFF      page tables         4KB RW G  space t's private PTEs as one
+ *                                                           array at 0xC4000000 + (t-1) * 2MB
+ *  0xCC400000-0xCC440FFF      page directories    4KB RW G  space t's directory at
+ *                                                           0xCC400000 + (t-1) * 4KB
  *  0xD0000000-0xDFFFFFFF      pool frames         4KB RW G  kernel stacks
  *  0xE0000000-0xEFFFFFFF      boot modules        4KB RW G  program images from GRUB
  *  0xF0000000-0xF3FFFFFF      the framebuffer     4KB RW G  the screen of a UEFI boot
@@ -43,6 +47,12 @@
 #define WINDOW_VIRT     0xC2000000  /* temporary single-page mappings */
 #define WINDOW_COUNT    4096
 #define WINDOW_SIZE     (WINDOW_COUNT * PAGE_SIZE)
+#define VM_SLOTS        65          /* owner tags 1-64 (processes) and 65 (VM_TAG_TEST) */
+#define PRIV_PT_VIRT    0xC4000000  /* each space's private page tables, 2MB a slot */
+#define PRIV_PT_SLOT    0x00200000
+#define PRIV_PT_SIZE    (VM_SLOTS * PRIV_PT_SLOT)
+#define PD_VIRT         0xCC400000  /* each space's directory, a page a slot */
+#define PD_SIZE         (VM_SLOTS * PAGE_SIZE)
 #define KSTACK_VIRT     0xD0000000  /* kernel stacks (with guard pages) */
 #define KSTACK_AREA     0x10000000
 #define MODULES_VIRT    0xE0000000  /* boot modules, resident */

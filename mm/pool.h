@@ -8,9 +8,17 @@ extern struct frame_table frames;   /* the one frame table */
 
 /* Take a frame (physical address) for the kernel or a process; 0 if empty. */
 uint32_t pool_alloc(enum frame_state s, uint16_t owner);
+/* The same, zeros preferred: frame_of(pa)->flags has FRAME_F_ZERO if the
+ * frame holds zeros (the idle CPUs zero free frames ahead, kernel/sched.c). */
+uint32_t pool_alloc_zero(enum frame_state s, uint16_t owner);
+/* A frame of any content taken out of the pool to be zeroed, or 0; back
+ * with pool_put_back, on the zeroed list if zeroed. Under the big lock;
+ * the zeroing itself needs no lock. */
+uint32_t pool_take_dirty(void);
+void pool_put_back(uint32_t pa, int zeroed);
 /* Give a frame back. A frame that was not taken is a kernel bug: panic. */
 void pool_free(uint32_t pa);
-/* Frames in the pool now. */
+/* Frames in the pool now (those out for zeroing count). */
 uint32_t pool_free_count(void);
 /* Entry for the frame holding physical address pa (NULL past the table). */
 struct frame *frame_of(uint32_t pa);

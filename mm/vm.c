@@ -2,8 +2,11 @@
  * Address spaces. The kernel half of a directory (PDEs 768-1023) is copied
  * from the kernel directory once, at creation; it never changes after boot,
  * so no directory ever needs updating. The user half is private: its page
- * tables and pages come from the pool, tagged with the owner. Tables and
- * directories of other spaces are edited through temporary windows.
+ * tables and pages come from the pool, tagged with the owner. Each space's
+ * directory and page tables are also mapped in the kernel half for as long
+ * as they exist (a slot per owner tag, mm/layout.h), so any space's PTE is
+ * one load away: the fault path and the pager's calls edit other spaces
+ * with no temporary window.
  */
 #include "mm/vm.h"
 #include "include/ant/syscall.h"
@@ -22,6 +25,18 @@ void frame_zero(uint32_t pa)
     void *w = window_map(pa);
     memset(w, 0, PAGE_SIZE);
     window_unmap(w);
+}
+
+uint32_t frame_alloc_zeroed(enum frame_state s, uint16_t owner)
+{
+    uint32_t pa = pool_alloc_zero(s, owner);
+    if (pa) {
+        struct frame *f = frame_of(pa);
+        if (!(f->flags & FRAME_F_ZERO))
+            frame_zero(pa);
+        f->flags = 0;               /* it will be written */
+    }
+    return pa;
 }
 
 void frame_copy(uint32_t to, uint32_t from)
@@ -46,25 +61,51 @@ static int vm_live(const struct vm *vm)
     return 0;
 }
 
+uint32_t *vm_pd(const struct vm *vm)
+{
+    return (uint32_t *)(PD_VIRT + (uint32_t)(vm->owner - 1) * PAGE_SIZE);
+}
+
+/* The private PTEs of vm, one array indexed by page number (va >> 12):
+ * those of a 4MB whose table exists are mapped. */
+static inline uint32_t *priv_ptes(const struct vm *vm)
+{
+    return (uint32_t *)(PRIV_PT_VIRT + (uint32_t)(vm->owner - 1) * PRIV_PT_SLOT);
+}
+
+/* Where the PTE for user address va is, or NULL if it has no table. Its
+ * ICC PTEs are mm/icc.c's array, mapped while icc_tables says so. */
+static inline uint32_t *pte_of(const struct vm *vm, uint32_t va)
+{
+    if (va < ICC_VIRT)
+        return (vm_pd(vm)[PDX(va)] & PTE_P) ? priv_ptes(vm) + (va >> PAGE_SHIFT) : 0;
+    uint32_t page = (va - ICC_VIRT) >> PAGE_SHIFT, t = page / 1024;
+    if (va >= USER_END || !((vm->icc_tables[t / 32] >> (t % 32)) & 1))
+        return 0;
+    return (uint32_t *)(ICC_PT_VIRT + (uint32_t)(vm->owner - 1) * ICC_PT_SLOT) + page;
+}
+
 int vm_create(struct vm *vm, uint16_t owner)
 {
+    if (owner < 1 || owner > VM_SLOTS)
+        return -ANT_EINVAL;
     uint32_t pd = pool_alloc(FRAME_USER, owner);
     if (!pd)
         return -ANT_ENOMEM;
-    uint32_t *w = window_map(pd);
-    memset(w, 0, KERNEL_PDE_FIRST * 4);
-    memcpy(w + KERNEL_PDE_FIRST, ktables.pd + KERNEL_PDE_FIRST, (1024 - KERNEL_PDE_FIRST) * 4);
-    window_unmap(w);
     vm->pd = pd;
     vm->owner = owner;
     vm->pages = 1;
+    uint32_t *w = vm_pd(vm);
+    kspace_map((uint32_t)w, pd);
+    memset(w, 0, KERNEL_PDE_FIRST * 4);
+    memcpy(w + KERNEL_PDE_FIRST, ktables.pd + KERNEL_PDE_FIRST, (1024 - KERNEL_PDE_FIRST) * 4);
     return 0;
 }
 
-/* Free the pages of one page table that this space owns, then the table. */
-static void free_table(struct vm *vm, uint32_t pt)
+/* Free the pages of one page table (mapped at w) that this space owns,
+ * then the table. */
+static void free_table(struct vm *vm, uint32_t pt, const uint32_t *w)
 {
-    uint32_t *w = window_map(pt);
     for (int i = 0; i < 1024; i++) {
         if (!(w[i] & PTE_P))
             continue;
@@ -72,7 +113,6 @@ static void free_table(struct vm *vm, uint32_t pt)
         if (f && f->state == FRAME_USER && f->owner == vm->owner)
             pool_free(w[i] & PTE_FRAME_MASK), vm->pages--;
     }
-    window_unmap(w);
     pool_free(pt);
     vm->pages--;
 }
@@ -81,11 +121,22 @@ void vm_destroy(struct vm *vm)
 {
     if (vm_live(vm))
         panic("vm_destroy: the live address space");
-    uint32_t *pd = window_map(vm->pd);
-    for (int i = 0; i < KERNEL_PDE_FIRST; i++)
-        if (pd[i] & PTE_P)
-            free_table(vm, pd[i] & PTE_FRAME_MASK);
-    window_unmap(pd);
+    uint32_t *pd = vm_pd(vm);
+    for (uint32_t i = 0; i < KERNEL_PDE_FIRST; i++) {
+        if (!(pd[i] & PTE_P))
+            continue;
+        uint32_t pt = pd[i] & PTE_FRAME_MASK;
+        if (i < PDX(ICC_VIRT)) {            /* its flat mapping goes first */
+            const uint32_t *w = priv_ptes(vm) + i * 1024;
+            free_table(vm, pt, w);
+            kspace_unmap((uint32_t)w);
+        } else {                            /* an ICC table mm/icc.c left */
+            uint32_t *w = window_map(pt);
+            free_table(vm, pt, w);
+            window_unmap(w);
+        }
+    }
+    kspace_unmap((uint32_t)pd);
     pool_free(vm->pd);
     vm->pages--;
     if (vm->pages)
@@ -93,47 +144,36 @@ void vm_destroy(struct vm *vm)
     vm->pd = 0;
 }
 
-/* The page table for va, allocated if asked; 0 if none. */
-static uint32_t table_for(struct vm *vm, uint32_t va, int alloc)
-{
-    uint32_t *pd = window_map(vm->pd), pde = pd[PDX(va)];
-    if (!(pde & PTE_P) && alloc) {
-        uint32_t pt = pool_alloc(FRAME_USER, vm->owner);
-        if (pt) {
-            frame_zero(pt);
-            vm->pages++;
-            pde = pd[PDX(va)] = pt | PTE_P | PTE_W | PTE_U;
-        }
-    }
-    window_unmap(pd);
-    return (pde & PTE_P) ? pde & PTE_FRAME_MASK : 0;
-}
-
 int vm_map(struct vm *vm, uint32_t va, uint32_t pa, uint32_t flags)
 {
     if (va < USER_START || va >= USER_END)
         panic("vm_map: %08x is not a user address", va);
-    uint32_t pt = table_for(vm, va, 1);
-    if (!pt)
-        return -ANT_ENOMEM;
-    uint32_t *w = window_map(pt);
-    int busy = w[PTX(va)] & PTE_P;
-    if (!busy)
-        w[PTX(va)] = (pa & PTE_FRAME_MASK) | PTE_P | PTE_U | (flags & (PTE_W | PTE_PCD | PTE_PWT));
-    window_unmap(w);
-    return busy ? -ANT_EBUSY : 0;
+    uint32_t *pte = pte_of(vm, va);
+    if (!pte) {
+        if (va >= ICC_VIRT)
+            panic("vm_map: %08x: ICC tables are mm/icc.c's", va);
+        uint32_t pt = frame_alloc_zeroed(FRAME_USER, vm->owner);
+        if (!pt)
+            return -ANT_ENOMEM;
+        vm->pages++;
+        kspace_map((uint32_t)(priv_ptes(vm) + (va >> PAGE_SHIFT & ~1023u)), pt);
+        vm_pd(vm)[PDX(va)] = pt | PTE_P | PTE_W | PTE_U;
+        pte = pte_of(vm, va);
+    }
+    if (*pte & PTE_P)
+        return -ANT_EBUSY;
+    *pte = (pa & PTE_FRAME_MASK) | PTE_P | PTE_U | (flags & (PTE_W | PTE_PCD | PTE_PWT));
+    return 0;
 }
 
 uint32_t vm_unmap(struct vm *vm, uint32_t va)
 {
-    uint32_t pt = table_for(vm, va, 0), pa = 0;
-    if (!pt)
+    uint32_t *pte = pte_of(vm, va), pa = 0;
+    if (!pte)
         return 0;
-    uint32_t *w = window_map(pt);
-    if (w[PTX(va)] & PTE_P)
-        pa = w[PTX(va)] & PTE_FRAME_MASK;
-    w[PTX(va)] = 0;
-    window_unmap(w);
+    if (*pte & PTE_P)
+        pa = *pte & PTE_FRAME_MASK;
+    *pte = 0;
     if (pa && vm_live(vm))
         invlpg(va);
     return pa;
@@ -141,29 +181,22 @@ uint32_t vm_unmap(struct vm *vm, uint32_t va)
 
 uint32_t vm_pte(const struct vm *vm, uint32_t va)
 {
-    uint32_t pt = table_for((struct vm *)vm, va, 0), pte;
-    if (!pt)
-        return 0;
-    uint32_t *w = window_map(pt);
-    pte = w[PTX(va)];
-    window_unmap(w);
-    return pte;
+    const uint32_t *pte = pte_of(vm, va);
+    return pte ? *pte : 0;
 }
 
 int vm_has_table(const struct vm *vm, uint32_t va)
 {
-    return table_for((struct vm *)vm, va, 0) != 0;
+    return va < USER_END && (vm_pd(vm)[PDX(va)] & PTE_P);
 }
 
 uint32_t vm_pte_update(struct vm *vm, uint32_t va, uint32_t clear, uint32_t set)
 {
-    uint32_t pt = table_for(vm, va, 0), old;
-    if (!pt)
+    uint32_t *pte = pte_of(vm, va), old;
+    if (!pte)
         return 0;
-    uint32_t *w = window_map(pt);
-    old = w[PTX(va)];
-    w[PTX(va)] = (old & ~clear) | set;
-    window_unmap(w);
+    old = *pte;
+    *pte = (old & ~clear) | set;
     if ((old & PTE_P) && vm_live(vm))
         invlpg(va);
     return old;
@@ -195,10 +228,9 @@ void vm_unmap_free(struct vm *vm, uint32_t va, uint32_t len)
 int vm_map_zeroed(struct vm *vm, uint32_t va, uint32_t len, uint32_t flags)
 {
     for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
-        uint32_t pa = pool_alloc(FRAME_USER, vm->owner);
+        uint32_t pa = frame_alloc_zeroed(FRAME_USER, vm->owner);
         int err = pa ? 0 : -ANT_ENOMEM;
         if (pa) {
-            frame_zero(pa);
             err = vm_map(vm, va + off, pa, flags);
             if (err)
                 pool_free(pa);
@@ -219,7 +251,7 @@ int vm_map_zeroed(struct vm *vm, uint32_t va, uint32_t len, uint32_t flags)
 uint32_t vm_next_run(const struct vm *vm, uint32_t from, uint32_t *va, uint32_t *pa,
                      uint32_t *bits)
 {
-    uint32_t *pd = window_map(vm->pd), *pt = 0, pt_pa = 0, n = 0, first = 0;
+    uint32_t *pd = vm_pd(vm), *pt = 0, pt_pa = 0, n = 0, first = 0;
     for (uint64_t a = from & PTE_FRAME_MASK; a < 0x100000000ull;) {
         uint32_t v = (uint32_t)a, pde = pd[PDX(v)], e;
         uint64_t next_table = (a & ~(uint64_t)(BIGPAGE_SIZE - 1)) + BIGPAGE_SIZE;
@@ -270,7 +302,6 @@ uint32_t vm_next_run(const struct vm *vm, uint32_t from, uint32_t *va, uint32_t 
     }
     if (pt)
         window_unmap(pt);
-    window_unmap(pd);
     *pa = first & PTE_FRAME_MASK;
     *bits = first & ~PTE_FRAME_MASK;
     return n;

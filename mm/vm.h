@@ -1,7 +1,9 @@
-/* Process address spaces: one page directory each, the kernel half shared. */
+/* Process address spaces: one page directory each, the kernel half shared;
+ * each space's directory and page tables mapped in the kernel half. */
 #ifndef MM_VM_H
 #define MM_VM_H
 #include <stdint.h>
+#include "mm/frame.h"
 
 struct vm {
     uint32_t pd;                /* physical address of the page directory */
@@ -11,8 +13,16 @@ struct vm {
     uint32_t icc_tables[8];     /* which of its 256 ICC page tables exist */
 };
 
-/* A directory with the kernel half copied in. 0 or -ANT_ENOMEM. */
+/* The owner tag the kernel's own tests create spaces with (no process's). */
+#define VM_TAG_TEST 65
+
+/* A directory with the kernel half copied in, for owner tag 1 to
+ * VM_SLOTS (mm/layout.h). 0, -ANT_EINVAL or -ANT_ENOMEM. */
 int vm_create(struct vm *vm, uint16_t owner);
+/* Its directory, mapped for good (PD_VIRT), as are its private page
+ * tables (PRIV_PT_VIRT) and its ICC ones (mm/icc.c): no window is needed
+ * to reach its PTEs. */
+uint32_t *vm_pd(const struct vm *vm);
 /* Free every frame the space holds (pages, tables, directory). */
 void vm_destroy(struct vm *vm);
 /* Map frame pa at user address va with PTE flags (P and U are added). */
@@ -45,5 +55,8 @@ int vm_range_free(const struct vm *vm, uint32_t va, uint32_t len);
 /* Zero a frame, copy one to another: through windows. */
 void frame_zero(uint32_t pa);
 void frame_copy(uint32_t to, uint32_t from);
+/* A frame of the pool holding zeros (zeroed ahead by an idle CPU, or now);
+ * 0 if the pool is empty. */
+uint32_t frame_alloc_zeroed(enum frame_state s, uint16_t owner);
 
 #endif

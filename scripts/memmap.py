@@ -42,7 +42,9 @@ AREAS = [
     (0x00000000, 0x80000000, "private"), (0x80000000, 0xC0000000, "ICC"),
     (0xC0000000, 0xC0400000, "kernel text"), (0xC0400000, 0xC0800000, "kernel data"),
     (0xC0800000, 0xC1000000, "I/O hole alias"), (0xC1000000, 0xC1800000, "frame table"),
-    (0xC2000000, 0xC3000000, "windows"), (0xD0000000, 0xE0000000, "kernel stacks"),
+    (0xC2000000, 0xC3000000, "windows"),
+    (0xC4000000, 0xCC200000, "page tables"), (0xCC400000, 0xCC441000, "page directories"),
+    (0xD0000000, 0xE0000000, "kernel stacks"),
     (0xE0000000, 0xF0000000, "modules"), (0xF0000000, 0xF4000000, "framebuffer"),
     (0xF4000000, 0xF8000000, "kernel dynamic (APICs)"),
     (0xF8000000, 0xFC000000, "ICC page tables"),
@@ -51,7 +53,8 @@ COLOURS = {"private": "#8fbf6f", "ICC": "#e8a33d", "kernel text": "#5b7fbf",
            "kernel data": "#7f9fd8", "I/O hole alias": "#b08fd8", "frame table": "#9fb8c8",
            "windows": "#c8c8c8", "kernel stacks": "#a8b8a8", "modules": "#c8b89f",
            "framebuffer": "#d8c8e8", "kernel dynamic (APICs)": "#d89f9f",
-           "ICC page tables": "#e8c88f", "kernel": "#bbbbbb"}
+           "ICC page tables": "#e8c88f", "page tables": "#d8d08f",
+           "page directories": "#c8c07f", "kernel": "#bbbbbb"}
 
 
 def area_of(va):

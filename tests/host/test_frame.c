@@ -468,3 +468,82 @@ HTEST(frame_random_ops_match_model)
     CHECK(clean());
     CHECK(matches_model());
 }
+
+/* ---- the zeroed list ---- */
+
+HTEST(frame_zeroing_moves_frames_to_the_zeroed_list)
+{
+    setup_pool();
+    uint32_t a = ft_take_dirty(&t);
+    CHECK(a >= 6 && a < N);
+    CHECK_EQ_U(mem[a].state, FRAME_KERNEL);
+    CHECK_EQ_U(t.zeroing, 1);
+    CHECK_EQ_U(t.count[FRAME_FREE], 9);
+    CHECK(clean());
+    ft_put_back(&t, a, 1);
+    CHECK_EQ_U(t.zeroing, 0);
+    CHECK_EQ_U(t.zeroed, 1);
+    CHECK_EQ_U(t.count[FRAME_FREE], 10);
+    CHECK_EQ_U(mem[a].flags, FRAME_F_ZERO);
+    CHECK(clean());
+    uint32_t b = ft_take_dirty(&t);     /* never the zeroed one */
+    CHECK(b != a && b != FRAME_NONE);
+    ft_put_back(&t, b, 0);              /* abandoned: back with the others */
+    CHECK_EQ_U(t.zeroed, 1);
+    CHECK_EQ_U(mem[b].flags, 0);
+    CHECK(clean());
+}
+
+HTEST(frame_alloc_keeps_zeroed_frames_for_alloc_zero)
+{
+    setup_pool();
+    uint32_t z = ft_take_dirty(&t);
+    ft_put_back(&t, z, 1);
+    uint32_t a = ft_alloc(&t, FRAME_USER, 3);
+    CHECK(a != z);
+    CHECK_EQ_U(mem[a].flags, 0);
+    uint32_t b = ft_alloc_zero(&t, FRAME_USER, 3);
+    CHECK_EQ_U(b, z);
+    CHECK_EQ_U(mem[b].flags, FRAME_F_ZERO);
+    CHECK_EQ_U(mem[b].owner, 3);
+    CHECK_EQ_U(t.zeroed, 0);
+    uint32_t c = ft_alloc_zero(&t, FRAME_USER, 3);  /* none zeroed: any frame */
+    CHECK(c != FRAME_NONE && c != a && c != b);
+    CHECK_EQ_U(mem[c].flags, 0);
+    CHECK(clean());
+    CHECK(ft_free(&t, b) == 0);         /* freed: its content is unknown again */
+    CHECK_EQ_U(mem[b].flags, 0);
+    CHECK_EQ_U(t.zeroed, 0);
+    CHECK(clean());
+}
+
+HTEST(frame_alloc_takes_zeroed_frames_when_no_other)
+{
+    setup_pool();
+    uint32_t taken[10], n = 0, i;
+    while ((i = ft_take_dirty(&t)) != FRAME_NONE)
+        taken[n++] = i;
+    CHECK_EQ_U(n, 10);
+    for (i = 0; i < n; i++)
+        ft_put_back(&t, taken[i], 1);
+    CHECK_EQ_U(t.zeroed, 10);
+    CHECK(clean());
+    uint32_t a = ft_alloc(&t, FRAME_KERNEL, 0);
+    CHECK(a != FRAME_NONE);
+    CHECK_EQ_U(mem[a].flags, 0);        /* not asked for zeros: not marked */
+    CHECK_EQ_U(t.zeroed, 9);
+    CHECK(clean());
+}
+
+HTEST(frame_check_finds_a_wrong_zero_flag)
+{
+    setup_pool();
+    uint32_t z = ft_take_dirty(&t);
+    ft_put_back(&t, z, 1);
+    mem[z].flags = 0;
+    CHECK(!clean());
+    mem[z].flags = FRAME_F_ZERO;
+    CHECK(clean());
+    t.zeroed = 2;
+    CHECK(!clean());
+}

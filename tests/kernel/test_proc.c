@@ -13,7 +13,7 @@
 KTEST(vm_kernel_half_copied)
 {
     struct vm vm;
-    KASSERT(vm_create(&vm, 0x7FF) == 0);
+    KASSERT(vm_create(&vm, VM_TAG_TEST) == 0);
     uint32_t *pd = window_map(vm.pd);
     int same = !memcmp(pd + KERNEL_PDE_FIRST, ktables.pd + KERNEL_PDE_FIRST,
                        (1024 - KERNEL_PDE_FIRST) * 4);
@@ -30,7 +30,7 @@ KTEST(vm_map_unmap_destroy_returns_all)
 {
     struct vm vm;
     uint32_t before = pool_free_count();
-    KASSERT(vm_create(&vm, 0x7FF) == 0);
+    KASSERT(vm_create(&vm, VM_TAG_TEST) == 0);
     KASSERT(vm_map_zeroed(&vm, 0x00400000, 8 * PAGE_SIZE, PTE_W) == 0);
     KASSERT(vm_map_zeroed(&vm, 0x7FF00000, 2 * PAGE_SIZE, 0) == 0);
     KASSERT(vm.pages == 1 + 2 + 10);       /* directory, two tables, pages */
