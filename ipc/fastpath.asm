@@ -25,6 +25,7 @@ extern sysenter_locked
 extern sysenter_returned
 extern sched_reap
 
+section .text.fastpath_cold progbits alloc exec nowrite align=16
 section .text
 
 global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's ipc_fast_table
@@ -35,15 +36,13 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 
 ; Take the lock and begin: ECX = this CPU, EBP = me, EDX = my pid, EAX =
 ; the peer's thread, the program's EBP (w3) pushed; to .general if the
-; message has a run or the lock is contended, to .general_locked if a
+; lock is contended, to .general_locked if a
 ; switch is due, the peer is no live process of my priority and CPU, or
 ; either of us has I/O rights (an I/O bitmap to load).
 ; (No dead thread awaits its reaping here: the thread that runs after a
 ; switch reaps it first, ipc_fast_*_resumed included.)
 %macro BEGIN 1
 %define BEGIN_STORE_PEER %1
-    cmp dword [esp + TF_EDX], 0     ; a run: the general path
-    jne .general
     mov edx, eax
     mov ecx, [esp + TF_SIZE]        ; this CPU (KSTACK_CPU)
     xor eax, eax
@@ -87,6 +86,40 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 %%accepts:
 %endmacro
 
+; The message's run, if it has one, moves to the peer (EAX), when it is
+; the common case icc_move_fast (mm/icc.c) takes: else nothing has moved
+; and the general path takes the message. Last of the checks: once the
+; pages are the peer's, the message goes. No TLB flush: SWITCH_AND_LEAVE
+; loads the peer's CR3. After SYSENTER_PEER (w3 and my pid pushed above my
+; frame); EDX the peer's kernel stack top again.
+extern icc_move_fast
+%macro MOVE_RUN 0
+    cmp dword [esp + 8 + TF_EDX], 0
+    jne %%run
+%%moved:
+[section .text.fastpath_cold]       ; out of the words-only path's way
+%%run:
+    push eax
+    push ecx
+    push dword [esp + 16 + TF_EDX]  ; the run
+    mov edx, [eax + T_PROC]
+    add edx, P_VM
+    push edx                        ; to
+    mov edx, [ebp + T_PROC]
+    add edx, P_VM
+    push edx                        ; from
+    call icc_move_fast
+    add esp, 12
+    pop ecx
+    mov edx, eax
+    pop eax
+    test edx, edx
+    jnz .general_locked2
+    mov edx, [eax + T_KSTACK_TOP]
+    jmp %%moved
+__SECT__
+%endmacro
+
 ; The peer (EAX) entered by sysenter (its frame has no segments to
 ; restore); my pid (EDX) pushed: what its call or receive returns. EDX
 ; then: its kernel stack top.
@@ -125,12 +158,12 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
     mov edx, [eax + T_ESP]          ; the peer's switch frame: its GS, FS
     mov gs, [edx]
     mov fs, [edx + 4]
-    mov edx, [eax + T_KSTACK_TOP]
+    mov ecx, [eax + T_KSTACK_TOP]
+    mov edx, [esp + 36 + TF_EDX]    ; the run (moved), or 0: from my frame
     mov eax, [esp + 28]             ; my pid
     mov ebp, [esp + 32]             ; w3
-    lea esp, [edx - TF_SIZE + TF_EIP]   ; the peer's frame, at its iret part
+    lea esp, [ecx - TF_SIZE + TF_EIP]   ; the peer's frame, at its iret part
     mov ecx, [esp - TF_EIP + TF_ECX]    ; its ECX, as popad would give it
-    xor edx, edx                    ; no run
     mov dword [big_lock + LOCK_HOLDER], 0
     iretd
 %%fpu_close:                        ; (kernel/fpu.h, fpu_switch)
@@ -161,6 +194,7 @@ ipc_fast_call:
     BEGIN 1
     PEER_RECEIVES
     SYSENTER_PEER
+    MOVE_RUN
     mov byte [ebp + T_IPC_STATE], IPC_REPLY_WAIT
     mov byte [ebp + T_STATE], T_BLOCKED
     SWITCH_AND_LEAVE ipc_fast_call_resumed
@@ -173,6 +207,7 @@ ipc_fast_send:
     BEGIN 0
     PEER_RECEIVES
     SYSENTER_PEER
+    MOVE_RUN
     mov byte [ebp + T_STATE], T_READY
     mov dword [ebp + T_RQ_NEXT], 0
     push eax                        ; a register for my level's queue
@@ -207,6 +242,7 @@ ipc_fast_replyrecv:
     cmp [eax + T_IPC_PEER], edx
     jne .general_locked
     SYSENTER_PEER
+    MOVE_RUN
     mov byte [ebp + T_IPC_STATE], IPC_RECV
     mov dword [ebp + T_IPC_PEER], 0
     mov byte [ebp + T_STATE], T_BLOCKED

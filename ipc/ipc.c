@@ -131,17 +131,21 @@ static inline __attribute__((always_inline)) int32_t pass_on(struct cpu *cpu, st
     return state == IPC_NONE ? 0 : sched_block();
 }
 
-/* Move the message in frame sf (of process sp, whose run was checked) to
- * r's registers. Fails only for lack of a page table: nothing changes. */
+/* Move the message in frame sf (of process sp; a run in the area) to r's
+ * registers. Fails for a run not all sp's (-ANT_EPERM, checked as it
+ * moves) or for lack of a page table: nothing changes. */
 static int transfer(struct proc *sp, const struct trap_frame *sf, struct thread *r)
 {
     uint32_t run = sf->edx;
     struct trap_frame *rf = THREAD_UFRAME(r);
     if (run) {
+        if (!icc_run_ends_owned(&sp->vm, run))
+            return -ANT_EPERM;
         int err = icc_prepare(&r->proc->vm, run);
+        if (!err)
+            err = icc_move(&sp->vm, &r->proc->vm, run);
         if (err)
             return err;
-        icc_move(&sp->vm, &r->proc->vm, run);
     }
     rf->ebx = sf->ebx;
     rf->esi = sf->esi;
@@ -174,7 +178,7 @@ static inline __attribute__((always_inline)) int check_send(const struct trap_fr
     if (p == mine)
         return -ANT_EINVAL;         /* it would wait for itself */
     if (tf->edx) {
-        int err = icc_run_owned(&mine->vm, tf->edx);
+        int err = icc_run_valid(tf->edx);   /* owned: as it moves, or before it waits */
         if (err)
             return err;
     }
@@ -229,6 +233,8 @@ static inline __attribute__((always_inline)) int32_t send_or_call(struct cpu *cp
         return err;
     uint32_t dest = r->proc->pid;
     if (!accepts(r, me->proc->pid)) {
+        if (tf->edx && (err = icc_run_owned(&me->proc->vm, tf->edx)))
+            return err;             /* it waits with its own pages only */
         me->ipc_state = call ? IPC_CALL : IPC_SEND;
         me->ipc_peer = dest;
         sendq_push(r, me);
@@ -295,7 +301,7 @@ static int reply_to(struct trap_frame *tf, struct proc *mine, struct thread **ou
     if (!c)
         return -ANT_ESRCH;
     if (tf->edx) {
-        int err = icc_run_owned(&mine->vm, tf->edx);
+        int err = icc_run_valid(tf->edx);   /* owned: as it moves */
         if (err)
             return err;
     }

@@ -96,6 +96,7 @@ void asmdefs(void)
     DEFINE(P_STATE, offsetof(struct proc, state));
     DEFINE(P_THREAD, offsetof(struct proc, thread));
     DEFINE(P_PD, offsetof(struct proc, vm.pd));
+    DEFINE(P_VM, offsetof(struct proc, vm));
     DEFINE(P_IO_ON, offsetof(struct proc, io_on));
     DEFINE(T_ESP, offsetof(struct thread, esp));
     DEFINE(T_KSTACK_TOP, offsetof(struct thread, kstack_top));

@@ -32,10 +32,24 @@ int icc_free(struct vm *vm, uint32_t va, uint32_t npages);
 int icc_run_owned(const struct vm *vm, uint32_t run);
 /* Make sure `to` has the page tables run needs: 0 or -ANT_ENOMEM. */
 int icc_prepare(struct vm *to, uint32_t run);
-/* Move run (owned by from, prepared in to) from one space to the other:
- * unmapped in from (with TLB flush if it is live), mapped at the same
- * addresses in to, owner changed. No byte is copied. */
-void icc_move(struct vm *from, struct vm *to, uint32_t run);
+/* Is run inside the area? 0 or -ANT_EINVAL. (Owned or not: icc_move.) */
+int icc_run_valid(uint32_t run);
+/* icc_move for the IPC fastpath's common case: a run in one page table,
+ * which `to` has already, all from's; its TLB is left to the CR3 load the
+ * caller makes next (it switches to `to`'s process). 0 if moved, else -1
+ * with nothing changed: the general path will look at it again. */
+int icc_move_fast(struct vm *from, struct vm *to, uint32_t run);
+/* Are from's the first and last pages of run (a valid one), and are its
+ * tables there all from's? A cheap test before icc_prepare, so that a run
+ * not owned makes no table, and what icc_move needs to read from's PTEs. */
+int icc_run_ends_owned(const struct vm *from, uint32_t run);
+/* Move run (valid, prepared in to) from one space to the other: unmapped
+ * in from (with TLB flush if it is live), mapped at the same addresses in
+ * to, owner changed. No byte is copied. Ownership is checked in the same
+ * loop, by from's PTE (an ICC page is mapped in its owner's space and no
+ * other's): if a page is not from's, the pages before it go back and
+ * nothing has changed: -ANT_EPERM. */
+int icc_move(struct vm *from, struct vm *to, uint32_t run);
 /* The space is ending: all its pages go back to the free pool, or into
  * quarantine (a driver's: a DMA it started may still land in them), and
  * its ICC page tables leave kernel space (vm_destroy frees them). */

@@ -297,6 +297,25 @@ static void t_refusals(void)
     m.run = ANT_ICC_RUN((uint32_t)p - 4096, 2);                          /* the other half */
     if ((uint32_t)p > ANT_ICC_VIRT)
         CHECK(ant_call(echo, &m) == -ANT_EPERM);
+    /* A hole inside a run whose ends are mine: the pages before the hole
+     * have moved when it is found, and must come back (3 pages: the odd
+     * one first, then a pair whose first is the hole; 4 pages: a pair
+     * whose second is the hole). */
+    for (uint32_t n = 3; n <= 4; n++) {
+        uint32_t *h;
+        CHECK(ant_icc_alloc(n, (void **)&h) == 0);
+        for (uint32_t k = 0; k < n; k++)
+            h[k * 1024] = 0xAB00 + k;
+        CHECK(ant_icc_free(h + 1024, 1) == 0);
+        struct ant_iccinfo held = icc();
+        m.run = ANT_ICC_RUN(h, n);
+        CHECK(ant_send(echo, &m) == -ANT_EPERM);
+        CHECK(ant_call(echo, &m) == -ANT_EPERM);
+        struct ant_iccinfo now = icc();
+        CHECK(now.mine == held.mine && now.free == held.free && now.check == 0);
+        CHECK(h[0] == 0xAB00 && h[2048] == 0xAB02 && (n < 4 || h[3072] == 0xAB03));
+        CHECK(ant_icc_free(h, 1) == 0 && ant_icc_free(h + 2048, n - 2) == 0);
+    }
     m.run = ANT_ICC_RUN(p, 1) | 0;
     CHECK(ant_reply(echo, &m) == -ANT_ESRCH);                            /* nobody waits */
     /* a page someone else owns: give one to a holder, then try to send it */
