@@ -41,7 +41,7 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 ; either of us has I/O rights (an I/O bitmap to load).
 ; (No dead thread awaits its reaping here: the thread that runs after a
 ; switch reaps it first, ipc_fast_*_resumed included.)
-%macro BEGIN 1
+%macro BEGIN 2
 %define BEGIN_STORE_PEER %1
     mov edx, eax
     mov ecx, [esp + TF_SIZE]        ; this CPU (KSTACK_CPU)
@@ -59,26 +59,23 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
     jne .general_locked
     cmp byte [eax + proc_table + P_STATE], P_ALIVE
     jne .general_locked
-    cmp byte [eax + proc_table + P_IO_ON], 0
-    jne .general_locked
     mov ebp, [ecx + CPU_CUR]        ; me
 %if BEGIN_STORE_PEER
     mov [ebp + T_IPC_PEER], edx     ; a caller: whom I will wait for (read
 %endif                              ; only with ipc_state, set at the end)
     mov eax, [eax + proc_table + P_THREAD]  ; the peer's thread
-    mov dx, [ebp + T_PRIO]          ; priority and CPU, one compare (a peer
-    cmp dx, [eax + T_PRIO]          ; on another CPU fails here, early)
-    jne .general_locked
-    mov edx, [ebp + T_PROC]
-    cmp byte [edx + P_IO_ON], 0
-    jne .general_locked
-    mov edx, [edx + P_PID]          ; my pid
+    mov edx, [ebp + T_IPC_WORD]     ; {ipc_state, state, prio, CPU}, one
+    mov dx, %2 | T_BLOCKED << 8     ; compare: the peer waits in %2, at my
+    cmp [eax + T_IPC_WORD], edx     ; priority, on my CPU (another CPU's
+    jne .general_locked             ; fails here, early)
+    mov dl, [ebp + T_IO_ON]         ; I/O rights, mine or its: an I/O
+    or dl, [eax + T_IO_ON]          ; bitmap to load
+    jnz .general_locked
+    mov edx, [ebp + T_PID]          ; my pid
 %endmacro
 
 ; The peer (EAX) waits in a receive from anyone or from me (EDX).
 %macro PEER_RECEIVES 0
-    cmp byte [eax + T_IPC_STATE], IPC_RECV
-    jne .general_locked
     cmp dword [eax + T_IPC_PEER], 0
     je %%accepts
     cmp [eax + T_IPC_PEER], edx
@@ -94,14 +91,14 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 ; frame); EDX the peer's kernel stack top again.
 extern icc_move_fast
 %macro MOVE_RUN 0
-    cmp dword [esp + 8 + TF_EDX], 0
+    cmp dword [esp + 4 + TF_EDX], 0
     jne %%run
 %%moved:
 [section .text.fastpath_cold]       ; out of the words-only path's way
 %%run:
     push eax
     push ecx
-    push dword [esp + 16 + TF_EDX]  ; the run
+    push dword [esp + 12 + TF_EDX]  ; the run
     mov edx, [eax + T_PROC]
     add edx, P_VM
     push edx                        ; to
@@ -114,30 +111,27 @@ extern icc_move_fast
     mov edx, eax
     pop eax
     test edx, edx
-    jnz .general_locked2
+    jnz .general_locked
     mov edx, [eax + T_KSTACK_TOP]
     jmp %%moved
 __SECT__
 %endmacro
 
 ; The peer (EAX) entered by sysenter (its frame has no segments to
-; restore); my pid (EDX) pushed: what its call or receive returns. EDX
-; then: its kernel stack top.
+; restore). EDX then: its kernel stack top.
 %macro SYSENTER_PEER 0
-    push edx
     mov edx, [eax + T_KSTACK_TOP]
     cmp dword [edx - TF_SIZE + TF_ERROR], SYSENTER_MARK
-    jne .general_locked2
+    jne .general_locked
 %endmacro
 
 ; Switch from me (EBP, its wait already set) to the peer (EAX; EDX its
 ; kernel stack top) on this CPU (ECX), and leave for the peer's program.
 ; My switch frame resumes at %1 when the scheduler runs me again; the
-; stack holds my pid and w3 above it.
+; stack holds w3 above my frame.
 %macro SWITCH_AND_LEAVE 1
     inc dword [ecx + CPU_IPCS]
-    mov byte [eax + T_IPC_STATE], IPC_NONE
-    mov byte [eax + T_STATE], T_RUNNING
+    mov word [eax + T_IPC_WORD], IPC_NONE | T_RUNNING << 8
     mov [ecx + CPU_TSS_ESP0], edx
     mov [ecx + CPU_SYSENTER_ESP0], edx
     mov edx, [ebp + T_QUANTUM]      ; it runs in what is left of mine
@@ -159,9 +153,9 @@ __SECT__
     mov gs, [edx]
     mov fs, [edx + 4]
     mov ecx, [eax + T_KSTACK_TOP]
-    mov edx, [esp + 36 + TF_EDX]    ; the run (moved), or 0: from my frame
-    mov eax, [esp + 28]             ; my pid
-    mov ebp, [esp + 32]             ; w3
+    mov edx, [esp + 32 + TF_EDX]    ; the run (moved), or 0: from my frame
+    mov eax, [ebp + T_PID]          ; what its call or receive returns: me
+    mov ebp, [esp + 28]             ; w3
     lea esp, [ecx - TF_SIZE + TF_EIP]   ; the peer's frame, at its iret part
     mov ecx, [esp - TF_EIP + TF_ECX]    ; its ECX, as popad would give it
     mov dword [big_lock + LOCK_HOLDER], 0
@@ -175,10 +169,8 @@ __SECT__
 %endmacro
 
 ; The general path for call %1: before the lock (nothing pushed), after it
-; (w3 pushed), after it with my pid pushed too.
+; (w3 pushed).
 %macro GENERAL 1
-.general_locked2:
-    add esp, 4
 .general_locked:
     pop ebp
     mov esi, ecx
@@ -191,12 +183,11 @@ __SECT__
 
 ; A call to a process waiting in a receive, from anyone or from me.
 ipc_fast_call:
-    BEGIN 1
+    BEGIN 1, IPC_RECV
     PEER_RECEIVES
     SYSENTER_PEER
     MOVE_RUN
-    mov byte [ebp + T_IPC_STATE], IPC_REPLY_WAIT
-    mov byte [ebp + T_STATE], T_BLOCKED
+    mov word [ebp + T_IPC_WORD], IPC_REPLY_WAIT | T_BLOCKED << 8
     SWITCH_AND_LEAVE ipc_fast_call_resumed
     GENERAL SYS_CALL
 
@@ -204,7 +195,7 @@ ipc_fast_call:
 ; runs at once, and I wait at the tail of my run queue, ready
 ; (sched_requeue_current).
 ipc_fast_send:
-    BEGIN 0
+    BEGIN 0, IPC_RECV
     PEER_RECEIVES
     SYSENTER_PEER
     MOVE_RUN
@@ -232,31 +223,28 @@ ipc_fast_send:
 ; A reply to a caller waiting for it from me, then a receive from anyone,
 ; when no note and no sender waits for me.
 ipc_fast_replyrecv:
-    BEGIN 0
+    BEGIN 0, IPC_REPLY_WAIT
     cmp dword [ebp + T_PENDING], 0
     jne .general_locked
     cmp dword [ebp + T_SENDQ_HEAD], 0
-    jne .general_locked
-    cmp byte [eax + T_IPC_STATE], IPC_REPLY_WAIT
     jne .general_locked
     cmp [eax + T_IPC_PEER], edx
     jne .general_locked
     SYSENTER_PEER
     MOVE_RUN
-    mov byte [ebp + T_IPC_STATE], IPC_RECV
+    mov word [ebp + T_IPC_WORD], IPC_RECV | T_BLOCKED << 8
     mov dword [ebp + T_IPC_PEER], 0
-    mov byte [ebp + T_STATE], T_BLOCKED
     SWITCH_AND_LEAVE ipc_fast_replyrecv_resumed
     GENERAL SYS_REPLYRECV
 
 ; The scheduler runs a thread the fastpath blocked (switch_context popped
-; its frame, and ESP is 8 bytes above its trap frame): as when its call
+; its frame, and ESP is 4 bytes, w3, above its trap frame): as when its call
 ; returns in the general path, with ESI its CPU and EBX the call's slot,
 ; with what woke it (wait_result), after reaping a dead thread if one
 ; waits for it (sched_switch_threads does that after every switch).
 ipc_fast_send_resumed:              ; a send is done: 0
     lea ebx, [syscall_peer_table + SYS_SEND * SYSCALL_SIZE]
-    add esp, 8
+    add esp, 4
     mov esi, [esp + TF_SIZE]        ; this CPU (KSTACK_CPU)
     xor eax, eax
     jmp reap_then_return
@@ -266,7 +254,7 @@ ipc_fast_call_resumed:
 ipc_fast_replyrecv_resumed:
     lea ebx, [syscall_peer_table + SYS_REPLYRECV * SYSCALL_SIZE]
 resumed:
-    add esp, 8                      ; my pid and w3: ESP is my frame again
+    add esp, 4                      ; w3: ESP is my frame again
     mov esi, [esp + TF_SIZE]        ; this CPU (KSTACK_CPU)
     mov eax, [esi + CPU_CUR]
     mov eax, [eax + T_WAIT_RESULT]

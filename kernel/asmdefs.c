@@ -23,6 +23,9 @@
 _Static_assert(FIELD_SIZE(struct thread, state) == 1 && FIELD_SIZE(struct thread, ipc_state) == 1 &&
                FIELD_SIZE(struct thread, prio) == 1 && FIELD_SIZE(struct thread, cpu) == 1 &&
                offsetof(struct thread, cpu) == offsetof(struct thread, prio) + 1 &&
+               offsetof(struct thread, state) == offsetof(struct thread, ipc_state) + 1 &&
+               offsetof(struct thread, prio) == offsetof(struct thread, ipc_state) + 2 &&
+               offsetof(struct thread, ipc_state) % 4 == 0 && FIELD_SIZE(struct thread, io_on) == 1 &&
                FIELD_SIZE(struct thread, quantum) == 4 && FIELD_SIZE(struct thread, pending) == 4 &&
                FIELD_SIZE(struct thread, ipc_peer) == 4 && FIELD_SIZE(struct thread, wait_result) == 4,
                "the thread fields of ipc/fastpath.asm");
@@ -107,6 +110,8 @@ void asmdefs(void)
     DEFINE(T_PID, offsetof(struct thread, pid));
     DEFINE(T_WAIT_RESULT, offsetof(struct thread, wait_result));
     DEFINE(T_IPC_STATE, offsetof(struct thread, ipc_state));
+    DEFINE(T_IPC_WORD, offsetof(struct thread, ipc_state));  /* ipc_state state prio cpu */
+    DEFINE(T_IO_ON, offsetof(struct thread, io_on));
     DEFINE(T_PENDING, offsetof(struct thread, pending));
     DEFINE(T_IPC_PEER, offsetof(struct thread, ipc_peer));
     DEFINE(T_SENDQ_HEAD, offsetof(struct thread, sendq_head));

@@ -45,10 +45,13 @@ struct timer {
 struct thread {
     uint32_t esp;               /* saved kernel stack pointer (switch.asm) */
     uint32_t kstack_top;
-    uint16_t tid;
+    /* One aligned word, that the IPC fastpath compares and sets whole: */
+    uint8_t ipc_state;          /* enum ipc_state */
     uint8_t state;              /* enum thread_state */
     uint8_t prio;
     uint8_t cpu;                /* the CPU it runs on (index), for its life */
+    uint16_t tid;
+    uint8_t io_on;              /* proc->io_on, for the fastpath (set with it) */
     uint32_t quantum;
     uint32_t cpu_ticks;         /* ticks charged while running */
     uint32_t wake_tick;         /* when sleeping; 0 if not */
@@ -57,7 +60,6 @@ struct thread {
                                    entry's getpid and the fastpath */
     struct thread *rq_next;     /* run queue or wait queue link */
     int32_t wait_result;        /* what woke a blocked thread */
-    uint8_t ipc_state;          /* enum ipc_state */
     uint32_t pending;           /* messages from pid 0 not yet received: bit n
                                    for w0 = n (an IRQ, or an ANT_NOTE_*) */
     uint32_t alarm_tick;        /* SYS_ALARM: when ANT_NOTE_ALARM is due; 0: none */

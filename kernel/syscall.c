@@ -284,6 +284,7 @@ int32_t SYSCALL_ABI sys_ioperm(struct trap_frame *tf)
             return -ANT_EPERM;
     iomap_grant(&p->iomap, first, count);
     p->io_on = 1;
+    p->thread->io_on = 1;
     p->devices = 1;
     tss_iomap_changed(&p->iomap);
     tss_set_iomap(this_cpu(), &p->iomap);
