@@ -21,6 +21,7 @@
  */
 #include "include/ant/syscall.h"
 #include "kernel/notify.h"
+#include "kernel/paging.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
@@ -393,3 +394,26 @@ static void ipc_exit(struct proc *p)
     }
 }
 PROC_EXIT_HOOK(ipc_exit);
+
+/* The pager's "the page is mapped: run it again, and give me the next
+ * message" as one call, so that the fault path costs one entry: with no
+ * note and no sender waiting, the faulting thread runs at once
+ * (sched_block_for) while I wait; else as VM_RESOLVE then RECV. An error of
+ * the resolve is returned with nothing received. */
+int32_t SYSCALL_ABI sys_vm_resolve_recv(struct trap_frame *tf)
+{
+    struct cpu *cpu = cpu_of(tf);
+    struct thread *me = cpu->cur, *t;
+    count_ipc(cpu);
+    int32_t err = paging_resolve(tf->eax >> 8, tf->ebx, &t);
+    if (err)
+        return err;
+    if (t && !me->pending && !me->sendq_head) {
+        me->ipc_state = IPC_RECV;
+        me->ipc_peer = 0;
+        return sched_block_for(t, 0);
+    }
+    if (t)
+        sched_wake(t, 0);
+    return receive(me, tf, 0);
+}

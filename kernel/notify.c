@@ -25,14 +25,29 @@ int note_waiting(const struct thread *t)
     return t->ipc_state == IPC_RECV && (!t->ipc_peer || t->ipc_peer == ANT_PID_NOTES);
 }
 
-static void post_bit(struct proc *p, uint32_t bit)
+/* Post bit to p; its thread if that took the note at once (its receive
+ * returns, from pid 0, once woken with 0), else NULL. */
+static struct thread *post_bit_take(struct proc *p, uint32_t bit)
 {
     struct thread *t = p->thread;
     t->pending |= 1u << bit;
     if (note_waiting(t) && note_deliver(t, THREAD_UFRAME(t))) {
         t->ipc_state = IPC_NONE;
-        sched_wake(t, 0);           /* its receive returns: from pid 0 */
+        return t;
     }
+    return 0;
+}
+
+static void post_bit(struct proc *p, uint32_t bit)
+{
+    struct thread *t = post_bit_take(p, bit);
+    if (t)
+        sched_wake(t, 0);
+}
+
+struct thread *note_post_take(struct proc *p, uint32_t note)
+{
+    return post_bit_take(p, NOTE_BIT(note));
 }
 
 void note_post(struct proc *p, uint32_t note)

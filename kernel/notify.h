@@ -18,6 +18,10 @@ struct thread;
 
 /* Post note (an ANT_NOTE_*) to p. */
 void note_post(struct proc *p, uint32_t note);
+/* The same, but a thread that takes the note at once is not woken: it is
+ * returned, for the caller to wake (with 0) or run (sched_block_for); else
+ * NULL. */
+struct thread *note_post_take(struct proc *p, uint32_t note);
 /* Drop a posted note p has not received yet. */
 void note_cancel(struct proc *p, uint32_t note);
 /* In t's receive (from anyone, or ANT_PID_NOTES): the next note as the

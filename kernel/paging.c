@@ -138,9 +138,11 @@ int paging_fault(struct trap_frame *tf, uint32_t addr)
         fault_head = me;
     fault_tail = me;
     me->ipc_state = IPC_FAULT;
-    if (pager)
-        note_post(pager, ANT_NOTE_FAULT);
-    sched_block();                  /* until SYS_VM_RESOLVE */
+    struct thread *pt = pager ? note_post_take(pager, ANT_NOTE_FAULT) : 0;
+    if (pt)
+        sched_block_for(pt, 0);     /* the pager runs at once, if it can */
+    else
+        sched_block();              /* until SYS_VM_RESOLVE */
     return 1;
 }
 
@@ -355,12 +357,12 @@ int32_t SYSCALL_ABI sys_vm_bits(struct trap_frame *tf)
     return bits;
 }
 
-int32_t SYSCALL_ABI sys_vm_resolve(struct trap_frame *tf)
+int32_t paging_resolve(uint32_t pid, uint32_t verdict, struct thread **run)
 {
-    uint32_t verdict = tf->esi;
+    *run = 0;
     if (!is_pager())
         return -ANT_EPERM;
-    struct proc *p = proc_alive(tf->ebx);
+    struct proc *p = proc_alive(pid);
     if (!p)
         return -ANT_ESRCH;
     struct thread *t = p->thread;
@@ -374,8 +376,17 @@ int32_t SYSCALL_ABI sys_vm_resolve(struct trap_frame *tf)
         proc_exit(p, (int32_t)verdict);
         return 0;
     }
-    sched_wake(t, 0);
+    *run = t;
     return 0;
+}
+
+int32_t SYSCALL_ABI sys_vm_resolve(struct trap_frame *tf)
+{
+    struct thread *t;
+    int32_t err = paging_resolve(tf->ebx, tf->esi, &t);
+    if (t)
+        sched_wake(t, 0);
+    return err;
 }
 
 int32_t SYSCALL_ABI sys_vm_memo(struct trap_frame *tf)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct proc;
+struct thread;
 struct trap_frame;
 
 /* SYS_MMAP with ANT_PROT_LAZY: reserve [addr, addr+len). */
@@ -33,6 +34,11 @@ void paging_exit(struct proc *p);
 
 /* Is p the pager? */
 int paging_is_pager(const struct proc *p);
+/* SYS_VM_RESOLVE for the pager (the current process): pid's fault is
+ * resolved; verdict 0: *run is its thread, out of the fault and for the
+ * caller to wake or run; else the process is killed (*run NULL). 0 or
+ * -error (*run NULL, nothing changed). */
+int32_t paging_resolve(uint32_t pid, uint32_t verdict, struct thread **run);
 
 /* The system calls (SYS_VM_*) are declared in kernel/syscall.h. */
 

@@ -331,6 +331,35 @@ void sched_kick(struct cpu *c)
     smp_ipi(c, VEC_RESCHED);
 }
 
+/* Is a thread more urgent than priority prio ready on c? */
+static int more_urgent_ready(const struct cpu *c, int prio)
+{
+    for (int p = 0; p < prio; p++)
+        if (c->rq[p].head)
+            return 1;
+    return 0;
+}
+
+int32_t sched_block_for(struct thread *t, int32_t result)
+{
+    uint32_t fl = irq_save();
+    struct cpu *c = this_cpu();
+    struct thread *me = c->cur;
+    if (t == me || t->state != T_BLOCKED || t->cpu != c->index || more_urgent_ready(c, t->prio)) {
+        sched_wake(t, result);
+        irq_restore(fl);
+        return sched_block();
+    }
+    t->wait_result = result;
+    if (t->wake_tick)
+        timer_del(sleep_wheel, &t->sleep_timer);
+    t->wake_tick = 0;
+    me->state = T_BLOCKED;
+    sched_switch_to(c, me, t);
+    irq_restore(fl);
+    return me->wait_result;
+}
+
 int32_t sched_block(void)
 {
     uint32_t fl = irq_save();

@@ -136,6 +136,12 @@ void sched_requeue_current(struct cpu *c);
 void sched_wake(struct thread *t, int32_t result);
 /* Block the current thread until sched_wake; returns its result. */
 int32_t sched_block(void);
+/* sched_wake(t, result), then sched_block(), as one: when t is blocked on
+ * this CPU and nothing more urgent is ready here, a switch straight to t
+ * with no scheduler pass (t runs in what is left of my quantum, as in
+ * sched_switch_to). For the fault path's two hand-overs: the faulting
+ * thread to the pager, the pager to the thread it has resolved. */
+int32_t sched_block_for(struct thread *t, int32_t result);
 /* Give up the CPU to threads of the same or higher priority. */
 void sched_yield(void);
 /* Sleep for ticks timer ticks. */

@@ -25,20 +25,29 @@ uint32_t ant_cpu_features(void)
     return d;
 }
 
+static __attribute__((noinline)) int sysenter_probe(void)
+{
+    uint32_t d, a = cpuid1(&d);
+    uint32_t family = (a >> 8) & 0xF, model = (a >> 4) & 0xF, stepping = a & 0xF;
+    int buggy = family == 6 && model < 3 && stepping < 3;  /* early Pentium Pro */
+    sysenter_state = (d & CPUID_EDX_SEP) && !buggy ? 1 : -1;
+    return sysenter_state > 0;
+}
+
+/* Known after the first call: a load and a test on every system call. */
+static inline int has_sysenter(void)
+{
+    return __builtin_expect(sysenter_state != 0, 1) ? sysenter_state > 0 : sysenter_probe();
+}
+
 int ant_has_sysenter(void)
 {
-    if (!sysenter_state) {
-        uint32_t d, a = cpuid1(&d);
-        uint32_t family = (a >> 8) & 0xF, model = (a >> 4) & 0xF, stepping = a & 0xF;
-        int buggy = family == 6 && model < 3 && stepping < 3;  /* early Pentium Pro */
-        sysenter_state = (d & CPUID_EDX_SEP) && !buggy ? 1 : -1;
-    }
-    return sysenter_state > 0;
+    return has_sysenter();
 }
 
 int32_t ant_syscall(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4)
 {
-    if (ant_has_sysenter())
+    if (has_sysenter())
         return ant_syscall_sysenter(nr, a1, a2, a3, a4);
     return ant_syscall_int80(nr, a1, a2, a3, a4);
 }
@@ -54,7 +63,7 @@ static int32_t ipc(uint32_t nr, int32_t pid, struct ant_msg *m)
     if (pid < 0 || pid > 0xFFFFFF)
         return -ANT_ESRCH;
     uint32_t eax = nr | (uint32_t)pid << 8;
-    return ant_has_sysenter() ? ant_ipc_sysenter(eax, m) : ant_ipc_int80(eax, m);
+    return has_sysenter() ? ant_ipc_sysenter(eax, m) : ant_ipc_int80(eax, m);
 }
 
 /* The stubs of the PLAIN, SEND and MSG calls, from the list. */

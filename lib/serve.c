@@ -132,7 +132,7 @@ void svc_serve(const struct svc_op *ops, uint32_t n, const struct svc_hooks *h)
     hooks = h;
     for (;;) {
         struct ant_msg m;
-        int32_t from = ant_recv(0, &m);
+        int32_t from = h->recv ? h->recv(&m) : ant_recv(0, &m);
         if (from > 0 && request(ops, n, from, &m))
             svc_reply(from, &m);
         else if (from == 0 && h->note)

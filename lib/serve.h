@@ -36,6 +36,10 @@ struct svc_hooks {
      * the inner core has one pager at a time, so the two cannot both
      * serve; every other server ends, as two must never serve at once). */
     uint8_t stay_without_state;
+    /* How to take the next message, if not by ant_recv(0, m): the pager
+     * finishes a fault with the call that also receives (returns as
+     * ant_recv, or an error with nothing received). */
+    int32_t (*recv)(struct ant_msg *m);
 };
 
 /* Serve for ever: a request goes to its entry of ops[0..n-1], else to the

@@ -102,7 +102,9 @@
   X(40, DMA_RESET,  dma_reset, PLAIN, int32_t, 0)   /* 0: I have reset my controller (see below); privileged */ \
   X(41, POWER,      power,     PLAIN, int32_t, 1, (uint32_t, op)) /* ANT_POWER_*: no return; the manager only */ \
   X(42, VMMAP,      vmmap,     PLAIN, int32_t, 3, (uint32_t, pid), (uint32_t, from), (struct ant_maprun *, run)) \
-                                                    /* 0: pid's first run of mappings at or after from */
+                                                    /* 0: pid's first run of mappings at or after from */ \
+  X(43, VM_RESOLVE_RECV, vm_resolve_recv, MSG, int32_t, 0) \
+                                                    /* eax |= pid<<8: VM_RESOLVE with verdict w0, then RECV from anyone */
 
 /* SYS_<NAME> = number, SYS_NCALLS; the list must count 0, 1, 2, ... */
 #define ANT_SYSCALL_NR_(nr, NAME, ...) SYS_##NAME = nr,

@@ -71,6 +71,7 @@ struct slot_rec { uint32_t slot, pid, va; };    /* pid 0: retired */
 _Static_assert(sizeof(struct state) <= PAGE_SIZE, "the header fits one page");
 
 static struct clock clk;
+static uint32_t resolve_pid;        /* a fault served, to resolve with my next receive */
 static struct slots sl;
 static struct pager_stats st;       /* the counters; the rest is filled when asked */
 static uint32_t low, high, max_frames;     /* 0 until set: by args, predecessor or default */
@@ -441,9 +442,27 @@ static void fault(uint32_t pid, uint32_t w2, uint32_t w3)
     } else {
         clock_release(&clk, i);
     }
-    if (f == FILLED || f == MAPPED_ALREADY)
-        ant_vm_resolve(pid, 0);
+    if (f != FILLED && f != MAPPED_ALREADY)
+        return;
+    if (clk.nfree >= low) {
+        resolve_pid = pid;          /* with my next receive (next_message) */
+        return;
+    }
+    ant_vm_resolve(pid, 0);         /* it runs while I refill */
     refill();
+}
+
+/* The serve loop's receive: a fault just served is resolved by the same
+ * call (SYS_VM_RESOLVE_RECV: the thread runs at once while I wait). */
+static int32_t next_message(struct ant_msg *m)
+{
+    uint32_t pid = resolve_pid;
+    if (!pid)
+        return ant_recv(0, m);
+    resolve_pid = 0;
+    m->w[0] = 0;                    /* the verdict: run again */
+    m->run = 0;
+    return ant_vm_resolve_recv((int32_t)pid, m);
 }
 
 /* Processes that ended (ANT_NOTE_VMEXIT; one note may stand for several):
@@ -575,7 +594,7 @@ static void note(const struct ant_msg *m)
  * become the pager while I am. */
 static const struct svc_hooks hooks = {.version = SVC_VERSION, .note = note,
                                        .state = pack_state, .handed = handed,
-                                       .stay_without_state = 1};
+                                       .stay_without_state = 1, .recv = next_message};
 
 /* ---- start-up ---- */
 
