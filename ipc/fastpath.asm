@@ -1,14 +1,16 @@
-; The IPC fastpath (docs/DESIGN.md §4): call and reply-and-receive with
-; words only, entered by sysenter, to a peer on this CPU at the caller's
-; priority that waits for exactly this message. The words never leave the
+; The IPC fastpath (docs/DESIGN.md §4): call, send and reply-and-receive
+; with words, and a run in one ICC page table the peer has, entered by
+; sysenter, to a peer on this CPU at the caller's priority that waits for
+; exactly this message. The words never leave the
 ; registers: EBX, ESI, EDI, EBP come in from one program and go out to the
 ; other. No C frame is built and none is unwound: the caller leaves a
 ; switch frame (switch.asm's layout) that the scheduler can resume, the
 ; peer is left by `iret` straight from its own trap frame, and its kernel
 ; stack below that frame, what its blocked call had left there, is dropped.
 ; Whatever is not that common case goes to the general path
-; (ipc/ipc.c, through the sysenter entry) with nothing changed: a run,
-; another priority or CPU, a peer not waiting, a dead or bad peer, I/O
+; (ipc/ipc.c, through the sysenter entry) with nothing changed: a run that
+; icc_move_fast does not take (across page tables, a table the peer has not
+; got, pages not mine), another priority or CPU, a peer not waiting, a dead or bad peer, I/O
 ; rights on either side (an I/O bitmap to load), a peer that entered by
 ; int 0x80 (its frame has segments to restore), notes or senders waiting
 ; for a reply-and-receive, a switch due, a dead thread to reap, the big

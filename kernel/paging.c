@@ -216,32 +216,57 @@ static struct frame *loose_frame(uint32_t pa)
     return f;
 }
 
+/* A pool frame for the pager, loose; 0 if none. Not the reserve, though
+ * the pager holds ANT_RIGHT_RESERVE: it can steal pages, the eager
+ * allocations the reserve is for cannot (kernel/proc.h). */
+static uint32_t grab(void)
+{
+    if (pool_free_count() <= proc_frame_reserve())
+        return 0;
+    uint32_t pa = pool_alloc_zero(FRAME_USER, pager->tag);
+    if (pa) {
+        frame_of(pa)->flags |= FRAME_F_LOOSE;   /* and FRAME_F_ZERO if zeroed */
+        pager->vm.pages++;
+    }
+    return pa;
+}
+
+static void ungrab(uint32_t pa)
+{
+    frame_of(pa)->flags = 0;
+    pool_free(pa);
+    pager->vm.pages--;
+}
+
 int32_t SYSCALL_ABI sys_vm_frame(struct trap_frame *tf)
 {
     uint32_t op = tf->ebx, pa = tf->esi;
     if (!is_pager())
         return -ANT_EPERM;
     if (op == VM_GRAB) {
-        /* Not the reserve, though the pager holds ANT_RIGHT_RESERVE: it
-         * can steal pages, the eager allocations the reserve is for
-         * cannot (kernel/proc.h). */
-        if (pool_free_count() <= proc_frame_reserve())
+        pa = grab();
+        return pa ? (int32_t)pa : -ANT_ENOMEM;  /* page aligned: never in -4095..-1 */
+    }
+    if ((op & 0xFF) == VM_GRAB_MANY) {      /* one call for a refill */
+        uint32_t n = op >> 8, got = 0, pas[VM_GRAB_MAX];
+        if (!n || n > VM_GRAB_MAX)
+            return -ANT_EINVAL;
+        while (got < n && (pas[got] = grab()) != 0)
+            got++;
+        if (!got)
             return -ANT_ENOMEM;
-        pa = pool_alloc_zero(FRAME_USER, pager->tag);
-        if (!pa)
-            return -ANT_ENOMEM;
-        frame_of(pa)->flags |= FRAME_F_LOOSE;   /* and FRAME_F_ZERO if zeroed */
-        pager->vm.pages++;
-        return (int32_t)pa;         /* page aligned: never in -4095..-1 */
+        if (copy_to_user(tf->esi, pas, got * 4)) {
+            while (got)
+                ungrab(pas[--got]);
+            return -ANT_EFAULT;
+        }
+        return (int32_t)got;
     }
     if (op != VM_RELEASE)
         return -ANT_EINVAL;
-    struct frame *f = loose_frame(pa);
-    if (!f)
+    if (!loose_frame(pa))
         return -ANT_EINVAL;
-    f->flags = 0;
-    pool_free(pa);
-    pager->vm.pages--;
+    ungrab(pa);
     return 0;
 }
 

@@ -81,7 +81,7 @@
   X(27, UPTIME,     uptime,    PLAIN, uint32_t, 0)  /* ticks since boot (1 tick = 10 ms) */ \
   X(28, VM_PAGER,   vm_pager,  PLAIN, int32_t, 0)   /* 0: I am the pager (faults come to me); privileged */ \
   X(29, VM_FRAME,   vm_frame,  PLAIN, int32_t, 2, (uint32_t, op), (uint32_t, frame)) \
-                                                    /* VM_GRAB: a pool frame, now the pager's (physical address) */ \
+                                                    /* VM_GRAB: a pool frame, now the pager's (physical address); VM_GRAB_MANY: their number */ \
   X(30, VM_MAP,     vm_map,    PLAIN, int32_t, 4, (uint32_t, pid), (uint32_t, va), (uint32_t, frame), (uint32_t, src)) \
                                                     /* 0: frame filled per src, mapped at va */ \
   X(31, VM_UNMAP,   vm_unmap,  PLAIN, int32_t, 4, (uint32_t, pid), (uint32_t, va), (uint32_t, dst), (uint32_t, slot)) \
@@ -227,6 +227,9 @@ ANT_SYSCALLS(ANT_SYSCALL_DENSE_)
 /* SYS_VM_FRAME ops */
 #define VM_GRAB     1
 #define VM_RELEASE  2
+#define VM_GRAB_MANY 3      /* op | n << 8, frame = a uint32_t[n] buffer: up to
+                               n (1-VM_GRAB_MAX) pool frames written there; their number */
+#define VM_GRAB_MAX 32
 /* SYS_VM_MAP src: a frame is zeroed, filled from the program image (the
  * module stays in memory), or copied from a page of the pager's ICC area
  * (an address >= ANT_ICC_VIRT: a page read back from the paging space). */

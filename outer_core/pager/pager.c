@@ -349,19 +349,25 @@ static int steal(void)
     return -2;
 }
 
-/* One frame from the pool onto the free list, while I hold fewer than max. */
-static int grow(void)
+/* Up to n frames from the pool onto the free list, by one call, while I hold
+ * fewer than max: 1 if any came. */
+static int grow(uint32_t n)
 {
+    uint32_t pas[VM_GRAB_MAX], added = 0;
     if (clk.held >= max_frames)
         return 0;
-    int32_t pa = ant_vm_frame(VM_GRAB, 0);
-    if (failed(pa))
-        return 0;
-    if (clock_add(&clk, (uint32_t)pa) < 0) {
-        ant_vm_frame(VM_RELEASE, (uint32_t)pa);
-        return 0;
+    if (n > max_frames - clk.held)
+        n = max_frames - clk.held;
+    if (n > VM_GRAB_MAX)
+        n = VM_GRAB_MAX;
+    int32_t got = ant_vm_frame(VM_GRAB_MANY | n << 8, (uint32_t)pas);   /* one call */
+    for (int32_t i = 0; i < got; i++) {
+        if (clock_add(&clk, pas[i]) < 0)
+            ant_vm_frame(VM_RELEASE, pas[i]);
+        else
+            added++;
     }
-    return 1;
+    return added != 0;
 }
 
 /* Under the low mark: back up to the high mark. */
@@ -369,7 +375,7 @@ static void refill(void)
 {
     if (clk.nfree >= low)
         return;
-    while (clk.nfree < high && (grow() || steal() == 0))
+    while (clk.nfree < high && (grow(high - clk.nfree) || steal() == 0))
         ;
 }
 
@@ -427,7 +433,7 @@ static void fault(uint32_t pid, uint32_t w2, uint32_t w3)
     st.faults++;
     struct client *c = client(pid);
     int32_t slot = file ? -1 : slot_of(pid, va, w3);
-    int r = clk.nfree || grow() ? 0 : steal();
+    int r = clk.nfree || grow(1) ? 0 : steal();
     if (r < 0) {
         kill(pid, r == -1 ? "out of memory, and the paging disk fails"
                           : "out of memory and paging space");

@@ -84,8 +84,13 @@ static void t_lazy_refusals(void)
     CHECK(ant_mmap(0x3000, PAGE, 0x80 | ANT_PROT_LAZY) == -ANT_EINVAL);
     CHECK(ant_syscall(SYS_VM_PAGER, 0, 0, 0, 0) == -ANT_EPERM);          /* not privileged */
     CHECK(ant_syscall(SYS_VM_FRAME, VM_GRAB, 0, 0, 0) == -ANT_EPERM);    /* not the pager */
+    uint32_t grabbed[4] = {0, 0, 0, 0};
+    CHECK(ant_vm_frame(VM_GRAB_MANY | 4 << 8, (uint32_t)grabbed) == -ANT_EPERM && !grabbed[0]);
     CHECK(ant_syscall(SYS_VM_MAP, (uint32_t)ant_getpid(), DEFER_BASE, 0x100000, 0) == -ANT_EPERM);
     CHECK(ant_syscall(SYS_VM_RESOLVE, (uint32_t)ant_getpid(), 0, 0, 0) == -ANT_EPERM);
+    struct ant_msg m = {{0x5A5A, 1, 2, 3}, 0};                           /* not the pager: */
+    CHECK(ant_vm_resolve_recv(ant_getpid(), &m) == -ANT_EPERM);          /* nothing received */
+    CHECK(m.w[0] == 0x5A5A && m.w[3] == 3 && m.run == 0);
 }
 
 /* Read-only touches of never-written pages: zero, and dropped when stolen,
