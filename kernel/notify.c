@@ -50,6 +50,24 @@ struct thread *note_post_take(struct proc *p, uint32_t note)
     return post_bit_take(p, NOTE_BIT(note));
 }
 
+int note_can_give(const struct proc *p)
+{
+    return !p->thread->pending && note_waiting(p->thread);
+}
+
+struct thread *note_give(struct proc *p, const uint32_t w[4])
+{
+    struct thread *t = p->thread;
+    struct trap_frame *tf = THREAD_UFRAME(t);
+    tf->ebx = w[0];
+    tf->esi = w[1];
+    tf->edi = w[2];
+    tf->ebp = w[3];
+    tf->edx = 0;
+    t->ipc_state = IPC_NONE;
+    return t;
+}
+
 void note_post(struct proc *p, uint32_t note)
 {
     post_bit(p, NOTE_BIT(note));

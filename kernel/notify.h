@@ -22,6 +22,12 @@ void note_post(struct proc *p, uint32_t note);
  * returned, for the caller to wake (with 0) or run (sched_block_for); else
  * NULL. */
 struct thread *note_post_take(struct proc *p, uint32_t note);
+/* Does p wait for a note, with none pending? Then note_give hands it the
+ * note's words w straight (its receive returns them, from pid 0, once its
+ * thread, returned, is woken with 0 or run): the fault path's shortcut
+ * past the pending bits, for a note it knows to be the only one. */
+int note_can_give(const struct proc *p);
+struct thread *note_give(struct proc *p, const uint32_t w[4]);
 /* Drop a posted note p has not received yet. */
 void note_cancel(struct proc *p, uint32_t note);
 /* In t's receive (from anyone, or ANT_PID_NOTES): the next note as the

@@ -109,16 +109,23 @@ static struct thread *unsent_fault(const struct thread *from)
     return 0;
 }
 
-int paging_fault_note(struct proc *me, uint32_t w[3], int *more)
+/* The fault note's words for t (w1-w3: pid, page and flags, slot + 1 or
+ * 0), and t's fault marked sent. */
+static void fault_words(struct thread *t, uint32_t w[3])
 {
-    struct thread *t = me == pager ? unsent_fault(fault_head) : 0;
-    if (!t)
-        return 0;
     uint32_t pte = vm_pte(&t->proc->vm, t->fault & PTE_FRAME_MASK);
     w[0] = t->proc->pid;
     w[1] = t->fault & ~(uint32_t)FAULT_SENT;
     w[2] = pte & PTE_P ? 0 : pte >> SWAP_SLOT_SHIFT;
     t->fault |= FAULT_SENT;
+}
+
+int paging_fault_note(struct proc *me, uint32_t w[3], int *more)
+{
+    struct thread *t = me == pager ? unsent_fault(fault_head) : 0;
+    if (!t)
+        return 0;
+    fault_words(t, w);
     *more = unsent_fault(t->fault_next) != 0;
     return 1;
 }
@@ -138,7 +145,14 @@ int paging_fault(struct trap_frame *tf, uint32_t addr)
         fault_head = me;
     fault_tail = me;
     me->ipc_state = IPC_FAULT;
-    struct thread *pt = pager ? note_post_take(pager, ANT_NOTE_FAULT) : 0;
+    struct thread *pt = 0;
+    if (pager && fault_head == me && note_can_give(pager)) {
+        uint32_t w[4] = { ANT_NOTE_FAULT };     /* the only fault: straight in */
+        fault_words(me, &w[1]);
+        pt = note_give(pager, w);
+    } else if (pager) {
+        pt = note_post_take(pager, ANT_NOTE_FAULT);
+    }
     if (pt)
         sched_block_for(pt, 0);     /* the pager runs at once, if it can */
     else
@@ -299,8 +313,8 @@ int32_t SYSCALL_ABI sys_vm_map(struct trap_frame *tf)
     struct frame *f = loose_frame(pa);
     if (!f || (src > VM_SRC_FILE && !pager_page(src)) || (src == VM_SRC_FILE) != r->file)
         return -ANT_EINVAL;
-    if (vm_pte(&p->vm, va) & PTE_P)
-        return -ANT_EBUSY;
+    /* A page mapped already is vm_map's -ANT_EBUSY, after the fill (rare:
+     * no lookup before it on the fault path); the frame stays loose. */
     if (src == VM_SRC_ZERO) {
         if (!(f->flags & FRAME_F_ZERO))     /* else zeroed by an idle CPU */
             frame_zero(pa);

@@ -331,9 +331,13 @@ void sched_kick(struct cpu *c)
     smp_ipi(c, VEC_RESCHED);
 }
 
-/* Is a thread more urgent than priority prio ready on c? */
+/* Is a thread more urgent than priority prio ready on c? None if prio is
+ * at least the running thread's and no switch is due: a wake-up of a more
+ * urgent one than that sets need_resched (sched_wake). */
 static int more_urgent_ready(const struct cpu *c, int prio)
 {
+    if (prio <= c->cur->prio && !c->need_resched)
+        return 0;
     for (int p = 0; p < prio; p++)
         if (c->rq[p].head)
             return 1;

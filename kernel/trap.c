@@ -303,6 +303,13 @@ void trap_dispatch(struct trap_frame *tf)
         syscall_dispatch(tf);
         return;
     }
+    if (tf->vector == VEC_PAGE && from_user) {  /* the fault path, straight */
+        bkl_take(c, "a trap");
+        user_exception(tf);
+        sched_preempt_point();
+        bkl_drop();
+        return;
+    }
     if (tf->vector >= VEC_RESCHED && tf->vector <= VEC_LTIMER) {
         if (tf->vector == VEC_FLUSH) {      /* answered without the lock: its holder waits */
             smp_flush_answer(c);

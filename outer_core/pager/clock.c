@@ -113,14 +113,6 @@ int32_t clock_adopt(struct clock *c, uint32_t phys, uint32_t pid, uint32_t va, u
     return i;
 }
 
-void clock_mark(struct clock *c, uint32_t i, uint16_t flag, int on)
-{
-    if (on)
-        c->f[i].flags |= flag;
-    else
-        c->f[i].flags &= (uint16_t)~flag;
-}
-
 void clock_pin(struct clock *c, uint32_t i, int pinned)
 {
     clock_mark(c, i, PG_PINNED, pinned);

@@ -92,7 +92,13 @@ uint32_t clock_forget_pid(struct clock *c, uint32_t pid);
  * or -1 when the table is full. */
 int32_t clock_adopt(struct clock *c, uint32_t phys, uint32_t pid, uint32_t va, uint16_t flags);
 /* Mark entry i with flag (PG_NEEDSLOT), or clear it. */
-void clock_mark(struct clock *c, uint32_t i, uint16_t flag, int on);
+static inline void clock_mark(struct clock *c, uint32_t i, uint16_t flag, int on)
+{
+    if (on)
+        c->f[i].flags |= flag;
+    else
+        c->f[i].flags &= (uint16_t)~flag;
+}
 /* Pin or unpin entry i. */
 void clock_pin(struct clock *c, uint32_t i, int pinned);
 /* The entry mapped at (pid, va), or -1. */
