@@ -509,27 +509,42 @@ void sched_idle_end(void)
 }
 
 /* Zero a frame of the pool for pool_alloc_zero (docs/DESIGN.md §3): taken
- * out under the big lock, zeroed without it and with interrupts on, a
- * chunk at a time, given up (back unzeroed) as soon as something is ready
+ * out under the big lock, zeroed without it and with interrupts on, 128
+ * bytes at a time, given up (back unzeroed) as soon as something is ready
  * here, put back under the lock. The time counts as idle (cpu.idle_tsc). With the lock held and interrupts off on
  * entry and on return; 0 if no frame is left to zero. */
-#define ZERO_CHUNK 512
+#define ZERO_CHUNK 128
+#define ZERO_AHEAD 1024             /* frames kept zeroed (4 MB) */
+#define ZERO_LOW 512                /* zeroing starts again below this */
+static int zero_refilling;          /* between the two marks, on the way up */
 static int idle_zero(struct cpu *c)
 {
+    /* Between two marks, so that the idle CPUs zero in bursts, rarely,
+     * and halt otherwise: a burst of faults finds its frames zeroed, and
+     * the CPUs are not kept busy (nor, under -icount, the clock run on). */
+    uint32_t zeroed = pool_zeroed_count();
+    if (zeroed >= ZERO_AHEAD || (!zero_refilling && zeroed >= ZERO_LOW)) {
+        zero_refilling = 0;
+        return 0;
+    }
+    zero_refilling = 1;
     uint32_t pa = pool_take_dirty();
     if (!pa)
         return 0;
+    /* Any wake-up for this CPU sets need_resched (its idle thread is the
+     * least urgent), which is one load a chunk; nothing is ready here, so
+     * a flag still set is an old one. */
+    c->need_resched = 0;
     bkl_drop();
     uint8_t *w = window_map(pa);
     uint32_t off = 0;
     int tsc = (boot_info.flags & BOOT_CPU_TSC) != 0;
     sti();
-    while (off < PAGE_SIZE && !anything_ready(c)) {
+    while (off < PAGE_SIZE && !*(volatile uint32_t *)&c->need_resched) {
         if (tsc && !c->idle_since)
             c->idle_since = rdtsc();        /* idle time: an interrupt ends it */
         memset(w + off, 0, ZERO_CHUNK);
         off += ZERO_CHUNK;
-        __asm__ volatile("" ::: "memory");   /* the queues change under me */
     }
     cli();
     sched_idle_end();

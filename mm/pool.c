@@ -21,6 +21,11 @@ uint32_t pool_alloc_zero(enum frame_state s, uint16_t owner)
     return i == FRAME_NONE ? 0 : i << PAGE_SHIFT;
 }
 
+uint32_t pool_zeroed_count(void)
+{
+    return frames.zeroed;
+}
+
 uint32_t pool_take_dirty(void)
 {
     uint32_t fl = irq_save();

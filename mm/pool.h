@@ -15,6 +15,8 @@ uint32_t pool_alloc_zero(enum frame_state s, uint16_t owner);
  * with pool_put_back, on the zeroed list if zeroed. Under the big lock;
  * the zeroing itself needs no lock. */
 uint32_t pool_take_dirty(void);
+/* Frames on the zeroed list now. */
+uint32_t pool_zeroed_count(void);
 void pool_put_back(uint32_t pa, int zeroed);
 /* Give a frame back. A frame that was not taken is a kernel bug: panic. */
 void pool_free(uint32_t pa);

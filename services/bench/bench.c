@@ -42,6 +42,10 @@
 #define COPY_MAX_PAGES 256
 #define PAGE 4096u
 #define PAGE_MARK 0xB0000000u       /* first word of page i of a run: MARK + i */
+/* A pause before a figure that follows many allocations: the idle CPUs
+ * zero frames again then (kernel/sched.c), and under -icount, at -smp 4,
+ * their instructions would run the one clock on while it is timed. */
+#define IDLE_TICKS 5u
 
 /* What w1 of a message to the sink asks for. */
 enum { OP_WARM, OP_TIMED, OP_REPORT };
@@ -435,6 +439,7 @@ static void measure_copies(void)
         *(volatile uint32_t *)(COPY_SRC + off) = PAGE_MARK + off / PAGE;
         *(volatile uint32_t *)(COPY_DST + off) = 0;
     }
+    ant_sleep(IDLE_TICKS);
     static const uint32_t pages[3] = { 1, 16, 256 };
     for (int k = 0; k < 3; k++) {
         uint32_t dwords = pages[k] * PAGE / 4;
@@ -534,7 +539,6 @@ static void measure_roundtrip_busy(int32_t server_pid)
  * fault finds its frame zeroed. */
 #define LAZY_BASE 0x20000000u
 #define ZERO_PAGES 128u
-#define IDLE_TICKS 5u
 #define PAGED_PAGES 3072u           /* 6 x the pager's budget */
 
 /* TSC cycles the CPU has spent halted, waiting for an interrupt. */
@@ -631,6 +635,7 @@ static int measure(void)
          * wakes the other CPU with an IPI. Under -icount the TSC is one
          * clock for all CPUs: the figures count the instructions of both. */
         uint32_t other = (ant_my_cpu() + 1) % n;
+        ant_sleep(IDLE_TICKS);          /* after the paging figures' frames */
         out("bench: %u CPUs: me on CPU %u, the peers of the _xcpu figures on CPU %u\n", n,
             ant_my_cpu(), other);
         server_pid = start_peer_on("server", other);
