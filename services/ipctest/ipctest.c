@@ -556,6 +556,10 @@ static void t_fastpath_matches_general(void)
     struct ant_msg give = { { 0 }, ANT_ICC_RUN(q, 1) };
     CHECK(ant_send(holder, &give) == 0);        /* q is the holder's now */
     uint32_t end = ANT_ICC_VIRT + icc().total * 4096;
+    uint32_t *h;                /* three pages, the middle one not mine */
+    CHECK(ant_icc_alloc(3, (void **)&h) == 0 && ant_icc_free(h + 1024, 1) == 0);
+    h[0] = 0x1111;
+    h[2048] = 0x3333;
     const struct ipc_case cases[] = {
         { "call a waiting server", SYS_CALL, echo, 0 },
         { "call one of another priority", SYS_CALL, slow_echo, 0 },
@@ -572,6 +576,8 @@ static void t_fastpath_matches_general(void)
         { "call with a run off the end", SYS_CALL, echo, ANT_ICC_RUN(end - 4096, 2) },
         { "send with a private page", SYS_SEND, echo, ANT_ICC_RUN(0x00400000, 1) },
         { "call with my own run", SYS_CALL, echo, ANT_ICC_RUN(p, 2) },
+        { "call with a hole in my run", SYS_CALL, echo, ANT_ICC_RUN(h, 3) },
+        { "send with a hole in my run", SYS_SEND, echo, ANT_ICC_RUN(h, 3) },
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct ant_msg a, b;
@@ -593,6 +599,8 @@ static void t_fastpath_matches_general(void)
     }
     CHECK(stop(holder) && stop(echo) && stop(slow_echo) && stop(bounce));
     CHECK(ant_icc_free(p, 2) == 0);
+    CHECK(h[0] == 0x1111 && h[2048] == 0x3333);  /* the moved pages came back */
+    CHECK(ant_icc_free(h, 1) == 0 && ant_icc_free(h + 2048, 1) == 0 && icc().check == 0);
 }
 
 /* A million messages of random words, sends and calls, one in sixteen
