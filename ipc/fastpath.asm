@@ -100,15 +100,12 @@ extern icc_move_fast
 %%run:
     push eax
     push ecx
-    push dword [esp + 12 + TF_EDX]  ; the run
+    mov ecx, [esp + 12 + TF_EDX]    ; the run (regparm: EAX, EDX, ECX)
     mov edx, [eax + T_PROC]
-    add edx, P_VM
-    push edx                        ; to
-    mov edx, [ebp + T_PROC]
-    add edx, P_VM
-    push edx                        ; from
+    add edx, P_VM                   ; to
+    mov eax, [ebp + T_PROC]
+    add eax, P_VM                   ; from
     call icc_move_fast
-    add esp, 12
     pop ecx
     mov edx, eax
     pop eax

@@ -252,8 +252,9 @@ static inline uint32_t move_loop(uint32_t *src, uint32_t *dst, uint16_t *owner, 
     return n - left;
 }
 
-__attribute__((optimize("omit-frame-pointer"))) int icc_move_fast(struct vm *from,
-                                                                   struct vm *to, uint32_t run)
+__attribute__((optimize("omit-frame-pointer"))) ICC_FAST_ABI int icc_move_fast(struct vm *from,
+                                                                                struct vm *to,
+                                                                                uint32_t run)
 {
     uint32_t n = ANT_ICC_RUN_PAGES(run);
     int32_t first = run_first(ANT_ICC_RUN_ADDR(run), n);
@@ -263,6 +264,17 @@ __attribute__((optimize("omit-frame-pointer"))) int icc_move_fast(struct vm *fro
     if (f / 1024 != last / 1024 || !has_table(to, f / 1024) ||
         owner_of[f].owner != from->owner || owner_of[last].owner != from->owner)
         return -1;                  /* from's table is there: it owns page f */
+    if (n == 1) {                   /* the common case, without the loop */
+        uint32_t *src = ptes_of(from) + f;
+        if (!(*src & PTE_P))
+            return -1;
+        *src = 0;
+        ptes_of(to)[f] = pte_for(f);
+        owner_of[f].owner = to->owner;
+        from->icc_pages--;
+        to->icc_pages++;
+        return 0;
+    }
     uint32_t moved = move_loop(ptes_of(from) + f, ptes_of(to) + f, &owner_of[f].owner,
                                pte_for(f), n, to->owner);
     if (__builtin_expect(moved < n, 0)) {

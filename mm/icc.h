@@ -38,7 +38,8 @@ int icc_run_valid(uint32_t run);
  * which `to` has already, all from's; its TLB is left to the CR3 load the
  * caller makes next (it switches to `to`'s process). 0 if moved, else -1
  * with nothing changed: the general path will look at it again. */
-int icc_move_fast(struct vm *from, struct vm *to, uint32_t run);
+#define ICC_FAST_ABI __attribute__((regparm(3)))   /* from, to, run in EAX, EDX, ECX */
+ICC_FAST_ABI int icc_move_fast(struct vm *from, struct vm *to, uint32_t run);
 /* Are from's the first and last pages of run (a valid one), and are its
  * tables there all from's? A cheap test before icc_prepare, so that a run
  * not owned makes no table, and what icc_move needs to read from's PTEs. */
