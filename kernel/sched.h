@@ -127,6 +127,8 @@ static inline __attribute__((always_inline)) void sched_switch_to(struct cpu *c,
 {
     t->state = T_RUNNING;
     t->quantum = me->quantum;
+    if (t->proc->doomed)
+        c->need_resched = 1;        /* it ends at its preempt point, as schedule() does */
     sched_switch_threads(c, me, t, 1);
 }
 /* Put the current thread of CPU c (this one) at the tail of its run queue

@@ -188,7 +188,9 @@ sysenter_entry:
     add ecx, 4
     sti
     sysexit
-.getpid_bad:                    ; the frame so far, as .bad_return wants it
+.getpid_bad:                    ; the frame so far, as .bad_return wants it,
+    push EFLAGS_RESERVED1           ; with clean flags (the C below must not
+    popfd                           ; run with the program's DF, NT or AC)
     push SEL_UDATA
     push ecx
     push EFLAGS_IF | EFLAGS_RESERVED1

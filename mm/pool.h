@@ -20,7 +20,9 @@ uint32_t pool_zeroed_count(void);
 void pool_put_back(uint32_t pa, int zeroed);
 /* Give a frame back. A frame that was not taken is a kernel bug: panic. */
 void pool_free(uint32_t pa);
-/* Frames in the pool now (those out for zeroing count). */
+/* Frames in the pool now. Those out for zeroing count (one at most an
+ * idle CPU): a reserve check may pass by them and the allocation then
+ * fail, which every caller handles. */
 uint32_t pool_free_count(void);
 /* Entry for the frame holding physical address pa (NULL past the table). */
 struct frame *frame_of(uint32_t pa);

@@ -99,11 +99,11 @@ expect_line() {                  # expect_line NAME LOG TEXT
 }
 
 # vga_text NAME QEMU-ARGS...: boot without a test selector for a few
-# seconds, then read the VGA text screen out of guest memory into $LOGS/NAME.vga.
+# seconds (6: the suite lane may keep the other host CPU busy), then read the VGA text screen out of guest memory into $LOGS/NAME.vga.
 vga_text() {
     local name=$1
     shift
-    (sleep 4; echo "pmemsave 0xb8000 4000 $LOGS/$name.vgamem"; sleep 1; echo quit) |
+    (sleep 6; echo "pmemsave 0xb8000 4000 $LOGS/$name.vgamem"; sleep 1; echo quit) |
         timeout 30 "$QEMU" -display none -no-reboot -serial null -monitor stdio "$@" \
             > "$LOGS/$name.qemu" 2>&1
     perl -0777 -ne 'my @c = unpack("(a1 x1)*", $_); for my $r (0..24) {

@@ -228,14 +228,18 @@ static int killed_by_sysenter(int32_t st)
 
 /* A sysenter whose ECX (the stack with the return address on top) is a
  * kernel or an unmapped address ends the program with #GP, whichever entry
- * its call takes (getpid's own, the general, the IPC one); its pages come
- * back. Then TF and NT set before sysenter are shrugged off. */
+ * its call takes (getpid's own, the general, the IPC one), also with DF,
+ * NT and AC set (which the kernel's C must not run with, nor the next
+ * thread's iret); its pages come back. Then TF and NT set before a good
+ * sysenter are shrugged off. */
 static void t_sysenter_flag_attacks(void)
 {
     static const char *const bad[] = {
         "sysenter_bad getpid kernel", "sysenter_bad getpid unmapped",
         "sysenter_bad yield kernel", "sysenter_bad yield unmapped",
         "sysenter_bad call kernel", "sysenter_bad call unmapped",
+        "sysenter_bad getpid kernel flags", "sysenter_bad getpid unmapped flags",
+        "sysenter_bad yield unmapped flags",
     };
     uint32_t before = pool_free();
     for (uint32_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -49,9 +49,13 @@ static inline __attribute__((always_inline)) int sysenter_with_flags(const uint3
 /* Enter by sysenter with ECX (the stack with the return address on top)
  * at esp: a kernel address or an unmapped one must end me, whichever
  * entry the call takes (getpid's, the general one, the IPC one). */
-static int sysenter_bad_stack(uint32_t call, uint32_t esp)
+static int sysenter_bad_stack(uint32_t call, uint32_t esp, uint32_t flags)
 {
-    __asm__ volatile("sysenter" : : "a"(call), "c"(esp) : "edx", "memory", "cc");
+    __asm__ volatile("pushfl\n\t"               /* DF, NT, AC: the kernel must */
+                     "orl %2, (%%esp)\n\t"       /* not run its C with them */
+                     "popfl\n\t"
+                     "sysenter"
+                     : : "a"(call), "c"(esp), "r"(flags) : "edx", "memory", "cc");
     return 1;                       /* not reached */
 }
 
@@ -229,14 +233,17 @@ int main(const char *args)
     }
     if (!strcmp(args, "tf_sysenter"))
         return sysenter_with_flags(1 << 8, SYS_GETPID) == ant_getpid() ? 0 : 1;
-    if (!strncmp(args, "sysenter_bad ", 13)) {  /* CALL kernel|unmapped */
+    if (!strncmp(args, "sysenter_bad ", 13)) {  /* CALL kernel|unmapped [flags] */
         const char *w = args + 13;
         uint32_t call = !strncmp(w, "getpid", 6) ? SYS_GETPID
                         : !strncmp(w, "yield", 5) ? SYS_YIELD
                         : SYS_CALL | (uint32_t)ant_getpid() << 8;
         while (*w && *w != ' ')
             w++;
-        return sysenter_bad_stack(call, !strcmp(w, " kernel") ? 0xC0001000u : 0x5F000000u);
+        uint32_t esp = !strncmp(w, " kernel", 7) ? 0xC0001000u : 0x5F000000u;
+        uint32_t n = (uint32_t)strlen(w);
+        uint32_t flags = n >= 6 && !strcmp(w + n - 6, " flags") ? (1u << 10) | (1u << 14) | (1u << 18) : 0;
+        return sysenter_bad_stack(call, esp, flags);
     }
     if (!strcmp(args, "nt_sysenter")) {
         sysenter_with_flags(1 << 14, SYS_YIELD);
