@@ -635,11 +635,11 @@ static int measure(void)
          * wakes the other CPU with an IPI. Under -icount the TSC is one
          * clock for all CPUs: the figures count the instructions of both. */
         uint32_t other = (ant_my_cpu() + 1) % n;
-        ant_sleep(IDLE_TICKS);          /* after the paging figures' frames */
         out("bench: %u CPUs: me on CPU %u, the peers of the _xcpu figures on CPU %u\n", n,
             ant_my_cpu(), other);
         server_pid = start_peer_on("server", other);
         sink_pid = start_peer_on("sink", other);
+        ant_sleep(IDLE_TICKS);          /* after the new processes' frames */
         if (server_pid > 0)
             roundtrip_figure(F_ROUNDTRIP_XCPU, calls, server_pid);
         if (sink_pid > 0)
