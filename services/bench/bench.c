@@ -639,7 +639,7 @@ static int measure(void)
             ant_my_cpu(), other);
         server_pid = start_peer_on("server", other);
         sink_pid = start_peer_on("sink", other);
-        ant_sleep(IDLE_TICKS);          /* after the new processes' frames */
+        ant_sleep(4 * IDLE_TICKS);      /* after the new processes' frames */
         if (server_pid > 0)
             roundtrip_figure(F_ROUNDTRIP_XCPU, calls, server_pid);
         if (sink_pid > 0)
