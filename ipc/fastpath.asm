@@ -10,8 +10,8 @@
 ; Whatever is not that common case goes to the general path
 ; (ipc/ipc.c, through the sysenter entry) with nothing changed: a run that
 ; icc_move_fast does not take (across page tables, a table the peer has not
-; got, pages not mine), another priority or CPU, a peer not waiting, a dead or bad peer, I/O
-; rights on either side (an I/O bitmap to load), a peer that entered by
+; got, pages not mine), another priority or CPU, a peer not waiting, a
+; dead or bad peer, I/O rights on either side (an I/O bitmap to load), a peer that entered by
 ; int 0x80 (its frame has segments to restore), notes or senders waiting
 ; for a reply-and-receive, a switch due, a dead thread to reap, the big
 ; lock contended. The general path takes and refuses the same messages
@@ -89,8 +89,8 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 ; the common case icc_move_fast (mm/icc.c) takes: else nothing has moved
 ; and the general path takes the message. Last of the checks: once the
 ; pages are the peer's, the message goes. No TLB flush: SWITCH_AND_LEAVE
-; loads the peer's CR3. After SYSENTER_PEER (w3 and my pid pushed above my
-; frame); EDX the peer's kernel stack top again.
+; loads the peer's CR3. After SYSENTER_PEER (w3 pushed above my frame);
+; EDX the peer's kernel stack top again.
 extern icc_move_fast
 %macro MOVE_RUN 0
     cmp dword [esp + 4 + TF_EDX], 0

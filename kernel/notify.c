@@ -55,15 +55,20 @@ int note_can_give(const struct proc *p)
     return !p->thread->pending && note_waiting(p->thread);
 }
 
-struct thread *note_give(struct proc *p, const uint32_t w[4])
+/* A note's words as a received message in tf (no run). */
+static void put_note(struct trap_frame *tf, const uint32_t w[4])
 {
-    struct thread *t = p->thread;
-    struct trap_frame *tf = THREAD_UFRAME(t);
     tf->ebx = w[0];
     tf->esi = w[1];
     tf->edi = w[2];
     tf->ebp = w[3];
     tf->edx = 0;
+}
+
+struct thread *note_give(struct proc *p, const uint32_t w[4])
+{
+    struct thread *t = p->thread;
+    put_note(THREAD_UFRAME(t), w);
     t->ipc_state = IPC_NONE;
     return t;
 }
@@ -103,11 +108,7 @@ int note_deliver(struct thread *t, struct trap_frame *tf)
     uint32_t w[4];
     if (!note_take(t, w))
         return 0;
-    tf->ebx = w[0];
-    tf->esi = w[1];
-    tf->edi = w[2];
-    tf->ebp = w[3];
-    tf->edx = 0;
+    put_note(tf, w);
     return 1;
 }
 

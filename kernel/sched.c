@@ -511,8 +511,9 @@ void sched_idle_end(void)
 /* Zero a frame of the pool for pool_alloc_zero (docs/DESIGN.md §3): taken
  * out under the big lock, zeroed without it and with interrupts on, 128
  * bytes at a time, given up (back unzeroed) as soon as something is ready
- * here, put back under the lock. The time counts as idle (cpu.idle_tsc). With the lock held and interrupts off on
- * entry and on return; 0 if no frame is left to zero. */
+ * here, put back under the lock. The time counts as idle (cpu.idle_tsc).
+ * With the lock held and interrupts off on entry and on return; 0 if no
+ * frame is left to zero. */
 #define ZERO_CHUNK 128
 #define ZERO_AHEAD 1024             /* frames kept zeroed (4 MB) */
 #define ZERO_LOW 512                /* zeroing starts again below this */

@@ -168,16 +168,28 @@ static void flush(const struct vm *vm, uint32_t first, uint32_t n)
         invlpg(ICC_VIRT + ((first + i) << PAGE_SHIFT));
 }
 
+uint32_t *icc_pte_of(const struct vm *vm, uint32_t va)
+{
+    uint32_t page = (va - ICC_VIRT) >> PAGE_SHIFT;
+    return has_table(vm, page / 1024) ? ptes_of(vm) + page : 0;
+}
+
 int icc_run_valid(uint32_t run)
 {
     return run_first(ANT_ICC_RUN_ADDR(run), ANT_ICC_RUN_PAGES(run)) < 0 ? -ANT_EINVAL : 0;
+}
+
+/* Are pages first and last from's? Then so are their tables. */
+static inline int ends_owned(const struct vm *from, uint32_t first, uint32_t last)
+{
+    return owner_of[first].owner == from->owner && owner_of[last].owner == from->owner;
 }
 
 int icc_run_ends_owned(const struct vm *from, uint32_t run)
 {
     uint32_t first = (ANT_ICC_RUN_ADDR(run) - ICC_VIRT) >> PAGE_SHIFT;
     uint32_t last = first + ANT_ICC_RUN_PAGES(run) - 1;
-    if (owner_of[first].owner != from->owner || owner_of[last].owner != from->owner)
+    if (!ends_owned(from, first, last))
         return 0;
     for (uint32_t t = first / 1024 + 1; t < last / 1024; t++)
         if (!has_table(from, t))
@@ -252,6 +264,38 @@ static inline uint32_t move_loop(uint32_t *src, uint32_t *dst, uint16_t *owner, 
     return n - left;
 }
 
+/* Pages [first, first+n) of from (valid, its ends its own, prepared in
+ * to) to `to`: unmapped in from, mapped by the formula in to, the owner
+ * changed, both counts; no TLB flush. The run is physically contiguous
+ * (phys = virt - 2GB + base): its PTEs are one value stepped by a page,
+ * computed once here. The sender's PTE is the ownership test (a present
+ * one is its page: the ICC invariant, icc_check); from's tables exist
+ * where it owns the ends. A page not its: the pages before it go back,
+ * -ANT_EPERM, nothing changed. One page, the common case, without the
+ * loop. */
+static inline __attribute__((always_inline)) int move_pages(struct vm *from, struct vm *to,
+                                                            uint32_t first, uint32_t n)
+{
+    uint32_t *src = ptes_of(from) + first, *dst = ptes_of(to) + first;
+    if (n == 1) {
+        if (!(*src & PTE_P))
+            return -ANT_EPERM;
+        *src = 0;
+        *dst = pte_for(first);
+        owner_of[first].owner = to->owner;
+    } else {
+        uint32_t moved = move_loop(src, dst, &owner_of[first].owner, pte_for(first), n,
+                                   to->owner);
+        if (__builtin_expect(moved < n, 0)) {
+            move_back(from, to, first, moved);
+            return -ANT_EPERM;
+        }
+    }
+    from->icc_pages -= n;
+    to->icc_pages += n;
+    return 0;
+}
+
 __attribute__((optimize("omit-frame-pointer"))) ICC_FAST_ABI int icc_move_fast(struct vm *from,
                                                                                 struct vm *to,
                                                                                 uint32_t run)
@@ -261,52 +305,19 @@ __attribute__((optimize("omit-frame-pointer"))) ICC_FAST_ABI int icc_move_fast(s
     if (first < 0)
         return -1;
     uint32_t f = (uint32_t)first, last = f + n - 1;
-    if (f / 1024 != last / 1024 || !has_table(to, f / 1024) ||
-        owner_of[f].owner != from->owner || owner_of[last].owner != from->owner)
-        return -1;                  /* from's table is there: it owns page f */
-    if (n == 1) {                   /* the common case, without the loop */
-        uint32_t *src = ptes_of(from) + f;
-        if (!(*src & PTE_P))
-            return -1;
-        *src = 0;
-        ptes_of(to)[f] = pte_for(f);
-        owner_of[f].owner = to->owner;
-        from->icc_pages--;
-        to->icc_pages++;
-        return 0;
-    }
-    uint32_t moved = move_loop(ptes_of(from) + f, ptes_of(to) + f, &owner_of[f].owner,
-                               pte_for(f), n, to->owner);
-    if (__builtin_expect(moved < n, 0)) {
-        move_back(from, to, f, moved);
+    if (f / 1024 != last / 1024 || !has_table(to, f / 1024) || !ends_owned(from, f, last))
         return -1;
-    }
-    from->icc_pages -= n;
-    to->icc_pages += n;
-    return 0;
+    return move_pages(from, to, f, n) ? -1 : 0;
 }
 
 int icc_move(struct vm *from, struct vm *to, uint32_t run)
 {
     uint32_t first = (ANT_ICC_RUN_ADDR(run) - ICC_VIRT) >> PAGE_SHIFT;
     uint32_t n = ANT_ICC_RUN_PAGES(run);
-    uint32_t *src = ptes_of(from) + first, *dst = ptes_of(to) + first;
-    struct frame *f = owner_of + first;
-    uint16_t tag = to->owner;
-    /* The run is physically contiguous (phys = virt - 2GB + base): its
-     * PTEs are one value stepped by a page, computed once here, not
-     * reloaded from mm for every page. The sender's PTE is the ownership
-     * test (a present one is its page: the ICC invariant, icc_check);
-     * from's table for a page exists as it owns the first and last. */
-    uint32_t i = move_loop(src, dst, &f->owner, pte_for(first), n, tag);
-    if (__builtin_expect(i < n, 0)) {
-        move_back(from, to, first, i);
-        return -ANT_EPERM;
-    }
-    from->icc_pages -= n;
-    to->icc_pages += n;
-    flush(from, first, n);
-    return 0;
+    int err = move_pages(from, to, first, n);
+    if (!err)
+        flush(from, first, n);
+    return err;
 }
 
 /* A free run of n pages, next fit from the rover; -1 if none. */

@@ -32,6 +32,9 @@ int icc_free(struct vm *vm, uint32_t va, uint32_t npages);
 int icc_run_owned(const struct vm *vm, uint32_t run);
 /* Make sure `to` has the page tables run needs: 0 or -ANT_ENOMEM. */
 int icc_prepare(struct vm *to, uint32_t run);
+/* Where vm's PTE for ICC address va is (its flat array), NULL if vm has
+ * no table there. */
+uint32_t *icc_pte_of(const struct vm *vm, uint32_t va);
 /* Is run inside the area? 0 or -ANT_EINVAL. (Owned or not: icc_move.) */
 int icc_run_valid(uint32_t run);
 /* icc_move for the IPC fastpath's common case: a run in one page table,

@@ -13,6 +13,7 @@
 #include "boot/panic.h"
 #include "boot/x86.h"
 #include "lib/string.h"
+#include "mm/icc.h"
 #include "mm/kspace.h"
 #include "mm/layout.h"
 #include "mm/pool.h"
@@ -73,16 +74,13 @@ static inline uint32_t *priv_ptes(const struct vm *vm)
     return (uint32_t *)(PRIV_PT_VIRT + (uint32_t)(vm->owner - 1) * PRIV_PT_SLOT);
 }
 
-/* Where the PTE for user address va is, or NULL if it has no table. Its
- * ICC PTEs are mm/icc.c's array, mapped while icc_tables says so. */
+/* Where the PTE for user address va is, or NULL if it has no table (its
+ * ICC PTEs: mm/icc.c's array). */
 static inline uint32_t *pte_of(const struct vm *vm, uint32_t va)
 {
     if (va < ICC_VIRT)
         return (vm_pd(vm)[PDX(va)] & PTE_P) ? priv_ptes(vm) + (va >> PAGE_SHIFT) : 0;
-    uint32_t page = (va - ICC_VIRT) >> PAGE_SHIFT, t = page / 1024;
-    if (va >= USER_END || !((vm->icc_tables[t / 32] >> (t % 32)) & 1))
-        return 0;
-    return (uint32_t *)(ICC_PT_VIRT + (uint32_t)(vm->owner - 1) * ICC_PT_SLOT) + page;
+    return va < USER_END ? icc_pte_of(vm, va) : 0;
 }
 
 int vm_create(struct vm *vm, uint16_t owner)
