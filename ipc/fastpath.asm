@@ -20,12 +20,13 @@
 %include "asmdefs.inc"
 
 extern big_lock
-extern proc_table
+extern proc_live
 extern syscall_peer_table
 extern sysenter_peer
 extern sysenter_locked
 extern sysenter_returned
 extern sched_reap
+extern icc_move_fast
 
 section .text.fastpath_cold progbits alloc exec nowrite align=16
 section .text
@@ -33,14 +34,17 @@ section .text
 global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's ipc_fast_table
 
 ; Both fastpaths come in with ESP = the caller's complete trap frame, EAX =
-; its EAX (the peer's pid << 8 | the call), EBX ESI EDI EBP = the words,
-; ECX = the call, EDX free, the lock not held.
+; its EAX (the peer's pid << 8 | the call), EBX ESI EDI EBP = the words
+; (EBP, w3, is in the frame too), ECX = the call, EDX free, the lock not
+; held.
 
 ; Take the lock and begin: ECX = this CPU, EBP = me, EDX = my pid, EAX =
-; the peer's thread, the program's EBP (w3) pushed; to .general if the
-; lock is contended, to .general_locked if a
-; switch is due, the peer is no live process of my priority and CPU, or
-; either of us has I/O rights (an I/O bitmap to load).
+; the peer's thread; to .general if the lock is contended, to
+; .general_locked if a switch is due, the peer is no live process
+; (proc_live) or its thread's word {ipc_state, state, ipc_key, cpu} is not
+; {%2, blocked, mine, mine}: another priority or CPU, or I/O rights on
+; either side (an I/O bitmap to load: sched.h, THREAD_KEY_IO). An open FPU
+; (the other byte of CPU_SLOW) is closed on the way, in the cold section.
 ; (No dead thread awaits its reaping here: the thread that runs after a
 ; switch reaps it first, ipc_fast_*_resumed included.)
 %macro BEGIN 2
@@ -50,30 +54,33 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
     xor eax, eax
     lock cmpxchg [big_lock + LOCK_HOLDER], ecx
     jnz .general                    ; contended: the general path waits for it
-    push ebp                        ; w3: a fourth register
-    cmp dword [ecx + CPU_RESCHED], 0
-    jne .general_locked
-    shr edx, 8                      ; the peer's pid: its process
-    mov eax, edx
-    and eax, MAX_PROCS - 1
-    imul eax, eax, PROC_SIZE        ; its slot: proc_table + EAX
-    cmp [eax + proc_table + P_PID], edx
-    jne .general_locked
-    cmp byte [eax + proc_table + P_STATE], P_ALIVE
+    cmp word [ecx + CPU_SLOW], 0    ; a switch due, or the FPU open
+    jne .slow
+.slow_done:
+    movzx eax, dh                   ; the peer's pid, low byte: its entry
+    shr edx, 8                      ; the peer's pid
+    mov eax, [proc_live + eax * 4]  ; its thread, if it is alive
+    cmp [eax + T_PID], edx
     jne .general_locked
     mov ebp, [ecx + CPU_CUR]        ; me
 %if BEGIN_STORE_PEER
     mov [ebp + T_IPC_PEER], edx     ; a caller: whom I will wait for (read
 %endif                              ; only with ipc_state, set at the end)
-    mov eax, [eax + proc_table + P_THREAD]  ; the peer's thread
-    mov edx, [ebp + T_IPC_WORD]     ; {ipc_state, state, prio, CPU}, one
-    mov dx, %2 | T_BLOCKED << 8     ; compare: the peer waits in %2, at my
-    cmp [eax + T_IPC_WORD], edx     ; priority, on my CPU (another CPU's
-    jne .general_locked             ; fails here, early)
-    mov dl, [ebp + T_IO_ON]         ; I/O rights, mine or its: an I/O
-    or dl, [eax + T_IO_ON]          ; bitmap to load
-    jnz .general_locked
+    mov edx, [ebp + T_IPC_WORD]     ; {ipc_state, state, ipc_key, CPU}, one
+    mov dx, %2 | T_BLOCKED << 8     ; compare: the peer waits in %2, with my
+    cmp [eax + T_IPC_WORD], edx     ; key, on my CPU (another CPU's fails
+    jne .general_locked             ; here, early)
     mov edx, [ebp + T_PID]          ; my pid
+[section .text.fastpath_cold]
+.slow:                              ; a switch due: the general path; the FPU
+    cmp byte [ecx + CPU_RESCHED], 0 ; open: close it now (kernel/fpu.h,
+    jne .general_locked             ; fpu_switch; its owner reopens it with
+    mov byte [ecx + CPU_FPU_OPEN], 0    ; one #NM, whichever way this goes)
+    mov eax, cr0
+    or eax, CR0_TS
+    mov cr0, eax
+    jmp .slow_done
+__SECT__
 %endmacro
 
 ; The peer (EAX) waits in a receive from anyone or from me (EDX).
@@ -85,22 +92,25 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 %%accepts:
 %endmacro
 
-; The message's run, if it has one, moves to the peer (EAX), when it is
-; the common case icc_move_fast (mm/icc.c) takes: else nothing has moved
-; and the general path takes the message. Last of the checks: once the
-; pages are the peer's, the message goes. No TLB flush: SWITCH_AND_LEAVE
-; loads the peer's CR3. After SYSENTER_PEER (w3 pushed above my frame);
-; EDX the peer's kernel stack top again.
-extern icc_move_fast
+; EDX = the peer's kernel stack top; to .run (the cold section) if the
+; message has a run. A peer that entered by int 0x80 is taken as one that
+; entered by sysenter: its frame's segment slots are not restored, it goes
+; back with the kernel's DS and ES, the flat user selector.
+%macro TO_PEER 0
+    mov edx, [eax + T_KSTACK_TOP]
+    cmp dword [esp + TF_EDX], 0
+    jne .run
+%endmacro
+
+; The message's run moves to the peer (EAX), when it is the common case
+; icc_move_fast (mm/icc.c) takes: else nothing has moved and the general
+; path takes the message. Last of the checks: once the pages are the
+; peer's, the message goes. No TLB flush: SWITCH_AND_LEAVE loads the
+; peer's CR3. EDX is the peer's kernel stack top again after it.
 %macro MOVE_RUN 0
-    cmp dword [esp + 4 + TF_EDX], 0
-    jne %%run
-%%moved:
-[section .text.fastpath_cold]       ; out of the words-only path's way
-%%run:
     push eax
     push ecx
-    mov ecx, [esp + 12 + TF_EDX]    ; the run (regparm: EAX, EDX, ECX)
+    mov ecx, [esp + 8 + TF_EDX]     ; the run (regparm: EAX, EDX, ECX)
     mov edx, [eax + T_PROC]
     add edx, P_VM                   ; to
     mov eax, [ebp + T_PROC]
@@ -112,66 +122,47 @@ extern icc_move_fast
     test edx, edx
     jnz .general_locked
     mov edx, [eax + T_KSTACK_TOP]
-    jmp %%moved
-__SECT__
-%endmacro
-
-; The peer (EAX) entered by sysenter (its frame has no segments to
-; restore). EDX then: its kernel stack top.
-%macro SYSENTER_PEER 0
-    mov edx, [eax + T_KSTACK_TOP]
-    cmp dword [edx - TF_SIZE + TF_ERROR], SYSENTER_MARK
-    jne .general_locked
 %endmacro
 
 ; Switch from me (EBP, its wait already set) to the peer (EAX; EDX its
-; kernel stack top) on this CPU (ECX), and leave for the peer's program.
-; My switch frame resumes at %1 when the scheduler runs me again; the
-; stack holds w3 above my frame.
-%macro SWITCH_AND_LEAVE 1
-    inc dword [ecx + CPU_IPCS]
+; kernel stack top) on this CPU (ECX), and leave for the peer's program
+; with my pid, the words and (%2) the run, or none. My stack, right below
+; my trap frame, holds where I go on (%1) when the scheduler runs me again
+; (switch.asm); my FS and GS are saved in my thread.
+%macro SWITCH_AND_LEAVE 2
+    inc dword [ecx + CPU_FAST_IPCS] ; an IPC call, and a switch
     mov word [eax + T_IPC_WORD], IPC_NONE | T_RUNNING << 8
     mov [ecx + CPU_TSS_ESP0], edx
     mov [ecx + CPU_SYSENTER_ESP0], edx
-    mov edx, [ebp + T_QUANTUM]      ; it runs in what is left of mine
-    mov [eax + T_QUANTUM], edx
-    mov edx, [eax + T_PROC]
-    mov edx, [edx + P_PD]
-    mov cr3, edx
-    cmp byte [ecx + CPU_FPU_OPEN], 0
-    jne %%fpu_close
-%%fpu_closed:
-    inc dword [ecx + CPU_SWITCHES]
     mov [ecx + CPU_CUR], eax
-    push %1                         ; my switch frame: where I go on, then
-    sub esp, 16                     ; EBP EBX ESI EDI (nothing the resume
-    push fs                         ; needs), FS, GS
-    push gs
+    mov ecx, [ebp + T_QUANTUM]      ; it runs in what is left of mine
+    mov [eax + T_QUANTUM], ecx
+    mov ecx, [eax + T_CR3]
+    mov cr3, ecx
+    mov [ebp + T_FS], fs
+    mov [ebp + T_GS], gs
+    mov fs, [eax + T_FS]
+    mov gs, [eax + T_GS]
+    push %1
     mov [ebp + T_ESP], esp
-    mov edx, [eax + T_ESP]          ; the peer's switch frame: its GS, FS
-    mov gs, [edx]
-    mov fs, [edx + 4]
-    mov ecx, [eax + T_KSTACK_TOP]
-    mov edx, [esp + 32 + TF_EDX]    ; the run (moved), or 0: from my frame
     mov eax, [ebp + T_PID]          ; what its call or receive returns: me
-    mov ebp, [esp + 28]             ; w3
-    lea esp, [ecx - TF_SIZE + TF_EIP]   ; the peer's frame, at its iret part
+    mov ebp, [esp + 4 + TF_EBP]     ; w3
+%if %2
+    mov ecx, [esp + 4 + TF_EDX]     ; the run (moved)
+    lea esp, [edx - TF_SIZE + TF_EIP]   ; the peer's frame, at its iret part
+    mov edx, ecx
+%else
+    lea esp, [edx - TF_SIZE + TF_EIP]
+    xor edx, edx                    ; no run
+%endif
     mov ecx, [esp - TF_EIP + TF_ECX]    ; its ECX, as popad would give it
     mov dword [big_lock + LOCK_HOLDER], 0
     iretd
-%%fpu_close:                        ; (kernel/fpu.h, fpu_switch)
-    mov byte [ecx + CPU_FPU_OPEN], 0
-    mov edx, cr0
-    or edx, CR0_TS
-    mov cr0, edx
-    jmp %%fpu_closed
 %endmacro
 
-; The general path for call %1: before the lock (nothing pushed), after it
-; (w3 pushed).
+; The general path for call %1: after the lock (ECX this CPU), before it.
 %macro GENERAL 1
 .general_locked:
-    pop ebp
     mov esi, ecx
     lea ebx, [syscall_peer_table + %1 * SYSCALL_SIZE]
     jmp sysenter_locked
@@ -181,46 +172,65 @@ __SECT__
 %endmacro
 
 ; A call to a process waiting in a receive, from anyone or from me.
+%macro CALL_LEAVE 1
+    mov word [ebp + T_IPC_WORD], IPC_REPLY_WAIT | T_BLOCKED << 8
+    SWITCH_AND_LEAVE ipc_fast_call_resumed, %1
+%endmacro
 ipc_fast_call:
     BEGIN 1, IPC_RECV
     PEER_RECEIVES
-    SYSENTER_PEER
+    TO_PEER
+    CALL_LEAVE 0
+[section .text.fastpath_cold]
+.run:
     MOVE_RUN
-    mov word [ebp + T_IPC_WORD], IPC_REPLY_WAIT | T_BLOCKED << 8
-    SWITCH_AND_LEAVE ipc_fast_call_resumed
+    CALL_LEAVE 1
+__SECT__
     GENERAL SYS_CALL
 
 ; A send to a process waiting in a receive, from anyone or from me: it
 ; runs at once, and I wait at the tail of my run queue, ready
 ; (sched_requeue_current).
-ipc_fast_send:
-    BEGIN 0, IPC_RECV
-    PEER_RECEIVES
-    SYSENTER_PEER
-    MOVE_RUN
+%macro SEND_LEAVE 1
     mov byte [ebp + T_STATE], T_READY
     mov dword [ebp + T_RQ_NEXT], 0
     push eax                        ; a register for my level's queue
     movzx eax, byte [ebp + T_PRIO]
     lea eax, [ecx + CPU_RQ + eax * 8]
     cmp dword [eax + RQ_TAIL], 0
-    je .first
+    je %%first
     mov edx, [eax + RQ_TAIL]        ; after its tail (EDX, then the peer's
     mov [edx + T_RQ_NEXT], ebp      ; stack top again)
     mov [eax + RQ_TAIL], ebp
     pop eax
     mov edx, [eax + T_KSTACK_TOP]
-    jmp .queued
-.first:                             ; alone on it (EDX kept)
+    jmp %%queued
+%%first:                            ; alone on it
     mov [eax + RQ_HEAD], ebp
     mov [eax + RQ_TAIL], ebp
     pop eax
-.queued:
-    SWITCH_AND_LEAVE ipc_fast_send_resumed
+%%queued:
+    SWITCH_AND_LEAVE ipc_fast_send_resumed, %1
+%endmacro
+ipc_fast_send:
+    BEGIN 0, IPC_RECV
+    PEER_RECEIVES
+    TO_PEER
+    SEND_LEAVE 0
+[section .text.fastpath_cold]
+.run:
+    MOVE_RUN
+    SEND_LEAVE 1
+__SECT__
     GENERAL SYS_SEND
 
 ; A reply to a caller waiting for it from me, then a receive from anyone,
 ; when no note and no sender waits for me.
+%macro REPLYRECV_LEAVE 1
+    mov word [ebp + T_IPC_WORD], IPC_RECV | T_BLOCKED << 8
+    mov dword [ebp + T_IPC_PEER], 0
+    SWITCH_AND_LEAVE ipc_fast_replyrecv_resumed, %1
+%endmacro
 ipc_fast_replyrecv:
     BEGIN 0, IPC_REPLY_WAIT
     cmp dword [ebp + T_PENDING], 0
@@ -229,21 +239,22 @@ ipc_fast_replyrecv:
     jne .general_locked
     cmp [eax + T_IPC_PEER], edx
     jne .general_locked
-    SYSENTER_PEER
+    TO_PEER
+    REPLYRECV_LEAVE 0
+[section .text.fastpath_cold]
+.run:
     MOVE_RUN
-    mov word [ebp + T_IPC_WORD], IPC_RECV | T_BLOCKED << 8
-    mov dword [ebp + T_IPC_PEER], 0
-    SWITCH_AND_LEAVE ipc_fast_replyrecv_resumed
+    REPLYRECV_LEAVE 1
+__SECT__
     GENERAL SYS_REPLYRECV
 
-; The scheduler runs a thread the fastpath blocked (switch_context popped
-; its frame, and ESP is 4 bytes, w3, above its trap frame): as when its call
+; The scheduler runs a thread the fastpath blocked (switch_context's ret
+; took its resume address: ESP is its trap frame): as when its call
 ; returns in the general path, with ESI its CPU and EBX the call's slot,
 ; with what woke it (wait_result), after reaping a dead thread if one
 ; waits for it (sched_switch_threads does that after every switch).
 ipc_fast_send_resumed:              ; a send is done: 0
     lea ebx, [syscall_peer_table + SYS_SEND * SYSCALL_SIZE]
-    add esp, 4
     mov esi, [esp + TF_SIZE]        ; this CPU (KSTACK_CPU)
     xor eax, eax
     jmp reap_then_return
@@ -253,7 +264,6 @@ ipc_fast_call_resumed:
 ipc_fast_replyrecv_resumed:
     lea ebx, [syscall_peer_table + SYS_REPLYRECV * SYSCALL_SIZE]
 resumed:
-    add esp, 4                      ; w3: ESP is my frame again
     mov esi, [esp + TF_SIZE]        ; this CPU (KSTACK_CPU)
     mov eax, [esi + CPU_CUR]
     mov eax, [eax + T_WAIT_RESULT]

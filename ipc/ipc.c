@@ -107,16 +107,10 @@ static inline void count_ipc(struct cpu *c)
     __asm__("incl %0" : "+m"(c->ipcs));
 }
 
-/* Do a and b have one priority and one CPU: may a hand its CPU to b? One
- * 16-bit compare (the two fields are side by side). */
-_Static_assert(offsetof(struct thread, cpu) == offsetof(struct thread, prio) + 1,
-               "prio and cpu side by side");
+/* Do a and b have one priority and one CPU: may a hand its CPU to b? */
 static inline int same_level(const struct thread *a, const struct thread *b)
 {
-    uint16_t x, y;
-    __builtin_memcpy(&x, &a->prio, sizeof x);
-    __builtin_memcpy(&y, &b->prio, sizeof y);
-    return x == y;
+    return a->prio == b->prio && a->cpu == b->cpu;
 }
 
 static inline __attribute__((always_inline)) int32_t pass_on(struct cpu *cpu, struct thread *me,

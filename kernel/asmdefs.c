@@ -21,18 +21,23 @@
 /* The field sizes ipc/fastpath.asm assumes. */
 #define FIELD_SIZE(type, field) sizeof(((type *)0)->field)
 _Static_assert(FIELD_SIZE(struct thread, state) == 1 && FIELD_SIZE(struct thread, ipc_state) == 1 &&
-               FIELD_SIZE(struct thread, prio) == 1 && FIELD_SIZE(struct thread, cpu) == 1 &&
-               offsetof(struct thread, cpu) == offsetof(struct thread, prio) + 1 &&
+               FIELD_SIZE(struct thread, ipc_key) == 1 && FIELD_SIZE(struct thread, cpu) == 1 &&
+               offsetof(struct thread, cpu) == offsetof(struct thread, ipc_key) + 1 &&
                offsetof(struct thread, state) == offsetof(struct thread, ipc_state) + 1 &&
-               offsetof(struct thread, prio) == offsetof(struct thread, ipc_state) + 2 &&
-               offsetof(struct thread, ipc_state) % 4 == 0 && FIELD_SIZE(struct thread, io_on) == 1 &&
+               offsetof(struct thread, ipc_key) == offsetof(struct thread, ipc_state) + 2 &&
+               offsetof(struct thread, ipc_state) % 4 == 0 && FIELD_SIZE(struct thread, prio) == 1 &&
+               FIELD_SIZE(struct thread, fs) == 2 && FIELD_SIZE(struct thread, gs) == 2 &&
+               FIELD_SIZE(struct thread, cr3) == 4 && FIELD_SIZE(struct thread, pid) == 4 &&
                FIELD_SIZE(struct thread, quantum) == 4 && FIELD_SIZE(struct thread, pending) == 4 &&
                FIELD_SIZE(struct thread, ipc_peer) == 4 && FIELD_SIZE(struct thread, wait_result) == 4,
                "the thread fields of ipc/fastpath.asm");
 _Static_assert(FIELD_SIZE(struct proc, state) == 1 && FIELD_SIZE(struct proc, io_on) == 1 &&
                FIELD_SIZE(struct proc, pid) == 4 && FIELD_SIZE(struct cpu, fpu_open) == 1 &&
                sizeof(struct runqueue) == 8 &&
-               FIELD_SIZE(struct cpu, need_resched) == 4 && (MAX_PROCS & (MAX_PROCS - 1)) == 0,
+               FIELD_SIZE(struct cpu, need_resched) == 1 &&
+               offsetof(struct cpu, fpu_open) == offsetof(struct cpu, need_resched) + 1 &&
+               offsetof(struct cpu, need_resched) % 4 == 0 && FIELD_SIZE(struct cpu, fast_ipcs) == 4 &&
+               sizeof(((struct proc *)0)->thread) == 4,
                "the process and CPU fields of ipc/fastpath.asm");
 
 void asmdefs(void);
@@ -94,6 +99,7 @@ void asmdefs(void)
     SAME(P_ALIVE);
     SAME(CR0_TS);
     DEFINE(TF_ECX, offsetof(struct trap_frame, ecx));
+    DEFINE(TF_EBP, offsetof(struct trap_frame, ebp));
     DEFINE(PROC_SIZE, sizeof(struct proc));
     DEFINE(P_PID, offsetof(struct proc, pid));
     DEFINE(P_STATE, offsetof(struct proc, state));
@@ -104,14 +110,17 @@ void asmdefs(void)
     DEFINE(T_ESP, offsetof(struct thread, esp));
     DEFINE(T_KSTACK_TOP, offsetof(struct thread, kstack_top));
     DEFINE(T_STATE, offsetof(struct thread, state));
-    DEFINE(T_PRIO, offsetof(struct thread, prio));      /* and cpu, the next byte */
+    DEFINE(T_PRIO, offsetof(struct thread, prio));
     DEFINE(T_QUANTUM, offsetof(struct thread, quantum));
     DEFINE(T_PROC, offsetof(struct thread, proc));
     DEFINE(T_PID, offsetof(struct thread, pid));
     DEFINE(T_WAIT_RESULT, offsetof(struct thread, wait_result));
     DEFINE(T_IPC_STATE, offsetof(struct thread, ipc_state));
-    DEFINE(T_IPC_WORD, offsetof(struct thread, ipc_state));  /* ipc_state state prio cpu */
-    DEFINE(T_IO_ON, offsetof(struct thread, io_on));
+    DEFINE(T_IPC_WORD, offsetof(struct thread, ipc_state));  /* ipc_state state ipc_key cpu */
+    DEFINE(T_FS, offsetof(struct thread, fs));
+    DEFINE(T_GS, offsetof(struct thread, gs));
+    DEFINE(T_CR3, offsetof(struct thread, cr3));
+    SAME(PROC_LIVE_SLOTS);
     DEFINE(T_PENDING, offsetof(struct thread, pending));
     DEFINE(T_IPC_PEER, offsetof(struct thread, ipc_peer));
     DEFINE(T_SENDQ_HEAD, offsetof(struct thread, sendq_head));
@@ -120,6 +129,8 @@ void asmdefs(void)
     DEFINE(CPU_REAP, offsetof(struct cpu, reap_pending));
     DEFINE(CPU_IPCS, offsetof(struct cpu, ipcs));
     DEFINE(CPU_SWITCHES, offsetof(struct cpu, switches));
+    DEFINE(CPU_FAST_IPCS, offsetof(struct cpu, fast_ipcs));
+    DEFINE(CPU_SLOW, offsetof(struct cpu, need_resched));   /* need_resched, fpu_open */
     DEFINE(CPU_TSS_ESP0, offsetof(struct cpu, tss.tss.esp0));
     DEFINE(CPU_SYSENTER_ESP0, offsetof(struct cpu, sysenter.esp0));
 

@@ -19,14 +19,18 @@ struct runqueue {
 
 struct cpu {
     /* Read by the assembly (kernel/asmdefs.c gives their offsets). */
-    uint32_t need_resched;          /* switch on the way back to user mode */
+    /* One word the IPC fastpath tests whole: either byte set, it does not
+     * go straight on. */
+    uint8_t need_resched;           /* switch on the way back to user mode */
+    uint8_t fpu_open;               /* CR0.TS is clear: current owns the FPU */
+    uint16_t slow_pad;
     struct thread *cur;             /* the thread running here (current) */
     /* The rest: C only. */
     uint32_t index;
     uint8_t apic_id;
     uint8_t online;                 /* it has reached ap_main (set by it) */
     uint8_t running;                /* it runs the scheduler */
-    uint8_t fpu_open;               /* CR0.TS is clear: current owns the FPU */
+    uint8_t cpu_pad;
     struct thread *idle;
     struct thread *reap_pending;    /* a dead thread whose stack to free */
     struct thread *fpu_owner;       /* whose state this FPU's registers hold */
@@ -37,6 +41,7 @@ struct cpu {
     uint32_t ticks;                 /* its own timer ticks */
     uint32_t ipcs;                  /* IPC calls made here */
     uint32_t switches;              /* thread switches here */
+    uint32_t fast_ipcs;             /* IPC calls of the fastpath: each a switch */
     uint32_t ipis;                  /* inter-processor interrupts it took */
     volatile uint32_t flush_req;    /* a kernel TLB flush asked of it */
     const struct iomap *iomap_loaded;   /* its chunks are in tss */

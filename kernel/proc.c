@@ -30,6 +30,14 @@ static struct proc *screen_owner;  /* the console driver, or NULL */
 
 static uint32_t frame_reserve;      /* set once, from the pool at start */
 
+struct thread *proc_live[PROC_LIVE_SLOTS];
+static struct thread no_thread;     /* pid ~0: no process has it */
+
+static void live_set(struct proc *p, struct thread *t)
+{
+    proc_live[p->pid % PROC_LIVE_SLOTS] = t ? t : &no_thread;
+}
+
 void proc_init(void)
 {
     uint32_t pool = pool_free_count();
@@ -39,6 +47,9 @@ void proc_init(void)
     strncpy_safe(kernel_proc.name, "kernel", sizeof kernel_proc.name);
     for (int i = 0; i < MAX_PROCS; i++)
         procs[i].tag = (uint16_t)(i + 1);
+    no_thread.pid = ~0u;
+    for (int i = 0; i < PROC_LIVE_SLOTS; i++)
+        proc_live[i] = &no_thread;
 }
 
 struct proc *proc_find(uint32_t pid)
@@ -184,6 +195,7 @@ int32_t proc_spawn(const char *name, const char *args, int prio, struct proc *pa
     p->pid = next_pid((uint32_t)(p - procs));
     p->thread->pid = p->pid;
     p->state = P_ALIVE;
+    live_set(p, p->thread);
     p->priv = (uint8_t)((flags & PROC_PRIV) != 0);
     p->rights = (uint8_t)((flags & PROC_MANAGER) ? ANT_RIGHTS_ALL : (flags >> 8) & ANT_RIGHTS_ALL);
     if (flags & PROC_MANAGER)
@@ -322,6 +334,7 @@ void proc_exit(struct proc *p, int32_t status)
         screen_owner = 0;
         console_take_back();               /* the log goes to the screen again */
     }
+    live_set(p, 0);                        /* no message by the fastpath from here */
     paging_exit(p);                        /* faults, the pager's frames */
     notify_exit(p);                        /* IRQs, notes */
     for (const proc_exit_hook *h = __proc_exit_start; h < __proc_exit_end; h++)

@@ -55,6 +55,15 @@ struct proc {
 /* Slot pid % MAX_PROCS holds process pid, if it is alive: O(1) lookup. */
 extern struct proc proc_table[MAX_PROCS];
 
+/* For the IPC fastpath: entry pid % PROC_LIVE_SLOTS is the thread of the
+ * live process pid (P_ALIVE), else a thread whose pid no process has;
+ * read and written under the big lock. PROC_LIVE_SLOTS is a multiple of
+ * MAX_PROCS, so two live processes never share an entry, and the pid's
+ * low byte indexes it. */
+#define PROC_LIVE_SLOTS 256
+_Static_assert(PROC_LIVE_SLOTS % MAX_PROCS == 0, "live processes have entries of their own");
+extern struct thread *proc_live[PROC_LIVE_SLOTS];
+
 extern struct proc kernel_proc;     /* pid 0: the inner core's own threads */
 /* The process manager (init): every right, and the children of a process
  * that ends are its children then. NULL until it starts, and after. */

@@ -148,7 +148,7 @@ static struct thread *thread_alloc(int prio)
         memset((void *)(kstack_base(t) + (uint32_t)i * PAGE_SIZE), 0, PAGE_SIZE);
     }
     t->kstack_top = kstack_base(t) + KSTACK_PAGES * PAGE_SIZE - KSTACK_CPU_SLOT;
-    t->prio = (uint8_t)prio;
+    thread_set_prio(t, prio);
     t->state = T_BLOCKED;
     return t;
 }
@@ -157,9 +157,7 @@ static struct thread *thread_alloc(int prio)
 static void push_switch_frame(struct thread *t, uint32_t sp, void (*entry)(void))
 {
     uint32_t *s = (uint32_t *)sp;
-    *--s = (uint32_t)entry;                /* return address */
-    for (int i = 0; i < 6; i++)
-        *--s = 0;                          /* ebp, ebx, esi, edi, fs, gs (null) */
+    *--s = (uint32_t)entry;                /* return address; FS, GS null */
     t->esp = (uint32_t)s;
 }
 
@@ -185,6 +183,7 @@ struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, in
     if (!t)
         return 0;
     t->proc = p;
+    t->cr3 = p->vm.pd;
     t->cpu = (uint8_t)cpu;
     KSTACK_CPU(t->kstack_top) = &cpus[cpu];
     struct trap_frame *tf = (struct trap_frame *)(t->kstack_top - sizeof *tf);
@@ -541,7 +540,7 @@ static int idle_zero(struct cpu *c)
     uint32_t off = 0;
     int tsc = (boot_info.flags & BOOT_CPU_TSC) != 0;
     sti();
-    while (off < PAGE_SIZE && !*(volatile uint32_t *)&c->need_resched) {
+    while (off < PAGE_SIZE && !*(volatile uint8_t *)&c->need_resched) {
         if (tsc && !c->idle_since)
             c->idle_since = rdtsc();        /* idle time: an interrupt ends it */
         memset(w + off, 0, ZERO_CHUNK);
@@ -589,7 +588,7 @@ struct thread *sched_init_cpu(struct cpu *c)
     if (!t)
         return 0;
     t->cpu = (uint8_t)c->index;
-    t->prio = PRIO_IDLE - 1;
+    thread_set_prio(t, PRIO_IDLE - 1);
     t->state = T_READY;                    /* runs only when nothing else can */
     c->idle = t;
     return t;
@@ -602,7 +601,7 @@ void sched_init(void)
         threads[i].tid = (uint16_t)i;
     c->cur = &threads[0];                  /* the boot thread: kernel_main */
     c->cur->state = T_RUNNING;
-    c->cur->prio = 0;
+    thread_set_prio(c->cur, 0);
     c->cur->proc = &kernel_proc;
     c->cur->kstack_top = (uint32_t)boot_stack + BOOT_STACK_SIZE;
     c->running = 1;

@@ -48,10 +48,13 @@ struct thread {
     /* One aligned word, that the IPC fastpath compares and sets whole: */
     uint8_t ipc_state;          /* enum ipc_state */
     uint8_t state;              /* enum thread_state */
-    uint8_t prio;
+    uint8_t ipc_key;            /* prio, or THREAD_KEY_IO: see below */
     uint8_t cpu;                /* the CPU it runs on (index), for its life */
     uint16_t tid;
-    uint8_t io_on;              /* proc->io_on, for the fastpath (set with it) */
+    uint8_t prio;
+    uint16_t fs, gs;            /* its program's FS and GS, while it does not
+                                   run (switch.asm, ipc/fastpath.asm) */
+    uint32_t cr3;               /* proc->vm.pd, for the fastpath */
     uint32_t quantum;
     uint32_t cpu_ticks;         /* ticks charged while running */
     uint32_t wake_tick;         /* when sleeping; 0 if not */
@@ -74,6 +77,20 @@ struct thread {
     struct fpu_state fpu;       /* x87/MMX/SSE, while another thread has the FPU */
 };
 
+/* The fastpath takes a message only between two threads whose ipc_key
+ * bytes are equal: the priority, for a thread without I/O rights; for one
+ * with them (an I/O bitmap to load on the switch) a key no other thread
+ * has, so that such a pair always goes the general way. */
+#define THREAD_KEY_IO(t) ((uint8_t)(0x80 | (t)->tid))
+_Static_assert(MAX_THREADS <= 0x80 && NPRIO < 0x80, "THREAD_KEY_IO is unique and no priority");
+/* Set t's priority (the key follows it, unless t has I/O rights). */
+static inline void thread_set_prio(struct thread *t, int prio)
+{
+    t->prio = (uint8_t)prio;
+    if (!(t->ipc_key & 0x80))
+        t->ipc_key = (uint8_t)prio;
+}
+
 /* A user thread's saved user registers: both kernel entries (int 0x80 and
  * sysenter) build this frame at the top of its kernel stack. For a thread
  * blocked in IPC they are its message registers. */
@@ -92,7 +109,11 @@ struct thread *sched_init_cpu(struct cpu *c);
 struct thread *thread_create_kernel(void (*fn)(void *), void *arg, int prio);
 /* A thread on CPU cpu whose first run enters user mode at eip with stack esp. */
 struct thread *thread_create_user(struct proc *p, uint32_t eip, uint32_t esp, int prio, int cpu);
-void switch_context(uint32_t *save_esp, uint32_t new_esp);     /* switch.asm */
+/* switch.asm: save prev's callee-saved registers on its stack, and FS and
+ * GS in it; go on with next, from where it was saved. */
+void switch_context(struct thread *prev, struct thread *next);
+/* The same with no thread to save (a CPU's first switch). */
+void switch_context_first(struct thread *next) __attribute__((noreturn));
 void sched_reap(struct cpu *c);
 
 /* On CPU c (this one), leave prev (the current thread) for next: kernel stack, address space
@@ -112,7 +133,7 @@ static inline __attribute__((always_inline)) void sched_switch_threads(struct cp
     fpu_switch(c);
     c->cur = next;
     __asm__("incl %0" : "+m"(c->switches));     /* one instruction (i586 splits ++) */
-    switch_context(&prev->esp, next->esp);
+    switch_context(prev, next);
     if (c->reap_pending)
         sched_reap(c);
 }

@@ -341,9 +341,7 @@ __attribute__((noreturn, used)) static void ap_main(uint32_t cpu)
     c->cur = c->idle;               /* what it runs until the lock is its */
     __atomic_store_n(&c->running, 1, __ATOMIC_RELEASE);
     bkl_take(c, "a CPU starting");
-    uint32_t unused;
-    switch_context(&unused, c->idle->esp);
-    panic("ap_main: the idle thread returned");
+    switch_context_first(c->idle);
 }
 
 /* Is [pa, pa + 4KB) RAM the memory map says is free? */

@@ -284,7 +284,7 @@ int32_t SYSCALL_ABI sys_ioperm(struct trap_frame *tf)
             return -ANT_EPERM;
     iomap_grant(&p->iomap, first, count);
     p->io_on = 1;
-    p->thread->io_on = 1;
+    p->thread->ipc_key = THREAD_KEY_IO(p->thread);
     p->devices = 1;
     tss_iomap_changed(&p->iomap);
     tss_set_iomap(this_cpu(), &p->iomap);
@@ -497,8 +497,8 @@ int32_t SYSCALL_ABI sys_cpuinfo(struct trap_frame *tf)
     info.tsc_hi = (uint32_t)(now >> 32);
     info.idle_lo = (uint32_t)idle;
     info.idle_hi = (uint32_t)(idle >> 32);
-    info.ipcs = c->ipcs;
-    info.switches = c->switches;
+    info.ipcs = c->ipcs + c->fast_ipcs;
+    info.switches = c->switches + c->fast_ipcs;
     info.ipis = c->ipis;
     info.own_ticks = c->ticks;
     for (int i = 0; i < MAX_THREADS; i++) {

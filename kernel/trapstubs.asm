@@ -150,7 +150,7 @@ sysenter_entry:
     call [ebx + SYSCALL_FN]
 .returned:                      ; (sysenter_returned) eax: its result
     mov [esp + TF_EAX], eax
-    cmp dword [esi + CPU_RESCHED], 0
+    cmp byte [esi + CPU_RESCHED], 0
     jne .preempt
 .unlock:
     mov dword [big_lock + LOCK_HOLDER], 0
