@@ -38,7 +38,7 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 ; (EBP, w3, is in the frame too), ECX = the call, EDX free, the lock not
 ; held.
 
-; Take the lock and begin: ECX = this CPU, EBP = me, EDX = my pid, EAX =
+; Take the lock and begin: ECX = this CPU, EBP = me, EAX =
 ; the peer's thread; to .general if the lock is contended, to
 ; .general_locked if a switch is due, the peer is no live process
 ; (proc_live) or its thread's word {ipc_state, state, ipc_key, cpu} is not
@@ -70,7 +70,6 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
     mov dx, %2 | T_BLOCKED << 8     ; compare: the peer waits in %2, with my
     cmp [eax + T_IPC_WORD], edx     ; key, on my CPU (another CPU's fails
     jne .general_locked             ; here, early)
-    mov edx, [ebp + T_PID]          ; my pid
 [section .text.fastpath_cold]
 .slow:                              ; a switch due: the general path; the FPU
     cmp byte [ecx + CPU_RESCHED], 0 ; open: close it now (kernel/fpu.h,
@@ -81,15 +80,6 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
     mov cr0, eax
     jmp .slow_done
 __SECT__
-%endmacro
-
-; The peer (EAX) waits in a receive from anyone or from me (EDX).
-%macro PEER_RECEIVES 0
-    cmp dword [eax + T_IPC_PEER], 0
-    je %%accepts
-    cmp [eax + T_IPC_PEER], edx
-    jne .general_locked
-%%accepts:
 %endmacro
 
 ; EDX = the peer's kernel stack top; to .run (the cold section) if the
@@ -171,14 +161,14 @@ __SECT__
     jmp sysenter_peer
 %endmacro
 
-; A call to a process waiting in a receive, from anyone or from me.
+; A call to a process waiting in a receive from anyone (IPC_RECV: one
+; from me only, IPC_RECV_FROM, goes the general way).
 %macro CALL_LEAVE 1
     mov word [ebp + T_IPC_WORD], IPC_REPLY_WAIT | T_BLOCKED << 8
     SWITCH_AND_LEAVE ipc_fast_call_resumed, %1
 %endmacro
 ipc_fast_call:
     BEGIN 1, IPC_RECV
-    PEER_RECEIVES
     TO_PEER
     CALL_LEAVE 0
 [section .text.fastpath_cold]
@@ -188,7 +178,7 @@ ipc_fast_call:
 __SECT__
     GENERAL SYS_CALL
 
-; A send to a process waiting in a receive, from anyone or from me: it
+; A send to a process waiting in a receive from anyone: it
 ; runs at once, and I wait at the tail of my run queue, ready
 ; (sched_requeue_current).
 %macro SEND_LEAVE 1
@@ -214,7 +204,6 @@ __SECT__
 %endmacro
 ipc_fast_send:
     BEGIN 0, IPC_RECV
-    PEER_RECEIVES
     TO_PEER
     SEND_LEAVE 0
 [section .text.fastpath_cold]
@@ -233,11 +222,11 @@ __SECT__
 %endmacro
 ipc_fast_replyrecv:
     BEGIN 0, IPC_REPLY_WAIT
-    cmp dword [ebp + T_PENDING], 0
-    jne .general_locked
-    cmp dword [ebp + T_SENDQ_HEAD], 0
-    jne .general_locked
-    cmp [eax + T_IPC_PEER], edx
+    mov edx, [ebp + T_PENDING]      ; notes, or a sender's thread
+    or edx, [ebp + T_SENDQ_HEAD]
+    jnz .general_locked
+    mov edx, [ebp + T_PID]
+    cmp [eax + T_IPC_PEER], edx     ; it waits for my reply
     jne .general_locked
     TO_PEER
     REPLYRECV_LEAVE 0

@@ -60,7 +60,7 @@ static struct thread *sendq_take(struct thread *r, uint32_t from)
 /* The predicates of both paths. Would r take a message from pid now? */
 static inline int accepts(const struct thread *r, uint32_t pid)
 {
-    return r->ipc_state == IPC_RECV && (!r->ipc_peer || r->ipc_peer == pid);
+    return r->ipc_state == IPC_RECV || (r->ipc_state == IPC_RECV_FROM && r->ipc_peer == pid);
 }
 
 /* Does c wait for my reply to its call? */
@@ -211,7 +211,7 @@ static int32_t receive(struct thread *me, struct trap_frame *tf, uint32_t from)
         }
         return (int32_t)s->proc->pid;
     }
-    me->ipc_state = IPC_RECV;
+    me->ipc_state = from ? IPC_RECV_FROM : IPC_RECV;
     me->ipc_peer = from;
     return sched_block();
 }
@@ -381,7 +381,7 @@ static void ipc_exit(struct proc *p)
     for (int i = 0; i < MAX_THREADS; i++) {
         struct thread *u = thread_at(i);
         if (u->state == T_BLOCKED && u->ipc_peer == p->pid &&
-            (u->ipc_state == IPC_REPLY_WAIT || u->ipc_state == IPC_RECV)) {
+            (u->ipc_state == IPC_REPLY_WAIT || u->ipc_state == IPC_RECV_FROM)) {
             THREAD_UFRAME(u)->edx = 0;  /* a run it had sent is gone with p */
             release(u, -ANT_ESRCH);
         }

@@ -22,7 +22,7 @@ static int note_take(struct thread *t, uint32_t w[4]);
 
 int note_waiting(const struct thread *t)
 {
-    return t->ipc_state == IPC_RECV && (!t->ipc_peer || t->ipc_peer == ANT_PID_NOTES);
+    return t->ipc_state == IPC_RECV || (t->ipc_state == IPC_RECV_FROM && t->ipc_peer == ANT_PID_NOTES);
 }
 
 /* Post bit to p; its thread if that took the note at once (its receive

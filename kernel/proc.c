@@ -437,7 +437,8 @@ static uint32_t proc_state_of(const struct proc *p)
     if (t->state != T_BLOCKED)
         return ANT_PS_RUN;
     switch (t->ipc_state) {
-    case IPC_RECV: return ANT_PS_RECV;
+    case IPC_RECV:
+    case IPC_RECV_FROM: return ANT_PS_RECV;
     case IPC_SEND: case IPC_CALL: return ANT_PS_SEND;
     case IPC_REPLY_WAIT: return ANT_PS_REPLY;
     case IPC_FAULT: return ANT_PS_PAGE;

@@ -27,11 +27,13 @@ enum thread_state { T_FREE, T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
 /* What a thread blocked in IPC waits for (ipc/ipc.c). */
 enum ipc_state {
     IPC_NONE,
-    IPC_RECV,                   /* a message from ipc_peer (0: anyone) */
+    IPC_RECV,                   /* a message from anyone (ipc_peer 0) */
     IPC_SEND,                   /* ipc_peer to receive my message */
     IPC_CALL,                   /* the same, then its reply */
     IPC_REPLY_WAIT,             /* the reply of ipc_peer, which has my call */
     IPC_FAULT,                  /* the pager, for a page (kernel/paging.c) */
+    IPC_RECV_FROM,              /* a message from ipc_peer only (the
+                                   fastpath takes IPC_RECV only) */
 };
 
 struct proc;
