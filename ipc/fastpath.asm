@@ -26,17 +26,20 @@ extern sysenter_peer
 extern sysenter_locked
 extern sysenter_returned
 extern sched_reap
+extern sel_udata
 extern icc_move_fast
 
 section .text.fastpath_cold progbits alloc exec nowrite align=16
 section .text
 
-global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's ipc_fast_table
+global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's sysenter_table
 
-; Both fastpaths come in with ESP = the caller's complete trap frame, EAX =
-; its EAX (the peer's pid << 8 | the call), EBX ESI EDI EBP = the words
-; (EBP, w3, is in the frame too), ECX = the call, EDX free, the lock not
-; held.
+; The fastpaths come from sysenter_entry's dispatch (kernel/trapstubs.asm)
+; with ESP = the caller's kernel stack top, its user ESP stored in the
+; frame, EAX = its EAX (the peer's pid << 8 | the call), EBX ESI EDI EBP =
+; the words, ECX = the call, EDX = the run, the lock not held. The rest of
+; the frame first (kernel/sysenter.inc): EBP (w3) and EDX are in it then.
+%include "kernel/sysenter.inc"
 
 ; Take the lock and begin: ECX = this CPU, EBP = me, EAX =
 ; the peer's thread; to .general if the lock is contended, to
@@ -49,6 +52,7 @@ global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's i
 ; switch reaps it first, ipc_fast_*_resumed included.)
 %macro BEGIN 2
 %define BEGIN_STORE_PEER %1
+    SYSENTER_FRAME_REST
     mov edx, eax
     mov ecx, [esp + TF_SIZE]        ; this CPU (KSTACK_CPU)
     xor eax, eax

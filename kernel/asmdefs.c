@@ -68,6 +68,10 @@ void asmdefs(void)
     DEFINE(TF_EAX, offsetof(struct trap_frame, eax));
     DEFINE(TF_ERROR, offsetof(struct trap_frame, error));
     DEFINE(TF_EIP, offsetof(struct trap_frame, eip));
+    DEFINE(TF_EFLAGS, offsetof(struct trap_frame, eflags));
+    DEFINE(TF_VECTOR, offsetof(struct trap_frame, vector));
+    DEFINE(TF_GS, offsetof(struct trap_frame, gs));
+    SAME(ANT_SYSENTER_RET);
     DEFINE(TF_USER_ESP, offsetof(struct trap_frame, user_esp));
     DEFINE(TF_SIZE, sizeof(struct trap_frame));
     DEFINE(SYSCALL_SIZE, sizeof(struct syscall));

@@ -542,7 +542,7 @@ static int32_t SYSCALL_ABI sys_nosys(struct trap_frame *tf)
 #define NOLOCK(nr) ((nr) == SYS_GETPID || (nr) == SYS_UPTIME ? SYSCALL_NOLOCK : 0)
 #define ENTRY_(nr, NAME, name, kind, ...) [nr] = { sys_##name, FLAGS_##kind | NOLOCK(nr) },
 #define PEER_ENTRY_(nr, NAME, name, kind, ...) [nr] = { PEER_##kind(name), FLAGS_##kind },
-uint32_t ipc_fast_table[IPC_FAST_SLOTS];
+uint32_t sysenter_table[SYSENTER_SLOTS];
 const struct syscall syscall_table[SYS_NCALLS] = { ANT_SYSCALLS(ENTRY_) };
 const struct syscall syscall_peer_table[SYS_NCALLS] = { ANT_SYSCALLS(PEER_ENTRY_) };
 
@@ -557,13 +557,6 @@ void syscall_dispatch(struct trap_frame *tf)
         tf->eax = (uint32_t)-ANT_ENOSYS;
 }
 
-/* sysenter_entry found no valid return address on the user stack. */
-void sysenter_bad_stack(struct trap_frame *tf)
-{
-    bkl_take(this_cpu(), "a bad sysenter");
-    proc_fault(VEC_GP, "sysenter with a bad stack pointer", 0, tf->user_esp);
-}
-
 void syscall_init_cpu(struct cpu *c)
 {
     if (!(boot_info.flags & BOOT_CPU_SEP))
@@ -573,19 +566,21 @@ void syscall_init_cpu(struct cpu *c)
     wrmsr(MSR_SYSENTER_EIP, (uint32_t)sysenter_entry);
 }
 
-/* The fastpath's entries (ipc/fastpath.asm), and where the others go on. */
-void ipc_fast_call(void), ipc_fast_replyrecv(void), ipc_fast_send(void), sysenter_peer(void),
-    sysenter_nosys(void);
+/* The fastpath's entries (ipc/fastpath.asm), and the sysenter entry's own
+ * (trapstubs.asm). */
+void ipc_fast_call(void), ipc_fast_replyrecv(void), ipc_fast_send(void), sysenter_getpid(void),
+    sysenter_general(void);
 
 void syscall_init(void)
 {
     pool_total = pool_free_count();
-    for (uint32_t i = 0; i < IPC_FAST_SLOTS; i++)
-        ipc_fast_table[i] = (uint32_t)(i < SYS_NCALLS ? sysenter_peer : sysenter_nosys);
+    for (uint32_t i = 0; i < SYSENTER_SLOTS; i++)
+        sysenter_table[i] = (uint32_t)sysenter_general;
+    sysenter_table[SYS_GETPID] = (uint32_t)sysenter_getpid;
     if (!boot_config.ipcfast_off) {
-        ipc_fast_table[SYS_CALL] = (uint32_t)ipc_fast_call;
-        ipc_fast_table[SYS_REPLYRECV] = (uint32_t)ipc_fast_replyrecv;
-        ipc_fast_table[SYS_SEND] = (uint32_t)ipc_fast_send;
+        sysenter_table[SYS_CALL] = (uint32_t)ipc_fast_call;
+        sysenter_table[SYS_REPLYRECV] = (uint32_t)ipc_fast_replyrecv;
+        sysenter_table[SYS_SEND] = (uint32_t)ipc_fast_send;
     } else {
         kprintf("ipc: ipcfast=off: every IPC call takes the general path\n");
     }

@@ -29,13 +29,13 @@ struct syscall {
  * bits 8-31, indexed by its low byte: the IPC calls, ENOSYS for the rest.
  * The sysenter entry (trapstubs.asm) dispatches through them. */
 extern const struct syscall syscall_table[SYS_NCALLS], syscall_peer_table[SYS_NCALLS];
-/* Where the sysenter entry sends a call that names a peer, by eax's low
- * byte (one slot for each value, so no bound test): the IPC fastpath
- * (ipc/fastpath.asm) for call, send and replyrecv, unless ipcfast=off, the
- * general path for the other calls, ENOSYS past them. Filled by
+/* Where the sysenter entry sends every call, by eax's low byte (one slot
+ * for each value, so no bound test): its getpid, the IPC fastpath
+ * (ipc/fastpath.asm) for call, send and replyrecv unless ipcfast=off, the
+ * general way for the rest (which finds ENOSYS past the calls). Filled by
  * syscall_init. */
-#define IPC_FAST_SLOTS 256
-extern uint32_t ipc_fast_table[IPC_FAST_SLOTS];
+#define SYSENTER_SLOTS 256
+extern uint32_t sysenter_table[SYSENTER_SLOTS];
 
 /* Where sysenter enters the inner core (trapstubs.asm). */
 void sysenter_entry(void);

@@ -27,6 +27,12 @@
 /* What a program's DS, ES and SS hold after every return to it, whichever
  * entry it took; FS and GS stay as it loaded them (null at start). */
 #define ANT_SEL_UDATA 0x23
+/* sysenter: the program passes its stack pointer in ECX and the inner core
+ * returns, with that stack pointer, to this address, where every program
+ * keeps a `ret` (lib/crt0.asm, the first byte of its text): a `call` to a
+ * stub of `mov ecx, esp; sysenter` comes back after the call. The inner
+ * core never reads the program's stack on the way in. */
+#define ANT_SYSENTER_RET 0x00400000u
 
 /*
  * The calls, in one list: everything else is made from it. The inner core's

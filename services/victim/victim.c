@@ -47,8 +47,9 @@ static inline __attribute__((always_inline)) int sysenter_with_flags(const uint3
 }
 
 /* Enter by sysenter with ECX (the stack with the return address on top)
- * at esp: a kernel address or an unmapped one must end me, whichever
- * entry the call takes (getpid's, the general one, the IPC one). */
+ * at esp: a kernel address or an unmapped one must end me (at the `ret`
+ * the inner core returns to), whichever entry the call takes (getpid's,
+ * the general one, the IPC one). */
 static int sysenter_bad_stack(uint32_t call, uint32_t esp, uint32_t flags)
 {
     __asm__ volatile("pushfl\n\t"               /* DF, NT, AC: the kernel must */
