@@ -27,7 +27,7 @@ extern sysenter_locked
 extern sysenter_returned
 extern sched_reap
 extern sel_udata
-extern icc_move_fast
+extern icc_move_fast, icc_move_one
 
 section .text.fastpath_cold progbits alloc exec nowrite align=16
 section .text
@@ -109,7 +109,13 @@ __SECT__
     add edx, P_VM                   ; to
     mov eax, [ebp + T_PROC]
     add eax, P_VM                   ; from
+    test ecx, ANT_ICC_RUN_MAX - 1   ; the count bits: 0, one page
+    jnz %%many
+    call icc_move_one
+    jmp %%moved
+%%many:
     call icc_move_fast
+%%moved:
     pop ecx
     mov edx, eax
     pop eax

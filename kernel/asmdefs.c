@@ -72,6 +72,7 @@ void asmdefs(void)
     DEFINE(TF_VECTOR, offsetof(struct trap_frame, vector));
     DEFINE(TF_GS, offsetof(struct trap_frame, gs));
     SAME(ANT_SYSENTER_RET);
+    SAME(ANT_ICC_RUN_MAX);
     DEFINE(TF_USER_ESP, offsetof(struct trap_frame, user_esp));
     DEFINE(TF_SIZE, sizeof(struct trap_frame));
     DEFINE(SYSCALL_SIZE, sizeof(struct syscall));

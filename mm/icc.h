@@ -43,6 +43,8 @@ int icc_run_valid(uint32_t run);
  * with nothing changed: the general path will look at it again. */
 #define ICC_FAST_ABI __attribute__((regparm(3)))   /* from, to, run in EAX, EDX, ECX */
 ICC_FAST_ABI int icc_move_fast(struct vm *from, struct vm *to, uint32_t run);
+/* The same for a run of one page (its count bits 0): va, the page. */
+ICC_FAST_ABI int icc_move_one(struct vm *from, struct vm *to, uint32_t va);
 /* Are from's the first and last pages of run (a valid one), and are its
  * tables there all from's? A cheap test before icc_prepare, so that a run
  * not owned makes no table, and what icc_move needs to read from's PTEs. */

@@ -576,6 +576,10 @@ static void t_fastpath_matches_general(void)
         { "call with a run off the end", SYS_CALL, echo, ANT_ICC_RUN(end - 4096, 2) },
         { "send with a private page", SYS_SEND, echo, ANT_ICC_RUN(0x00400000, 1) },
         { "call with my own run", SYS_CALL, echo, ANT_ICC_RUN(p, 2) },
+        { "call with my own page", SYS_CALL, echo, ANT_ICC_RUN(p, 1) },
+        { "send with a page I freed", SYS_SEND, echo, ANT_ICC_RUN(h + 1024, 1) },
+        { "send with the page past the end", SYS_SEND, echo, ANT_ICC_RUN(end, 1) },
+        { "call with the page below the area", SYS_CALL, echo, ANT_ICC_RUN(ANT_ICC_VIRT - 4096, 1) },
         { "call with a hole in my run", SYS_CALL, echo, ANT_ICC_RUN(h, 3) },
         { "send with a hole in my run", SYS_SEND, echo, ANT_ICC_RUN(h, 3) },
     };
@@ -601,6 +605,28 @@ static void t_fastpath_matches_general(void)
     CHECK(ant_icc_free(p, 2) == 0);
     CHECK(h[0] == 0x1111 && h[2048] == 0x3333);  /* the moved pages came back */
     CHECK(ant_icc_free(h, 1) == 0 && ant_icc_free(h + 2048, 1) == 0 && icc().check == 0);
+}
+
+/* The FPU open (mine, CR0.TS clear) when a call enters the fastpath: it is
+ * closed on the way, and my registers are mine after calls both ways. */
+static void t_fpu_open_across_fastpath(void)
+{
+    if (!(ant_cpu_features() & 1)) {
+        ant_printf("ipctest: no FPU here\n");
+        return;
+    }
+    int32_t echo = peer("echo");
+    CHECK(echo > 0);
+    uint16_t cw = 0x0F7F, got = 0;
+    for (int i = 0; i < 100; i++) {
+        __asm__ volatile("fninit\n\tfldcw %0" : : "m"(cw));   /* the FPU open again */
+        struct ant_msg m = { { (uint32_t)i, 0, 0, 0 }, 0 };
+        CHECK((ant_has_sysenter() ? ant_ipc_sysenter : ant_ipc_int80)(
+                  SYS_CALL | (uint32_t)echo << 8, &m) == echo);
+        __asm__ volatile("fnstcw %0" : "=m"(got));
+        CHECK(got == cw);
+    }
+    CHECK(stop(echo));
 }
 
 /* A million messages of random words, sends and calls, one in sixteen
@@ -770,6 +796,7 @@ int main(const char *args)
     struct ant_iccinfo info = icc();
     ant_printf("ipctest: ICC region at %08x, %u pages, %u free\n", info.base, info.total, info.free);
     run("inline_call_reply", t_inline_call_reply);
+    run("fpu_open_across_fastpath", t_fpu_open_across_fastpath);
     run("send_recv_and_errors", t_send_recv_and_errors);
     run("both_entries", t_both_entries);
     run("transfer_bytes_and_pointers", t_transfer_bytes_and_pointers);
