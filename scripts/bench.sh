@@ -181,7 +181,7 @@ awk '
         f["ipc_oneway"] = 55;         w["ipc_oneway"] = "entry, peer lookup and 4 checks, words in registers, CR3 and stack switch, exit"
         f["ipc_roundtrip"] = 100;     w["ipc_roundtrip"] = "two one-way sends, the user stub once"
         f["ipc_roundtrip_32ready"] = 100; w["ipc_roundtrip_32ready"] = "as ipc_roundtrip: the run queues are per priority"
-        f["icc_transfer_1p"] = 75;    w["icc_transfer_1p"] = "a one-way send, a run checked by its ends and the sender's PTE, one PTE moved"
+        f["icc_transfer_1p"] = 75;    w["icc_transfer_1p"] = "a one-way send, a run checked by the sender PTE, one PTE moved"
         f["icc_transfer_16p"] = 180;  w["icc_transfer_16p"] = "the 1p figure and 7 instructions a page"
         f["icc_transfer_256p"] = 1850; w["icc_transfer_256p"] = "7 instructions a page: load, test, store, clear, step, compare, branch"
         f["icc_transfer_1024p"] = 7240; w["icc_transfer_1024p"] = "7 a page: linear"
