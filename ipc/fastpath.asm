@@ -35,8 +35,8 @@ section .text
 global ipc_fast_call, ipc_fast_replyrecv, ipc_fast_send   ; kernel/syscall.c's sysenter_table
 
 ; The fastpaths come from sysenter_entry's dispatch (kernel/trapstubs.asm)
-; with ESP = the caller's kernel stack top, its user ESP stored in the
-; frame, EAX = its EAX (the peer's pid << 8 | the call), EBX ESI EDI EBP =
+; with ESP = the caller's frame's segment slots (SE_ESP), its user ESP
+; stored in the frame, EAX = its EAX (the peer's pid << 8 | the call), EBX ESI EDI EBP =
 ; the words, ECX = the call, EDX = the run, the lock not held. The rest of
 ; the frame first (kernel/sysenter.inc): EBP (w3) and EDX are in it then.
 %include "kernel/sysenter.inc"

@@ -102,8 +102,9 @@ section .text
 
 global sysenter_entry
 sysenter_entry:
-    mov esp, [esp]                  ; this thread's kernel stack top
-    mov [esp - TF_SIZE + TF_USER_ESP], ecx
+    mov esp, [esp]                  ; this thread's kernel stack top,
+    lea esp, [esp - TF_SIZE + SE_ESP]   ; then its frame's segment slots
+    mov [esp - SE_ESP + TF_USER_ESP], ecx
     movzx ecx, al                   ; (through SS: DS may be the program's null)
     jmp [ss:sysenter_table + ecx * 4]
 
@@ -113,10 +114,10 @@ sysenter_entry:
 .getpid:
     cmp eax, SYS_GETPID
     jne .general
-    mov eax, [esp]                  ; this CPU (KSTACK_CPU)
+    mov eax, [esp - SE_ESP + TF_SIZE]   ; this CPU (KSTACK_CPU)
     mov eax, [eax + CPU_CUR]
     mov eax, [eax + T_PID]
-    mov ecx, [esp - TF_SIZE + TF_USER_ESP]
+    mov ecx, [esp - SE_ESP + TF_USER_ESP]
     mov edx, ANT_SYSENTER_RET
     sti
     sysexit
@@ -184,7 +185,7 @@ sysenter_entry:
     jmp .locked
 
 ; For kernel/syscall.c's sysenter_table: getpid, the general way (ECX:
-; AL, ESP the kernel stack top, the user ESP stored). For
+; AL, ESP at the frame's segment slots, the user ESP stored). For
 ; ipc/fastpath.asm: where a peer call it does not take goes on (the frame
 ; built, ECX its number); the lock taken, ESI this CPU and EBX the slot; a
 ; result in EAX, ESI and EBX as for the call.
