@@ -9,12 +9,12 @@
 ; stack below that frame, what its blocked call had left there, is dropped.
 ; Whatever is not that common case goes to the general path
 ; (ipc/ipc.c, through the sysenter entry) with nothing changed: a run that
-; icc_move_fast does not take (across page tables, a table the peer has not
-; got, pages not mine), another priority or CPU, a peer not waiting, a
-; dead or bad peer, I/O rights on either side (an I/O bitmap to load), a peer that entered by
-; int 0x80 (its frame has segments to restore), notes or senders waiting
-; for a reply-and-receive, a switch due, a dead thread to reap, the big
-; lock contended. The general path takes and refuses the same messages
+; icc_move_one or icc_move_fast does not take (across page tables, a table
+; the peer has not got, pages not mine), another priority or CPU, a peer
+; not waiting or waiting for another, a dead or bad peer, I/O rights on
+; either side (an I/O bitmap to load), notes or senders waiting for a
+; reply-and-receive, a switch due, the big lock contended. (A peer that
+; entered by int 0x80 is taken: it goes back with the kernel's DS and ES.) The general path takes and refuses the same messages
 ; (its own checks are these and more): the ipcfast= option turns this off,
 ; and the suites run both ways.
 %include "asmdefs.inc"
@@ -133,7 +133,8 @@ __SECT__
     inc dword [ecx + CPU_FAST_IPCS] ; an IPC call, and a switch
     mov word [eax + T_IPC_WORD], IPC_NONE | T_RUNNING << 8
     mov [ecx + CPU_TSS_ESP0], edx
-    mov [ecx + CPU_SYSENTER_ESP0], edx
+    lea edx, [edx - TF_SIZE + SE_ESP]   ; EDX from here: the peer's frame
+    mov [ecx + CPU_SYSENTER_ESP0], edx  ; at its segment slots
     mov [ecx + CPU_CUR], eax
     mov ecx, [ebp + T_QUANTUM]      ; it runs in what is left of mine
     mov [eax + T_QUANTUM], ecx
@@ -149,10 +150,10 @@ __SECT__
     mov ebp, [esp + 4 + TF_EBP]     ; w3
 %if %2
     mov ecx, [esp + 4 + TF_EDX]     ; the run (moved)
-    lea esp, [edx - TF_SIZE + TF_EIP]   ; the peer's frame, at its iret part
+    lea esp, [edx - SE_ESP + TF_EIP]    ; the peer's frame, at its iret part
     mov edx, ecx
 %else
-    lea esp, [edx - TF_SIZE + TF_EIP]
+    lea esp, [edx - SE_ESP + TF_EIP]
     xor edx, edx                    ; no run
 %endif
     mov ecx, [esp - TF_EIP + TF_ECX]    ; its ECX, as popad would give it

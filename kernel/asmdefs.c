@@ -40,6 +40,9 @@ _Static_assert(FIELD_SIZE(struct proc, state) == 1 && FIELD_SIZE(struct proc, io
                sizeof(((struct proc *)0)->thread) == 4,
                "the process and CPU fields of ipc/fastpath.asm");
 
+_Static_assert(SYSENTER_ESP_BELOW_TOP == sizeof(struct trap_frame) - offsetof(struct trap_frame, gs),
+               "sysenter starts at the frame's segment slots");
+
 void asmdefs(void);
 void asmdefs(void)
 {

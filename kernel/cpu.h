@@ -66,11 +66,18 @@ static inline struct cpu *this_cpu(void)
     return (struct cpu *)((char *)cpus + ((sel - SEL_TSS) << (CPU_SHIFT - 3)));
 }
 
-/* The ring-0 stack CPU c switches to on a trap from ring 3 or sysenter. */
+/* How far below its kernel stack top a thread's sysenter entry starts:
+ * at its trap frame's segment slots (kernel/sysenter.inc), so that the
+ * entry never has ESP above a slot it relies on (an NMI pushes below ESP;
+ * checked in kernel/asmdefs.c). */
+#define SYSENTER_ESP_BELOW_TOP 44
+
+/* The ring-0 stack CPU c switches to on a trap from ring 3 (esp0) or on
+ * sysenter. */
 static inline void cpu_set_kernel_stack(struct cpu *c, uint32_t esp0)
 {
     c->tss.tss.esp0 = esp0;
-    c->sysenter.esp0 = esp0;
+    c->sysenter.esp0 = esp0 - SYSENTER_ESP_BELOW_TOP;
 }
 
 #endif

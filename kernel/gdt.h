@@ -49,7 +49,7 @@ struct tss_io {
  * (sysenter does not clear TF); trap_dispatch clears it and resumes. */
 struct sysenter_stack {
     uint32_t scratch[256];
-    uint32_t esp0;                 /* copy of the TSS's esp0 */
+    uint32_t esp0;                 /* the TSS's esp0 - SYSENTER_ESP_BELOW_TOP */
 };
 
 /* On CPU c: give ring 3 the ports map allows (a process's bitmap), or

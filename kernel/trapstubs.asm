@@ -102,9 +102,8 @@ section .text
 
 global sysenter_entry
 sysenter_entry:
-    mov esp, [esp]                  ; this thread's kernel stack top,
-    lea esp, [esp - TF_SIZE + SE_ESP]   ; then its frame's segment slots
-    mov [esp - SE_ESP + TF_USER_ESP], ecx
+    mov esp, [esp]                  ; this thread's frame's segment slots
+    mov [esp - SE_ESP + TF_USER_ESP], ecx   ; (kernel/cpu.h, cpu_set_kernel_stack)
     movzx ecx, al                   ; (through SS: DS may be the program's null)
     jmp [ss:sysenter_table + ecx * 4]
 
@@ -115,8 +114,8 @@ sysenter_entry:
     cmp eax, SYS_GETPID
     jne .general
     mov eax, [esp - SE_ESP + TF_SIZE]   ; this CPU (KSTACK_CPU)
-    mov eax, [eax + CPU_CUR]
-    mov eax, [eax + T_PID]
+    mov eax, [ss:eax + CPU_CUR]     ; through SS: DS is still the program's
+    mov eax, [ss:eax + T_PID]
     mov ecx, [esp - SE_ESP + TF_USER_ESP]
     mov edx, ANT_SYSENTER_RET
     sti
@@ -153,8 +152,9 @@ sysenter_entry:
     popad
     add esp, 24                     ; segment slots, vector, error
     pop edx                         ; user eip: ANT_SYSENTER_RET
-    add esp, 8                      ; cs, eflags
-    pop ecx                         ; user esp
+    mov ecx, [esp + 8]              ; user esp (read, not popped: ESP stays
+                                    ; below the CS slot, which an NMI here
+                                    ; would otherwise overwrite)
     push EFLAGS_RESERVED1           ; sysexit keeps EFLAGS: leave none of another
     popfd                           ; thread's (AC, ID) to this program
     sti
