@@ -31,14 +31,11 @@ _Static_assert(FIELD_SIZE(struct thread, state) == 1 && FIELD_SIZE(struct thread
                FIELD_SIZE(struct thread, quantum) == 4 && FIELD_SIZE(struct thread, pending) == 4 &&
                FIELD_SIZE(struct thread, ipc_peer) == 4 && FIELD_SIZE(struct thread, wait_result) == 4,
                "the thread fields of ipc/fastpath.asm");
-_Static_assert(FIELD_SIZE(struct proc, state) == 1 && FIELD_SIZE(struct proc, io_on) == 1 &&
-               FIELD_SIZE(struct proc, pid) == 4 && FIELD_SIZE(struct cpu, fpu_open) == 1 &&
-               sizeof(struct runqueue) == 8 &&
+_Static_assert(FIELD_SIZE(struct cpu, fpu_open) == 1 && sizeof(struct runqueue) == 8 &&
                FIELD_SIZE(struct cpu, need_resched) == 1 &&
                offsetof(struct cpu, fpu_open) == offsetof(struct cpu, need_resched) + 1 &&
-               offsetof(struct cpu, need_resched) % 4 == 0 && FIELD_SIZE(struct cpu, fast_ipcs) == 4 &&
-               sizeof(((struct proc *)0)->thread) == 4,
-               "the process and CPU fields of ipc/fastpath.asm");
+               offsetof(struct cpu, need_resched) % 4 == 0 && FIELD_SIZE(struct cpu, fast_ipcs) == 4,
+               "the CPU fields of ipc/fastpath.asm");
 
 _Static_assert(SYSENTER_ESP_BELOW_TOP == sizeof(struct trap_frame) - offsetof(struct trap_frame, gs),
                "sysenter starts at the frame's segment slots");
@@ -62,9 +59,7 @@ void asmdefs(void)
     SAME(SEL_UDATA);
     SAME(EFLAGS_IF);
     SAME(EFLAGS_RESERVED1);
-    SAME(USER_END);
     SAME(VEC_SYSCALL);
-    SAME(SYSENTER_MARK);
     SAME(SYS_NCALLS);
     SAME(ANT_ENOSYS);
     DEFINE(TF_EDX, offsetof(struct trap_frame, edx));
@@ -72,7 +67,6 @@ void asmdefs(void)
     DEFINE(TF_ERROR, offsetof(struct trap_frame, error));
     DEFINE(TF_EIP, offsetof(struct trap_frame, eip));
     DEFINE(TF_EFLAGS, offsetof(struct trap_frame, eflags));
-    DEFINE(TF_VECTOR, offsetof(struct trap_frame, vector));
     DEFINE(TF_GS, offsetof(struct trap_frame, gs));
     SAME(ANT_SYSENTER_RET);
     SAME(ANT_ICC_RUN_MAX);
@@ -98,23 +92,15 @@ void asmdefs(void)
     DEFINE(CPU_RQ, offsetof(struct cpu, rq));
     DEFINE(RQ_HEAD, offsetof(struct runqueue, head));
     DEFINE(RQ_TAIL, offsetof(struct runqueue, tail));
-    SAME(MAX_PROCS);
     SAME(IPC_NONE);
     SAME(IPC_RECV);
     SAME(IPC_REPLY_WAIT);
     SAME(T_RUNNING);
     SAME(T_BLOCKED);
-    SAME(P_ALIVE);
     SAME(CR0_TS);
     DEFINE(TF_ECX, offsetof(struct trap_frame, ecx));
     DEFINE(TF_EBP, offsetof(struct trap_frame, ebp));
-    DEFINE(PROC_SIZE, sizeof(struct proc));
-    DEFINE(P_PID, offsetof(struct proc, pid));
-    DEFINE(P_STATE, offsetof(struct proc, state));
-    DEFINE(P_THREAD, offsetof(struct proc, thread));
-    DEFINE(P_PD, offsetof(struct proc, vm.pd));
     DEFINE(P_VM, offsetof(struct proc, vm));
-    DEFINE(P_IO_ON, offsetof(struct proc, io_on));
     DEFINE(T_ESP, offsetof(struct thread, esp));
     DEFINE(T_KSTACK_TOP, offsetof(struct thread, kstack_top));
     DEFINE(T_STATE, offsetof(struct thread, state));
@@ -123,20 +109,16 @@ void asmdefs(void)
     DEFINE(T_PROC, offsetof(struct thread, proc));
     DEFINE(T_PID, offsetof(struct thread, pid));
     DEFINE(T_WAIT_RESULT, offsetof(struct thread, wait_result));
-    DEFINE(T_IPC_STATE, offsetof(struct thread, ipc_state));
     DEFINE(T_IPC_WORD, offsetof(struct thread, ipc_state));  /* ipc_state state ipc_key cpu */
     DEFINE(T_FS, offsetof(struct thread, fs));
     DEFINE(T_GS, offsetof(struct thread, gs));
     DEFINE(T_CR3, offsetof(struct thread, cr3));
-    SAME(PROC_LIVE_SLOTS);
     DEFINE(T_PENDING, offsetof(struct thread, pending));
     DEFINE(T_IPC_PEER, offsetof(struct thread, ipc_peer));
     DEFINE(T_SENDQ_HEAD, offsetof(struct thread, sendq_head));
     DEFINE(CPU_CUR, offsetof(struct cpu, cur));
     DEFINE(CPU_FPU_OPEN, offsetof(struct cpu, fpu_open));
     DEFINE(CPU_REAP, offsetof(struct cpu, reap_pending));
-    DEFINE(CPU_IPCS, offsetof(struct cpu, ipcs));
-    DEFINE(CPU_SWITCHES, offsetof(struct cpu, switches));
     DEFINE(CPU_FAST_IPCS, offsetof(struct cpu, fast_ipcs));
     DEFINE(CPU_SLOW, offsetof(struct cpu, need_resched));   /* need_resched, fpu_open */
     DEFINE(CPU_TSS_ESP0, offsetof(struct cpu, tss.tss.esp0));

@@ -30,7 +30,6 @@ struct cpu {
     uint8_t apic_id;
     uint8_t online;                 /* it has reached ap_main (set by it) */
     uint8_t running;                /* it runs the scheduler */
-    uint8_t cpu_pad;
     struct thread *idle;
     struct thread *reap_pending;    /* a dead thread whose stack to free */
     struct thread *fpu_owner;       /* whose state this FPU's registers hold */

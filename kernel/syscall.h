@@ -6,9 +6,6 @@
 #include "include/ant/syscall.h"
 #include "kernel/trap.h"
 
-/* The "error code" the sysenter entry puts in its frame (int 0x80: 0). */
-#define SYSENTER_MARK 1
-
 /* Every handler takes the caller's frame (in eax: the sysenter entry
  * passes it without touching the stack) and returns its eax. */
 #define SYSCALL_ABI __attribute__((regparm(1)))

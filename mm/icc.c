@@ -58,13 +58,8 @@ static inline uint32_t *ptes_of(const struct vm *vm)
     return (uint32_t *)(ICC_PT_VIRT + (uint32_t)(vm->owner - 1) * ICC_PT_SLOT);
 }
 
+/* One instruction: bt on the bitmap (t below 256, its bits). */
 static inline int has_table(const struct vm *vm, uint32_t t)
-{
-    return (vm->icc_tables[t / 32] >> (t % 32)) & 1;
-}
-
-/* has_table in one instruction (bt on the bitmap), for icc_move_one. */
-static inline int has_table_bt(const struct vm *vm, uint32_t t)
 {
     int set;
     __asm__("btl %2, %1" : "=@ccc"(set) : "m"(vm->icc_tables), "r"(t));
@@ -299,8 +294,8 @@ static inline __attribute__((always_inline)) int move_pages(struct vm *from, str
             return -ANT_EPERM;
         }
     }
-    from->icc_pages -= n;
-    to->icc_pages += n;
+    __asm__("subl %1, %0" : "+m"(from->icc_pages) : "ri"(n));  /* one instruction each */
+    __asm__("addl %1, %0" : "+m"(to->icc_pages) : "ri"(n));    /* (i586 code splits them) */
     return 0;
 }
 
@@ -318,26 +313,17 @@ __attribute__((optimize("omit-frame-pointer"))) ICC_FAST_ABI int icc_move_fast(s
     return move_pages(from, to, f, n) ? -1 : 0;
 }
 
-/* One page, as move_pages with n = 1, and with the checks of
- * icc_move_fast in their one-page form: in the area (a va below it wraps
- * past npages), a table on both sides (from's: its PTE is read; a present
- * one is its page, the ICC invariant). */
+/* icc_move_fast's checks in their one-page form: in the area (a va below
+ * it wraps past npages), a table on both sides (from's: move_pages reads
+ * its PTE, and a present one is its page, the ICC invariant). */
 __attribute__((optimize("omit-frame-pointer"))) ICC_FAST_ABI int icc_move_one(struct vm *from,
                                                                                struct vm *to,
                                                                                uint32_t va)
 {
     uint32_t f = (va - ICC_VIRT) >> PAGE_SHIFT;
-    if (f >= npages || !has_table_bt(from, f / 1024) || !has_table_bt(to, f / 1024))
+    if (f >= npages || !has_table(from, f / 1024) || !has_table(to, f / 1024))
         return -1;
-    uint32_t *src = ptes_of(from) + f;
-    if (!(*src & PTE_P))
-        return -1;
-    *src = 0;
-    ptes_of(to)[f] = pte_for(f);
-    owner_of[f].owner = to->owner;
-    __asm__("decl %0" : "+m"(from->icc_pages));    /* one instruction each (i586 */
-    __asm__("incl %0" : "+m"(to->icc_pages));      /* code splits -- and ++) */
-    return 0;
+    return move_pages(from, to, f, 1) ? -1 : 0;
 }
 
 int icc_move(struct vm *from, struct vm *to, uint32_t run)
